@@ -1,0 +1,88 @@
+"""Every error parcours raises on purpose.
+
+The tree::
+
+    ParcoursError                      base: catch this to catch everything of ours
+    ├── JourneyError                   a journey document cannot be used
+    │   ├── JourneyFileError           cannot read or parse the file (syntax, encoding, missing)
+    │   └── JourneyValidationError     parsed, but breaks the schema; carries every Problem
+    ├── DataError                      a data source cannot be used (ingest)
+    ├── EngineError                    an analysis cannot run on the given data or parameters
+    ├── VoiceError                     feedback text analysis cannot run
+    ├── RenderError                    a view cannot be rendered or exported
+    └── MissingDependencyError         an optional extra is not installed; names the pip line
+
+Every message says what failed, on which input (file, line, column, key), and what to do next.
+The CLI prints ``str(error)`` and exits with status 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class ParcoursError(Exception):
+    """Base class of every error parcours raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem in an input file."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+    key: str = ""
+    hint: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.file}:{self.line}:{self.column}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class JourneyError(ParcoursError):
+    """A journey document cannot be used."""
+
+
+class JourneyFileError(JourneyError):
+    """A journey file cannot be read or parsed."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+class JourneyValidationError(JourneyError):
+    """A journey document parsed but does not follow the schema."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class DataError(ParcoursError):
+    """A data source cannot be used."""
+
+
+class EngineError(ParcoursError):
+    """An analysis cannot run on the given data or parameters."""
+
+
+class VoiceError(ParcoursError):
+    """Feedback text analysis cannot run."""
+
+
+class RenderError(ParcoursError):
+    """A view cannot be rendered or exported."""
+
+
+class MissingDependencyError(ParcoursError):
+    """An optional extra is not installed."""
+
+    def __init__(self, feature: str, extra: str, module: str) -> None:
+        self.extra = extra
+        super().__init__(
+            f"{feature} needs the optional module {module!r}, which is not installed. "
+            f"Install it with: pip install 'parcours[{extra}]'"
+        )
