@@ -9,7 +9,7 @@ from parcours.errors import MissingDependencyError
 
 
 def require(module: str, *, extra: str, feature: str) -> ModuleType:
-    """Import ``module`` or raise MissingDependencyError naming ``pip install 'parcours[extra]'``."""
+    """Import ``module``, or raise MissingDependencyError naming the pip line of ``extra``."""
     try:
         return importlib.import_module(module)
     except ImportError as exc:

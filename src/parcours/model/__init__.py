@@ -1,0 +1,65 @@
+"""The journey map: frozen domain types, presets, documents, schema and lint rules."""
+
+from parcours.model.binding import Condition, EventMatcher
+from parcours.model.documents import dump_journey, load_journey, parse_journey, save_journey
+from parcours.model.journey import (
+    KPI,
+    Content,
+    Demographics,
+    EmpathyMap,
+    Evidence,
+    Journey,
+    MomentOfTruth,
+    Opportunity,
+    PainPoint,
+    Persona,
+    Stage,
+    Touchpoint,
+)
+from parcours.model.text import Text, localize, slugify
+from parcours.model.vocabulary import (
+    BusinessType,
+    Channel,
+    Direction,
+    KpiKind,
+    Lang,
+    Layout,
+    Quadrant,
+    Severity,
+    Status,
+    Typology,
+)
+
+__all__ = [
+    "KPI",
+    "BusinessType",
+    "Channel",
+    "Condition",
+    "Content",
+    "Demographics",
+    "Direction",
+    "EmpathyMap",
+    "EventMatcher",
+    "Evidence",
+    "Journey",
+    "KpiKind",
+    "Lang",
+    "Layout",
+    "MomentOfTruth",
+    "Opportunity",
+    "PainPoint",
+    "Persona",
+    "Quadrant",
+    "Severity",
+    "Stage",
+    "Status",
+    "Text",
+    "Touchpoint",
+    "Typology",
+    "dump_journey",
+    "load_journey",
+    "localize",
+    "parse_journey",
+    "save_journey",
+    "slugify",
+]
