@@ -1,0 +1,40 @@
+"""Measured values laid onto a map: what the engine and voice analyses found per stage and
+touchpoint. Empty until a workspace is measured; the views show whatever is set."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+_EMPTY: Mapping[str, float] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Measured:
+    """Measures of one stage or touchpoint; ``None`` means not measured."""
+
+    customers: int | None = None  # customers who entered the stage
+    volume: int | None = None  # events matched by the touchpoint
+    conversion: float | None = None  # share moving on to the next stage, 0..1
+    drop_off: float | None = None  # share abandoning here, 0..1
+    median_seconds: float | None = None  # median time spent
+    attribution_share: float | None = None  # share of conversions credited, 0..1
+    emotion: float | None = None  # measured emotion on the map's −2..+2 scale
+    negative_share: float | None = None  # share of negative feedback, 0..1
+    kpis: Mapping[str, float] = field(default_factory=lambda: _EMPTY)  # KPI id → value
+
+
+@dataclass(frozen=True)
+class Measures:
+    """Measures keyed by stage id and touchpoint id."""
+
+    stages: Mapping[str, Measured] = field(default_factory=dict)
+    touchpoints: Mapping[str, Measured] = field(default_factory=dict)
+    period: str | None = None  # e.g. "2026-01-01 → 2026-03-31"
+
+    def stage(self, stage_id: str) -> Measured:
+        return self.stages.get(stage_id) or Measured()
+
+    def touchpoint(self, touchpoint_id: str) -> Measured:
+        return self.touchpoints.get(touchpoint_id) or Measured()
