@@ -1,0 +1,102 @@
+"""What changed between two versions of a journey map, by stable id."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from parcours.model.journey import Journey
+
+ChangeKind = Literal["added", "removed", "changed"]
+
+#: Nested collections diffed on their own, left out of their parent's field comparison.
+_NESTED = {"stages", "personas", "opportunities", "touchpoints", "pain_points"}
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: ChangeKind
+    what: str  # journey, persona, stage, touchpoint, pain point, opportunity
+    id: str
+    fields: tuple[str, ...] = ()  # for "changed": the fields that differ
+
+    def __str__(self) -> str:
+        sign = {"added": "+", "removed": "-", "changed": "~"}[self.kind]
+        detail = f" ({', '.join(self.fields)})" if self.fields else ""
+        return f"{sign} {self.what} {self.id}{detail}"
+
+
+@dataclass(frozen=True)
+class JourneyDiff:
+    changes: tuple[Change, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"changes": [asdict(c) | {"fields": list(c.fields)} for c in self.changes]}
+
+    def to_text(self) -> str:
+        return "\n".join(map(str, self.changes)) if self.changes else "no changes"
+
+
+def diff_journeys(old: Journey, new: Journey) -> JourneyDiff:
+    """Journey fields, personas, stages, touchpoints, pain points and opportunities that were
+    added, removed or changed from ``old`` to ``new``."""
+    changes: list[Change] = []
+    fields = _changed_fields(old, new)
+    if fields:
+        changes.append(Change("changed", "journey", new.id, fields))
+    for what, before, after in (
+        ("persona", _by_id(old.personas), _by_id(new.personas)),
+        ("stage", _by_id(old.stages), _by_id(new.stages)),
+        ("touchpoint", _located(old, "touchpoints"), _located(new, "touchpoints")),
+        ("pain point", _located(old, "pain_points"), _located(new, "pain_points")),
+        ("opportunity", _by_id(old.opportunities), _by_id(new.opportunities)),
+    ):
+        changes.extend(_compare(what, before, after))
+    if [s.id for s in old.stages if s.id in _by_id(new.stages)] != [
+        s.id for s in new.stages if s.id in _by_id(old.stages)
+    ]:
+        changes.append(Change("changed", "journey", new.id, ("stage order",)))
+    return JourneyDiff(tuple(changes))
+
+
+def _by_id(items: tuple[Any, ...]) -> dict[str, dict[str, Any]]:
+    return {item.id: _fields(item) for item in items}
+
+
+def _located(journey: Journey, collection: str) -> dict[str, dict[str, Any]]:
+    """Touchpoints or pain points by id, with the stage they sit in as a field."""
+    return {
+        item.id: {**_fields(item), "stage": stage.id}
+        for stage in journey.stages
+        for item in getattr(stage, collection)
+    }
+
+
+def _fields(item: BaseModel) -> dict[str, Any]:
+    return item.model_dump(mode="json", exclude=_NESTED & set(type(item).model_fields))
+
+
+def _changed_fields(old: BaseModel, new: BaseModel) -> tuple[str, ...]:
+    before, after = _fields(old), _fields(new)
+    return tuple(k for k in after if before.get(k) != after[k])
+
+
+def _compare(
+    what: str, before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]
+) -> Iterator[Change]:
+    for item_id, fields in after.items():
+        if item_id not in before:
+            yield Change("added", what, item_id)
+            continue
+        changed = tuple(k for k in fields if before[item_id].get(k) != fields[k])
+        if changed:
+            yield Change("changed", what, item_id, changed)
+    for item_id in before:
+        if item_id not in after:
+            yield Change("removed", what, item_id)
