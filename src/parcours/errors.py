@@ -7,6 +7,7 @@ The tree::
     │   ├── JourneyFileError           cannot read or parse the file (syntax, encoding, missing)
     │   └── JourneyValidationError     parsed, but breaks the schema; carries every Problem
     ├── DataError                      a data source cannot be used (ingest)
+    ├── SettingsError                  parcours.toml or a PARCOURS_* variable cannot be used
     ├── EngineError                    an analysis cannot run on the given data or parameters
     ├── VoiceError                     feedback text analysis cannot run
     ├── RenderError                    a view cannot be rendered or exported
@@ -49,7 +50,7 @@ class JourneyFileError(JourneyError):
     """A journey file cannot be read or parsed."""
 
     def __init__(self, problem: Problem) -> None:
-        self.problem = problem
+        self.problems = [problem]
         super().__init__(str(problem))
 
 
@@ -86,3 +87,7 @@ class MissingDependencyError(ParcoursError):
             f"{feature} needs the optional module {module!r}, which is not installed. "
             f"Install it with: pip install 'parcours[{extra}]'"
         )
+
+
+class SettingsError(ParcoursError):
+    """``parcours.toml``, a ``PARCOURS_*`` variable or an override cannot be used."""

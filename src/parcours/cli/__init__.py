@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from parcours import __version__
-from parcours.errors import ParcoursError
+from parcours.errors import JourneyFileError, JourneyValidationError, ParcoursError
 
 
 class ParcoursGroup(click.Group):
@@ -23,7 +23,9 @@ class ParcoursGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ParcoursError as error:
-            click.echo(f"Error: {error}", err=True)
+            # located problems print as FILE:LINE:COL: message lines, for editors and scripts
+            located = isinstance(error, JourneyFileError | JourneyValidationError)
+            click.echo(str(error) if located else f"Error: {error}", err=True)
             ctx.exit(1)
 
 
@@ -34,7 +36,7 @@ def main() -> None:
 
 
 #: Topic modules of ``parcours.cli``; each exposes ``COMMANDS``, a list of click commands.
-TOPICS: tuple[str, ...] = ()
+TOPICS: tuple[str, ...] = ("journey",)
 
 
 def _register() -> None:

@@ -74,7 +74,7 @@ def dump_journey(journey: Journey, fmt: Format = "yaml") -> str:
     data = journey.model_dump(mode="json", exclude_unset=True)
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def save_journey(journey: Journey, path: str | Path) -> Path:
@@ -99,6 +99,19 @@ _Loader.yaml_implicit_resolvers = {
 _Loader.add_implicit_resolver(
     _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes strings holding Unicode line breaks (NEL, LS, PS) double-quoted, where YAML escapes
+    them; plain or block style would turn them into ordinary line breaks."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = '"' if any(char in value for char in "\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
 
 
 def _decode(raw: bytes | str, filename: str) -> str:
@@ -130,7 +143,13 @@ def _parse(text: str, filename: str, fmt: Format) -> tuple[Any, dict[Loc, Positi
 
 
 def _compose(text: str, filename: str) -> tuple[Any, dict[Loc, Position]]:
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # the reader checks characters here
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        message = f"invalid YAML: character {chr(exc.character)!r} is not allowed"
+        raise JourneyFileError(Problem(filename, line, column, message)) from exc
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -178,6 +197,11 @@ def _validation_problems(
     grouped: dict[Loc, list[dict[str, Any]]] = {}
     for error in exc.errors(include_url=False):
         grouped.setdefault(_data_loc(error["loc"], data), []).append(error)
+    # an id is derived from the name: a missing name already explains a missing id
+    missing = {loc for loc, errors in grouped.items() if errors[0]["type"] == "missing"}
+    for loc in [loc for loc in missing if loc[-1] == "id"]:
+        if any(other[:-1] == loc[:-1] and other != loc for other in missing):
+            del grouped[loc]
     problems = []
     for loc, errors in grouped.items():
         error = errors[0]

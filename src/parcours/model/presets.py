@@ -14,7 +14,8 @@ lifecycle   research, evaluation, purchase, use, after-sales service        [001
 
 from __future__ import annotations
 
-from parcours.model.vocabulary import Lang
+from parcours.model.journey import Journey
+from parcours.model.vocabulary import BusinessType, Lang
 
 _PRESETS: dict[str, tuple[tuple[str, str, str], ...]] = {
     # (id, French, English)
@@ -68,3 +69,24 @@ def preset_stages(preset: str) -> list[dict[str, object]]:
     except KeyError:
         raise ValueError(f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}") from None
     return [{"id": i, "name": {Lang.FR: fr, Lang.EN: en}} for i, fr, en in stages]
+
+
+_NEW_NAME = {Lang.FR: "Mon parcours client", Lang.EN: "My customer journey"}
+
+
+def new_journey(
+    preset: str = "5",
+    *,
+    lang: Lang = Lang.FR,
+    business_type: BusinessType = BusinessType.B2C,
+    name: str | None = None,
+) -> Journey:
+    """A starting map with the stages of ``preset``, to complete by hand or from data."""
+    return Journey.model_validate(
+        {
+            "name": name or _NEW_NAME[lang],
+            "business_type": business_type,
+            "language": lang,
+            "stages": preset_stages(preset),
+        }
+    )
