@@ -1,0 +1,28 @@
+# Every recipe sets up what it needs: on a fresh machine `make demo` and `make test` are enough.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-dev
+
+.PHONY: demo test lint typecheck bench clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+demo: $(STAMP)  ## a measured journey map from the bundled samples, in ./demo
+	$(VENV)/bin/parcours demo demo
+
+test: $(STAMP)  ## the whole test suite
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy src
+
+clean:
+	rm -rf $(VENV) demo .pytest_cache .ruff_cache .mypy_cache .hypothesis
