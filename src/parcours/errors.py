@@ -8,6 +8,7 @@ The tree::
     │   └── JourneyValidationError     parsed, but breaks the schema; carries every Problem
     ├── DataError                      a data source cannot be used (ingest)
     ├── SettingsError                  parcours.toml or a PARCOURS_* variable cannot be used
+    ├── SettingsError                  parcours.toml or a PARCOURS_* variable cannot be used
     ├── EngineError                    an analysis cannot run on the given data or parameters
     ├── VoiceError                     feedback text analysis cannot run
     ├── RenderError                    a view cannot be rendered or exported
@@ -87,6 +88,10 @@ class MissingDependencyError(ParcoursError):
             f"{feature} needs the optional module {module!r}, which is not installed. "
             f"Install it with: pip install 'parcours[{extra}]'"
         )
+
+
+class SettingsError(ParcoursError):
+    """``parcours.toml``, a ``PARCOURS_*`` variable or an override cannot be used."""
 
 
 class SettingsError(ParcoursError):

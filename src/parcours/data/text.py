@@ -1,0 +1,274 @@
+"""Text readers: CSV/TSV (delimiter sniffed, encoding detected) and JSON Lines; gzip welcome.
+
+Line numbers are 1-based file lines (the header is line 1), also across quoted multi-line
+fields. A line that is not valid in the detected encoding, has the wrong number of fields or is
+not a JSON object is rejected into quarantine with its raw text.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import io
+import json
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import pyarrow as pa
+
+from parcours.data.rows import RowReader, Wanted, to_text
+from parcours.errors import DataError
+
+SAMPLE_BYTES = 1 << 20
+DELIMITERS = ",;\t|"
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def open_binary(path: Path) -> tuple[IO[bytes], IO[bytes]]:
+    """The file's content stream (gunzipped when gzip) and the raw handle (for progress)."""
+    raw = path.open("rb")
+    if raw.read(2) == b"\x1f\x8b":
+        raw.seek(0)
+        return gzip.GzipFile(fileobj=raw), raw  # type: ignore[return-value]
+    raw.seek(0)
+    return raw, raw
+
+
+def detect_encoding(sample: bytes) -> str:
+    """Guess the encoding from the first bytes of a file.
+
+    A byte-order mark wins. Text that decodes as UTF-8 is UTF-8; text with both valid UTF-8
+    sequences and invalid bytes is damaged UTF-8 (the bad lines go to quarantine); otherwise it
+    is a legacy single-byte encoding: Windows-1252 when that decodes, else Latin-1.
+    """
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(sample) - 3 and len(sample) >= SAMPLE_BYTES:
+            return "utf-8"  # the sample cut a character in two
+        if _UTF8_MULTIBYTE.search(sample):
+            return "utf-8"
+    try:
+        sample.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"
+
+
+def sniff_delimiter(sample: str) -> str:
+    """The candidate delimiter that splits the first lines into the most, equal, fields."""
+    lines = sample.splitlines()[:50] or [""]
+    best, best_score = ",", (0, 0)
+    for delimiter in DELIMITERS:
+        counts = [len(row) for row in csv.reader(lines, delimiter=delimiter) if row]
+        if not counts or counts[0] < 2:
+            continue
+        score = (sum(c == counts[0] for c in counts), counts[0])
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _bad_text(text: str) -> bool:
+    """True when ``text`` holds bytes that were not valid in the file's encoding."""
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+        return False
+    except UnicodeEncodeError:
+        return True
+
+
+def _escaped(text: str) -> str:
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+class TextReader(RowReader):
+    """Shared part of CSV and JSON Lines: open, detect the encoding, track progress."""
+
+    def __init__(self, path: Path, wanted: Wanted, *, encoding: str | None = None) -> None:
+        super().__init__(str(path), wanted)
+        self.path = path
+        self.size = path.stat().st_size
+        self.encoding = encoding
+        self._raw: IO[bytes] | None = None
+        self.sample = ""
+
+    def _text(self) -> IO[str]:
+        stream, self._raw = open_binary(self.path)
+        peek = stream.read(SAMPLE_BYTES)
+        self.encoding = self.encoding or detect_encoding(peek)
+        self.sample = peek.decode(self.encoding, errors="replace")
+        replay = io.BufferedReader(_Prefixed(peek, stream))
+        return io.TextIOWrapper(
+            replay, encoding=self.encoding, errors="surrogateescape", newline=""
+        )
+
+    def _progress(self) -> None:
+        if self._raw is not None and not self._raw.closed:
+            self.position = self._raw.tell()
+
+    def close(self) -> None:
+        if self._raw is not None:
+            self._raw.close()
+
+
+class _Prefixed(io.RawIOBase):
+    """A stream that replays the bytes already read for detection, then reads on."""
+
+    def __init__(self, prefix: bytes, rest: IO[bytes]) -> None:
+        self._prefix, self._rest = prefix, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._prefix:
+            n = min(len(buffer), len(self._prefix))
+            buffer[:n] = self._prefix[:n]
+            self._prefix = self._prefix[n:]
+            return n
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+class CsvReader(TextReader):
+    """CSV/TSV with a header line; delimiter sniffed unless given."""
+
+    def __init__(
+        self,
+        path: Path,
+        wanted: Wanted,
+        *,
+        encoding: str | None = None,
+        delimiter: str | None = None,
+    ) -> None:
+        super().__init__(path, wanted, encoding=encoding)
+        self.delimiter = delimiter
+
+    def open(self) -> None:
+        csv.field_size_limit(sys.maxsize)
+        self._file = self._text()
+        self.delimiter = self.delimiter or sniff_delimiter(self.sample[: 1 << 16])
+        self._reader = csv.reader(self._file, delimiter=self.delimiter)
+        header = next(self._reader, None)
+        if header is None:
+            raise DataError(f"{self.label}: the file is empty; a header line is expected.")
+        self.header = _unique([h.strip().lstrip("\ufeff") for h in header])
+        self.wanted.check(self.label, self.header)
+        self.columns = [c for c in self.wanted.columns if c in self.header]
+        index = {name: i for i, name in enumerate(self.header)}
+        self._take = [index[c] for c in self.columns]
+        taken = set(self._take)
+        self._rest = [(i, h) for i, h in enumerate(self.header) if i not in taken]
+        self.last_line = self._reader.line_num
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        builder, width, take, rest = self.builder(), len(self.header), self._take, self._rest
+        delimiter = self.delimiter or ","
+        collect = self.wanted.collect_properties and rest
+        end = self.last_line
+        try:
+            for row in self._reader:
+                line, end = end + 1, self._reader.line_num
+                if not row:
+                    continue
+                if len(row) != width:
+                    self.reject(
+                        line,
+                        f"expected {width} fields, found {len(row)}",
+                        _escaped(delimiter.join(row)),
+                    )
+                elif _bad_text("".join(row)):
+                    column = next(self.header[i] for i, v in enumerate(row) if _bad_text(v))
+                    self.reject(
+                        line,
+                        f"bad encoding: not valid {self.encoding}",
+                        _escaped(delimiter.join(row)),
+                        column,
+                    )
+                else:
+                    self.rows += 1
+                    props = {h: (row[i] or None) for i, h in rest} if collect else None
+                    builder.add(line, [row[i] for i in take], props)
+                    if builder.full():
+                        self._progress()
+                        yield from builder.flush()
+        except csv.Error as exc:
+            raise DataError(f"{self.label}:{end + 1}: cannot parse CSV: {exc}") from exc
+        self.last_line = end
+        self._progress()
+        yield from builder.flush()
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for i, name in enumerate(names, 1):
+        name = name or f"column_{i}"
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    return out
+
+
+class JsonLinesReader(TextReader):
+    """One JSON object per line; keys are columns, nested values become JSON text."""
+
+    PEEK = 100
+
+    def open(self) -> None:
+        self._file = self._text()
+        head: list[dict[str, Any]] = []
+        for text in self.sample.splitlines()[: self.PEEK]:
+            try:
+                value = json.loads(text) if text.strip() else None
+            except ValueError:
+                value = None
+            if isinstance(value, dict):
+                head.append(value)
+        found = list(dict.fromkeys(k for obj in head for k in obj))
+        self.wanted.check(self.label, found)
+        self.columns = self.wanted.columns
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        builder, columns = self.builder(), self.columns
+        collect = self.wanted.collect_properties
+        line = 0
+        for line, text in enumerate(self._file, 1):
+            if not text.strip():
+                continue
+            if _bad_text(text):
+                self.reject(
+                    line, f"bad encoding: not valid {self.encoding}", _escaped(text.strip())
+                )
+                continue
+            try:
+                obj = json.loads(text)
+            except ValueError as exc:
+                self.reject(line, f"invalid JSON: {exc}", text.strip())
+                continue
+            if not isinstance(obj, dict):
+                self.reject(line, "not a JSON object", text.strip())
+                continue
+            self.rows += 1
+            row = [to_text(obj.pop(c, None)) for c in columns]
+            builder.add(line, row, obj if collect else None)
+            if builder.full():
+                self._progress()
+                yield from builder.flush()
+        self.last_line = line
+        self._progress()
+        yield from builder.flush()

@@ -1,0 +1,123 @@
+"""One settings class for parcours: defaults < ``parcours.toml`` < ``PARCOURS_*`` < overrides.
+
+``parcours.toml`` lives at the workspace root::
+
+    engine = "duckdb"            # or "spark"
+    database = "parcours.duckdb" # relative to the workspace
+    journeys = "journeys"
+
+    [sources.events]
+    path = "data/events-*.csv"
+    timezone = "Europe/Paris"
+    columns = { customer_id = "user", event = "action" }
+
+Environment variables override the file: ``PARCOURS_ENGINE=spark``, and nested keys with a
+double underscore, ``PARCOURS_SOURCES__EVENTS__PATH=other.csv``. Explicit overrides (CLI flags)
+win over both. Paths are relative to the workspace.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from parcours.data.source import SourceConfig
+from parcours.errors import SettingsError
+
+TOML_NAME = "parcours.toml"
+ENV_PREFIX = "PARCOURS_"
+
+
+class Settings(BaseModel):
+    """Everything a workspace declares. Build it with :meth:`load`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    workspace: Path = Path(".")
+    engine: Literal["duckdb", "spark"] = "duckdb"
+    database: Path = Path("parcours.duckdb")
+    journeys: Path = Path("journeys")
+    spark_master: str | None = None
+    memory_limit: str | None = None
+    threads: int | None = None
+    sources: dict[str, SourceConfig] = Field(default_factory=dict)
+
+    @classmethod
+    def load(
+        cls, workspace: str | Path = ".", *, env: Mapping[str, str] | None = None, **overrides: Any
+    ) -> Settings:
+        """Settings of the workspace at ``workspace``, layered defaults < toml < env < overrides."""
+        root = Path(workspace).expanduser().resolve()
+        layers = [
+            _read_toml(root / TOML_NAME),
+            _from_env(os.environ if env is None else env),
+            {k: v for k, v in overrides.items() if v is not None},
+        ]
+        merged: dict[str, Any] = {}
+        for layer in layers:
+            merged = _merge(merged, layer)
+        merged["workspace"] = root
+        try:
+            return cls.model_validate(merged)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()
+            )
+            raise SettingsError(
+                f"{root / TOML_NAME}: invalid settings ({problems}). Fix the file or the "
+                f"{ENV_PREFIX}* environment variables."
+            ) from None
+
+    def resolve(self, path: Path) -> Path:
+        """``path`` relative to the workspace."""
+        return path if path.is_absolute() else self.workspace / path
+
+    @property
+    def database_path(self) -> Path:
+        return self.resolve(self.database)
+
+    @property
+    def journeys_path(self) -> Path:
+        return self.resolve(self.journeys)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML: {exc}. Fix the file.") from None
+
+
+def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
+    """``PARCOURS_A__B=v`` -> ``{"a": {"b": "v"}}``, for the settings' own fields only."""
+    fields = set(Settings.model_fields) - {"workspace"}
+    out: dict[str, Any] = {}
+    for key, value in env.items():
+        if not key.upper().startswith(ENV_PREFIX):
+            continue
+        parts = key[len(ENV_PREFIX) :].lower().split("__")
+        if parts[0] not in fields:
+            continue
+        target = out
+        for part in parts[:-1]:
+            target = target.setdefault(part, {})
+        target[parts[-1]] = value
+    return out
+
+
+def _merge(base: dict[str, Any], layer: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in layer.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(dict(merged[key]), value)
+        else:
+            merged[key] = value
+    return merged
