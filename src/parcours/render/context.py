@@ -1,0 +1,206 @@
+"""What every view template receives: the journey, the chosen language's labels, the measures,
+and the few things worked out in Python (opportunities per stage, KPI states, the curve)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from parcours.model.journey import KPI, Journey, Opportunity, Persona, Stage
+from parcours.model.measures import Measured, Measures
+from parcours.model.text import Text, localize
+from parcours.model.vocabulary import Channel, Lang, Quadrant
+from parcours.render import fmt, icons
+from parcours.render.curve import Curve, emotion_curve, smooth_path, wrap
+from parcours.render.labels import Labels
+
+#: Measured fields in the order views list them.
+MEASURED_FIELDS = (
+    "customers",
+    "volume",
+    "conversion",
+    "drop_off",
+    "median_seconds",
+    "attribution_share",
+    "emotion",
+    "negative_share",
+)
+_SHARES = frozenset({"conversion", "drop_off", "attribution_share", "negative_share"})
+
+
+@dataclass(frozen=True)
+class KpiView:
+    """A KPI as printed: its name, where it applies, its target and, when measured, its value
+    and whether it meets the target (``state`` is ``meets``, ``miss`` or ``""``)."""
+
+    id: str
+    name: str
+    where: str
+    target: str
+    direction: str
+    value: str
+    state: str
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    key: str
+    label: str
+    value: str
+
+
+class View:
+    """The data a view template renders from (passed to Jinja as ``v``)."""
+
+    def __init__(self, journey: Journey, lang: Lang, measures: Measures, page: str) -> None:
+        self.journey = journey
+        self.lang = lang
+        self.t = Labels(lang)
+        self.measures = measures
+        self.page = page
+        self.curve: Curve = emotion_curve(journey, measures)
+        pain_stage = {p.id: s.id for s, p in journey.pain_points()}
+        self.pain_names = {p.id: self.tx(p.description) for _, p in journey.pain_points()}
+        self.stage_opportunities: dict[str, list[Opportunity]] = {s.id: [] for s in journey.stages}
+        self.journey_wide: list[Opportunity] = []
+        for opportunity in journey.opportunities:
+            stages = dict.fromkeys(pain_stage[p] for p in opportunity.addresses)
+            for stage_id in stages:
+                self.stage_opportunities[stage_id].append(opportunity)
+            if not stages:
+                self.journey_wide.append(opportunity)
+        channels: set[Channel] = {t.channel for _, t in journey.touchpoints()}
+        channels.update(c for p in journey.personas for c in p.preferred_channels)
+        self.sprite = icons.sprite(channels)
+        self.has_measures = bool(measures.stages or measures.touchpoints)
+
+    # -- words ---------------------------------------------------------------------------------
+    def tx(self, text: Text | None) -> str:
+        """User text in the view's language."""
+        return localize(text, self.lang)
+
+    def of(self, group: str, value: Enum | str) -> str:
+        return self.t.of(group, value)
+
+    def icon(self, channel: Channel) -> str:
+        return icons.family(channel)
+
+    def number(self, value: float) -> str:
+        return fmt.number(value, self.lang)
+
+    def signed(self, value: float) -> str:
+        return fmt.signed(value, self.lang)
+
+    @staticmethod
+    def mood(value: float | None) -> str:
+        """CSS class of an emotion: ``pos``, ``neg`` or ``neu``."""
+        if value is None or abs(value) < 0.5:
+            return "neu"
+        return "pos" if value > 0 else "neg"
+
+    def demographics(self, persona: Persona) -> list[tuple[str, str]]:
+        """(label, value) of the demographics that are given."""
+        given = persona.demographics.model_dump(exclude_none=True)
+        return [(self.t(f"persona.{key}"), str(value)) for key, value in given.items()]
+
+    @property
+    def quadrants(self) -> dict[str, list[Opportunity]]:
+        """Opportunities per Eisenhower quadrant (``do``, ``plan``, ``delegate``, ``drop``), and
+        ``none`` for those without importance and urgency."""
+        groups: dict[str, list[Opportunity]] = {q.value: [] for q in Quadrant}
+        groups["none"] = []
+        for opportunity in self.journey.opportunities:
+            quadrant = opportunity.quadrant
+            groups[quadrant.value if quadrant else "none"].append(opportunity)
+        return groups
+
+    # -- KPIs ----------------------------------------------------------------------------------
+    def kpi_name(self, kpi: KPI) -> str:
+        if kpi.name is not None:
+            return self.tx(kpi.name)
+        return self.of("kpi", kpi.kind)
+
+    def kpi_view(self, kpi: KPI, value: float | None, where: str = "") -> KpiView:
+        target = ""
+        if kpi.target is not None:
+            sign = "≥" if kpi.better.value == "higher" else "≤"
+            goal = fmt.with_unit(kpi.target, kpi.unit, self.lang)
+            target = f"{self.t('kpi.target')} {sign} {goal}"
+        state = ""
+        if value is not None:
+            met = kpi.meets(value)
+            state = "" if met is None else ("meets" if met else "miss")
+        shown = "" if value is None else fmt.with_unit(value, kpi.unit, self.lang)
+        direction = self.of("direction", kpi.better)
+        return KpiView(kpi.id, self.kpi_name(kpi), where, target, direction, shown, state)
+
+    def stage_kpis(self, stage: Stage) -> list[KpiView]:
+        """The stage's KPIs, then its touchpoints' (named after their touchpoint)."""
+        measured = self.measures.stage(stage.id).kpis
+        views = [self.kpi_view(k, measured.get(k.id)) for k in stage.kpis]
+        for touchpoint in stage.touchpoints:
+            values = self.measures.touchpoint(touchpoint.id).kpis
+            where = self.tx(touchpoint.name)
+            views += [self.kpi_view(k, values.get(k.id), where) for k in touchpoint.kpis]
+        return views
+
+    # -- measures ------------------------------------------------------------------------------
+    def measured(self, measured: Measured) -> list[MeasureView]:
+        """The measured values that are set, formatted."""
+        views = []
+        for key in MEASURED_FIELDS:
+            value = getattr(measured, key)
+            if value is None:
+                continue
+            if key in _SHARES:
+                text = fmt.percent(value, self.lang)
+            elif key == "median_seconds":
+                text = fmt.duration(value, self.t)
+            elif key == "emotion":
+                text = fmt.signed(value, self.lang)
+            else:
+                text = fmt.number(value, self.lang)
+            views.append(MeasureView(key, self.t(f"measure.{key}"), text))
+        return views
+
+    def stage_measures(self, stage: Stage) -> list[MeasureView]:
+        return self.measured(self.measures.stage(stage.id))
+
+    def touchpoint_measures(self, touchpoint_id: str) -> list[MeasureView]:
+        return self.measured(self.measures.touchpoint(touchpoint_id))
+
+    # -- emotion SVG geometry ------------------------------------------------------------------
+    def svg_box(self) -> dict[str, float]:
+        """Sizes of the standalone emotion SVG (px)."""
+        column = 170.0
+        left, right, top, plot = 110.0, 20.0, 40.0, 220.0
+        width = left + right + column * max(1, len(self.journey.stages))
+        return {
+            "width": width,
+            "height": top + plot + 80,
+            "left": left,
+            "top": top,
+            "plot": plot,
+            "column": column,
+        }
+
+    def svg_points(self, series: str) -> list[tuple[float, float, object]]:
+        box = self.svg_box()
+        points = self.curve.designed if series == "designed" else self.curve.measured
+        span = box["column"] * max(1, len(self.journey.stages))
+        return [(box["left"] + p.x * span, box["top"] + p.y * box["plot"], p) for p in points]
+
+    def svg_path(self, series: str) -> str:
+        return smooth_path([(x, y) for x, y, _ in self.svg_points(series)])
+
+    def unit_path(self, series: str) -> str:
+        """The series as a path on a 0..1000 × 0..100 canvas (stretched to the grid lane)."""
+        points = self.curve.designed if series == "designed" else self.curve.measured
+        return smooth_path([(p.x * 1000, p.y * 100) for p in points])
+
+    @staticmethod
+    def wrap(label: str) -> list[str]:
+        return wrap(label)
+
+    def scale_ticks(self) -> list[tuple[int, str]]:
+        return [(v, fmt.signed(v, self.lang)) for v in (2, 1, 0, -1, -2)]

@@ -1,0 +1,90 @@
+"""HTML views of a journey map, one hand-written Jinja2 template each (autoescaped, inline CSS
+and SVG, no script, no network)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Literal, get_args
+
+import jinja2
+
+from parcours.errors import RenderError
+from parcours.model.journey import Journey
+from parcours.model.measures import Measures
+from parcours.model.vocabulary import Lang, Layout
+from parcours.render.context import View
+
+ViewName = Literal["grid", "linear", "persona", "matrix", "emotion"]
+Page = Literal["A4", "A3"]
+VIEWS: tuple[str, ...] = get_args(ViewName)
+PAGES: tuple[str, ...] = get_args(Page)
+
+
+@cache
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("parcours.render", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def resolve_view(journey: Journey, view: str | None) -> str:
+    """``view``, or the journey's layout (grid or linear) when None; unknown names fail."""
+    if view is None:
+        return "linear" if journey.layout is Layout.LINEAR else "grid"
+    if view not in VIEWS:
+        raise RenderError(f"unknown view {view!r}: choose one of {', '.join(VIEWS)}")
+    return view
+
+
+def resolve_lang(journey: Journey, lang: Lang | str | None) -> Lang:
+    if lang is None:
+        return journey.language
+    try:
+        return Lang(lang)
+    except ValueError:
+        choices = ", ".join(x.value for x in Lang)
+        raise RenderError(f"unknown language {lang!r}: choose one of {choices}") from None
+
+
+def view_data(
+    journey: Journey,
+    *,
+    measures: Measures | None = None,
+    lang: Lang | str | None = None,
+    page: str = "A4",
+) -> View:
+    if page not in PAGES:
+        raise RenderError(f"unknown page size {page!r}: choose one of {', '.join(PAGES)}")
+    return View(journey, resolve_lang(journey, lang), measures or Measures(), page)
+
+
+def render_html(
+    journey: Journey,
+    view: ViewName | None = None,
+    *,
+    measures: Measures | None = None,
+    lang: Lang | str | None = None,
+    page: Page = "A4",
+) -> str:
+    """The journey as one self-contained HTML page.
+
+    ``view`` is grid, linear, persona, matrix or emotion (default: the journey's layout);
+    ``lang`` defaults to the journey's language; ``page`` sets the print page (landscape).
+    """
+    name = resolve_view(journey, view)
+    data = view_data(journey, measures=measures, lang=lang, page=page)
+    return environment().get_template(f"{name}.html").render(v=data, view=name)
+
+
+def render_emotion_svg(
+    journey: Journey, *, measures: Measures | None = None, lang: Lang | str | None = None
+) -> str:
+    """The emotion curve as a standalone SVG document (vector, no browser needed)."""
+    data = view_data(journey, measures=measures, lang=lang)
+    body = environment().get_template("emotion.svg").render(v=data, standalone=True)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body
