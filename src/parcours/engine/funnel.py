@@ -1,0 +1,232 @@
+"""Funnels with PostHog semantics: ordered (default), strict and unordered.
+
+Every step-1 event starts an attempt; the conversion window runs from the attempt's step-1 time
+and is inclusive; one event fills at most one step; the customer counts at the furthest step of
+their best attempt. See :mod:`parcours.engine._funnel_kernel` for the exact rules.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Literal
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from parcours.engine import _funnel_kernel as kernel
+from parcours.engine.durations import parse_duration, to_microseconds
+from parcours.engine.eventlog import ORDER_BY, EventLog
+from parcours.engine.funnel_result import FunnelResult, FunnelSegment, build_steps
+from parcours.errors import EngineError
+
+FunnelOrder = Literal["ordered", "strict", "unordered"]
+ANY_EVENT = "*"
+MAX_STEPS = 60
+
+
+@dataclass(frozen=True)
+class Step:
+    """A funnel step: an event name (``*`` for any event), optionally narrowed by a SQL predicate.
+
+    ``where`` is a DuckDB boolean expression over the event columns, e.g.
+    ``"channel = 'web'"`` or ``"properties->>'plan' = 'pro'"``.
+    """
+
+    event: str
+    where: str | None = None
+    name: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.name or self.event
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """Customers doing ``event`` between step ``from_step`` and ``to_step`` (0-based) are removed.
+
+    ``to_step=None`` means the last step.
+    """
+
+    event: str
+    from_step: int = 0
+    to_step: int | None = None
+
+
+def funnel(
+    log: EventLog,
+    steps: Sequence[str | Step],
+    *,
+    window: str | timedelta | float = "14d",
+    order: FunnelOrder = "ordered",
+    exclusions: Sequence[Exclusion] = (),
+    breakdown: str | None = None,
+    customers: str | None = None,
+) -> FunnelResult:
+    """Count the customers reaching each step of ``steps`` within ``window`` of step 1.
+
+    ``breakdown`` names an event column (``channel``, ...) or a key of ``properties``; each
+    customer is counted under the first non-null value on their step events (first touch). With
+    ``customers`` (a table or view of the log's connection with a ``customer_id`` column),
+    ``breakdown`` names a column of that table instead.
+    """
+    specs = [s if isinstance(s, Step) else Step(s) for s in steps]
+    excl = _check(specs, exclusions, order)
+    window_us = to_microseconds(parse_duration(window))
+    data = _fetch(log, specs, excl, order, breakdown, customers)
+    n = len(specs)
+    names = [s.label for s in specs]
+    levels, times, values = _run(data, n, window_us, order, specs)
+    overall = build_steps(names, levels, times)
+    segments: tuple[FunnelSegment, ...] = ()
+    if breakdown is not None:
+        segments = _segments(names, levels, times, values)
+    return FunnelResult(
+        steps=overall,
+        window_s=window_us / 1e6,
+        order=order,
+        breakdown=breakdown,
+        segments=segments,
+    )
+
+
+def _check(
+    specs: Sequence[Step], exclusions: Sequence[Exclusion], order: str
+) -> list[tuple[str, int, int]]:
+    n = len(specs)
+    if not 1 <= n <= MAX_STEPS:
+        raise EngineError(f"a funnel needs 1 to {MAX_STEPS} steps; got {n}.")
+    if order not in ("ordered", "strict", "unordered"):
+        raise EngineError(f"unknown funnel order {order!r}; use ordered, strict or unordered.")
+    if exclusions and order == "unordered":
+        raise EngineError(
+            "exclusions are not supported in unordered funnels; use order='ordered' or 'strict'."
+        )
+    step_events = {s.event for s in specs}
+    out = []
+    for ex in exclusions:
+        to_step = n - 1 if ex.to_step is None else ex.to_step
+        if not 0 <= ex.from_step < to_step <= n - 1:
+            raise EngineError(
+                f"exclusion {ex.event!r}: from_step {ex.from_step} and to_step {to_step} must "
+                f"satisfy 0 <= from_step < to_step <= {n - 1} (0-based step indices)."
+            )
+        if ex.event in step_events or ANY_EVENT in step_events:
+            raise EngineError(
+                f"exclusion {ex.event!r} is also a step of the funnel; an exclusion must be an "
+                "event that is not a step."
+            )
+        out.append((ex.event, ex.from_step, to_step))
+    return out
+
+
+def _match(step: Step) -> tuple[str, list[Any]]:
+    cond = "TRUE" if step.event == ANY_EVENT else "event = ?"
+    params: list[Any] = [] if step.event == ANY_EVENT else [step.event]
+    if step.where:
+        cond = f"({cond}) AND ({step.where})"
+    return cond, params
+
+
+def _fetch(
+    log: EventLog,
+    specs: Sequence[Step],
+    exclusions: list[tuple[str, int, int]],
+    order: str,
+    breakdown: str | None,
+    customers: str | None,
+) -> pa.Table:
+    params: list[Any] = []
+    step_terms = []
+    for k, spec in enumerate(specs):
+        cond, p = _match(spec)
+        step_terms.append(f"CASE WHEN {cond} THEN {1 << k} ELSE 0 END")
+        params += p
+    excl_terms = []
+    for event, lo, hi in exclusions:
+        bits = sum(1 << i for i in range(lo + 1, hi + 1))
+        excl_terms.append(f"CASE WHEN event = ? THEN {bits} ELSE 0 END")
+        params.append(event)
+    step_sql = " | ".join(step_terms)
+    excl_sql = " | ".join(excl_terms) if excl_terms else "0"
+    value_sql, join_sql = "NULL", ""
+    if breakdown is not None and customers is not None:
+        value_sql = f'CAST(c."{breakdown}" AS VARCHAR)'
+        join_sql = f"LEFT JOIN {customers} c USING (customer_id)"
+    elif breakdown is not None:
+        value_sql = (
+            f'CAST(e."{breakdown}" AS VARCHAR)'
+            if breakdown in log.columns() and breakdown != "properties"
+            else "json_extract_string(e.properties, ?)"
+        )
+        if value_sql.startswith("json"):
+            params.append(f'$."{breakdown}"')
+    where = "" if order == "strict" else "WHERE step_mask <> 0 OR excl_mask <> 0"
+    sql = f"""
+        SELECT customer_id, ts, step_mask, excl_mask, value FROM (
+            SELECT e.customer_id, epoch_us(e.timestamp) AS ts, e.event_seq,
+                   ({step_sql}) AS step_mask, ({excl_sql}) AS excl_mask, {value_sql} AS value
+            FROM {{events}} e {join_sql}
+        ) {where}
+        ORDER BY {ORDER_BY.replace("timestamp", "ts")}
+    """
+    return log.arrow(sql, params)
+
+
+def _run(
+    data: pa.Table, n: int, window_us: int, order: str, specs: Sequence[Step]
+) -> tuple[np.ndarray, list[tuple[int, ...]], list[Any]]:
+    ids = data.column("customer_id")
+    ts = data.column("ts").to_pylist()
+    steps = data.column("step_mask").to_pylist()
+    excl = data.column("excl_mask").to_pylist()
+    raw_values = data.column("value").to_pylist()
+    starts = _boundaries(ids)
+    any_event = sum(1 << k for k, s in enumerate(specs) if s.event == ANY_EVENT)
+    levels: list[int] = []
+    times: list[tuple[int, ...]] = []
+    values: list[Any] = []
+    for a, b in itertools.pairwise(starts):
+        if order == "unordered":
+            level, stamps = kernel.unordered_customer(ts[a:b], steps[a:b], window_us, any_event)
+        else:
+            level, stamps = kernel.ordered_customer(
+                ts[a:b], steps[a:b], excl[a:b], n, window_us, order == "strict"
+            )
+        if level <= 0:
+            continue
+        levels.append(level)
+        times.append(stamps)
+        values.append(
+            next((v for v, m in zip(raw_values[a:b], steps[a:b], strict=True) if m and v), None)
+        )
+    return np.asarray(levels, dtype=np.int64), times, values
+
+
+def _boundaries(ids: pa.ChunkedArray) -> list[int]:
+    """Start offsets of each customer's run of rows, plus the end."""
+    m = len(ids)
+    if m == 0:
+        return [0]
+    flat = ids.combine_chunks()
+    change = pc.not_equal(flat.slice(1), flat.slice(0, m - 1))
+    inner = np.flatnonzero(change.to_numpy(zero_copy_only=False)) + 1
+    return [0, *inner.tolist(), m]
+
+
+def _segments(
+    names: list[str], levels: np.ndarray, times: list[tuple[int, ...]], values: list[Any]
+) -> tuple[FunnelSegment, ...]:
+    groups: dict[Any, list[int]] = {}
+    for i, v in enumerate(values):
+        groups.setdefault(v, []).append(i)
+    segs = []
+    for value, idx in groups.items():
+        steps = build_steps(names, levels[idx], [times[i] for i in idx])
+        segs.append(FunnelSegment(value=value, steps=steps))
+    segs.sort(key=lambda s: (-s.steps[-1].customers, -s.steps[0].customers, str(s.value)))
+    return tuple(segs)

@@ -1,0 +1,54 @@
+"""Helpers for engine tests: event logs built from small literal cases with real DuckDB."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+from parcours.engine import EventLog
+
+ORACLES = Path(__file__).parents[1] / "oracles"
+EPOCH = datetime(2020, 1, 1)
+
+
+def _as_time(value: Any) -> datetime:
+    if isinstance(value, str):
+        return datetime.fromisoformat(value)
+    return EPOCH + timedelta(seconds=value)
+
+
+def log_from_cases(events: Mapping[str, Sequence[Sequence[Any]]]) -> EventLog:
+    """An event log from ``{customer: [[time, event, (properties)], ...]}``; seq = listing order."""
+    rows: dict[str, list[Any]] = {
+        "customer_id": [],
+        "timestamp": [],
+        "event": [],
+        "event_seq": [],
+        "properties": [],
+    }
+    seq = 0
+    for customer, evs in events.items():
+        for ev in evs:
+            rows["customer_id"].append(str(customer))
+            rows["timestamp"].append(_as_time(ev[0]))
+            rows["event"].append(str(ev[1]))
+            rows["event_seq"].append(seq)
+            rows["properties"].append(ev[2] if len(ev) > 2 else None)
+            seq += 1
+    table = pa.table(
+        {
+            **{k: v for k, v in rows.items() if k != "timestamp"},
+            "timestamp": pa.array(rows["timestamp"], type=pa.timestamp("us")),
+        }
+    )
+    return EventLog.from_arrow(table)
+
+
+@pytest.fixture
+def make_log():
+    return log_from_cases
