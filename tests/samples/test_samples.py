@@ -318,6 +318,9 @@ def test_every_touchpoint_is_bound_to_events_and_channels(sample: tuple[str, Jou
     for stage, touchpoint in journey.touchpoints():
         match = touchpoint.match
         assert match is not None and match.events and match.channels, (stage.id, touchpoint.id)
+        # literal names, so that a simulator can emit exactly these; globs only on stages
+        for event in match.events:
+            assert SNAKE.fullmatch(event), (stage.id, touchpoint.id, event)
     for where, match in bindings(journey):
         for pattern in match.events:
             assert SNAKE_GLOB.fullmatch(pattern), (where, pattern)
