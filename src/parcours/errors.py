@@ -8,10 +8,10 @@ The tree::
     │   └── JourneyValidationError     parsed, but breaks the schema; carries every Problem
     ├── DataError                      a data source cannot be used (ingest)
     ├── SettingsError                  parcours.toml or a PARCOURS_* variable cannot be used
-    ├── SettingsError                  parcours.toml or a PARCOURS_* variable cannot be used
     ├── EngineError                    an analysis cannot run on the given data or parameters
     ├── VoiceError                     feedback text analysis cannot run
     ├── RenderError                    a view cannot be rendered or exported
+    ├── SimulationError                a simulation config cannot be used
     └── MissingDependencyError         an optional extra is not installed; names the pip line
 
 Every message says what failed, on which input (file, line, column, key), and what to do next.
@@ -94,5 +94,5 @@ class SettingsError(ParcoursError):
     """``parcours.toml``, a ``PARCOURS_*`` variable or an override cannot be used."""
 
 
-class SettingsError(ParcoursError):
-    """``parcours.toml``, a ``PARCOURS_*`` variable or an override cannot be used."""
+class SimulationError(ParcoursError):
+    """A simulation config cannot be used."""

@@ -9,6 +9,7 @@ import click
 
 from parcours.errors import JourneyFileError, JourneyValidationError, Problem
 from parcours.model import Lang, dump_journey, load_journey
+from parcours.model.catalogue import catalogue_beside, read_catalogue
 from parcours.model.diff import diff_journeys
 from parcours.model.documents import format_of, parse_journey
 from parcours.model.lint import RULES, lint
@@ -74,7 +75,8 @@ def validate(files: tuple[Path, ...]) -> None:
 @click.option(
     "--events",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Event catalogue: one known event name per line; checks the data bindings.",
+    help="Event catalogue, one name per line, to check the data bindings against "
+    "(default: FILE's NAME.events.txt when present).",
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--rules", "list_rules", is_flag=True, help="List the rules and exit.")
@@ -86,10 +88,8 @@ def lint_command(file: Path | None, events: Path | None, fmt: str, list_rules: b
         return
     if file is None:
         raise click.UsageError("give a journey FILE (or --rules)")
-    catalogue = None
-    if events is not None:
-        lines = events.read_text(encoding="utf-8").splitlines()
-        catalogue = [n.strip() for n in lines if n.strip() and not n.lstrip().startswith("#")]
+    events = events or catalogue_beside(file)
+    catalogue = read_catalogue(events) if events else None
     findings = lint(load_journey(file), catalogue)
     if fmt == "json":
         click.echo(json.dumps({"findings": [f.to_dict() for f in findings]}, ensure_ascii=False))

@@ -1,0 +1,98 @@
+"""What a simulation produces and which truths it plants, read from a small YAML file::
+
+customers: 5000
+start: 2026-01-01
+days: 180
+seed: 7
+personas:                       # default: the journey's personas, equal shares
+  - {persona: lea, share: 0.7, progress: 1.1}
+effects:
+  - {kind: abandonment, touchpoint: page-paiement, change: 0.3, from: 2026-04-01}
+  - {kind: waiting_time, touchpoint: service-client, factor: 2.0, from: 2026-04-01}
+  - {kind: sentiment, touchpoint: livraison, shift: -1.5, from: 2026-04-01}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from parcours.errors import SimulationError
+
+
+class _Config(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class PersonaMix(_Config):
+    """How many customers follow a persona and how they behave."""
+
+    persona: str
+    share: Annotated[float, Field(gt=0)] = 1.0
+    progress: Annotated[float, Field(gt=0)] = 1.0  # multiplies the odds of moving on
+
+
+class Abandonment(_Config):
+    """From ``since``, customers who meet ``touchpoint`` abandon there ``change`` more often
+    (0.3 = +30 %)."""
+
+    kind: Literal["abandonment"]
+    touchpoint: str
+    change: float
+    since: dt.date = Field(alias="from")
+
+
+class WaitingTime(_Config):
+    """From ``since``, waiting times at ``touchpoint`` are multiplied by ``factor``."""
+
+    kind: Literal["waiting_time"]
+    touchpoint: str
+    factor: Annotated[float, Field(gt=0)]
+    since: dt.date = Field(alias="from")
+
+
+class Sentiment(_Config):
+    """From ``since``, the experience at ``touchpoint`` moves by ``shift`` on the −2..+2 scale."""
+
+    kind: Literal["sentiment"]
+    touchpoint: str
+    shift: float
+    since: dt.date = Field(alias="from")
+
+
+Effect = Annotated[Abandonment | WaitingTime | Sentiment, Field(discriminator="kind")]
+
+
+class SimulationConfig(_Config):
+    customers: Annotated[int, Field(gt=0)] = 2000
+    start: dt.date = dt.date(2026, 1, 1)
+    days: Annotated[int, Field(gt=0)] = 180
+    seed: int = 7
+    french_share: Annotated[float, Field(ge=0, le=1)] = 0.7  # language of feedback texts
+    personas: tuple[PersonaMix, ...] = ()
+    effects: tuple[Effect, ...] = ()
+    batch_customers: Annotated[int, Field(gt=0)] = 100_000
+
+    @property
+    def end(self) -> dt.date:
+        return self.start + dt.timedelta(days=self.days)
+
+
+def load_config(path: str | Path) -> SimulationConfig:
+    """Read a simulation config; errors name the file and the offending key."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return SimulationConfig.model_validate(data)
+    except (OSError, yaml.YAMLError) as exc:
+        raise SimulationError(f"{path}: cannot read the simulation config: {exc}") from exc
+    except ValidationError as exc:
+        lines = [
+            f"{path}: {'.'.join(map(str, e['loc']))}: {e['msg']}"
+            for e in exc.errors(include_url=False)
+        ]
+        raise SimulationError("\n".join(lines)) from exc
