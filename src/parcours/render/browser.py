@@ -68,6 +68,7 @@ class Chromium:
         self.executable = Path(executable) if executable else chromium_path()
         self._playwright: Any = None
         self._browser: Any = None
+        self._context: Any = None
 
     def __enter__(self) -> Chromium:
         sync_api = require("playwright.sync_api", extra="export", feature="PNG/PDF/SVG export")
@@ -79,6 +80,8 @@ class Chromium:
         except Exception as exc:  # playwright raises its own Error types
             self._playwright.stop()
             raise RenderError(f"cannot start headless Chromium {self.executable}: {exc}") from exc
+        self._context = self._browser.new_context(viewport=VIEWPORT)
+        self._context.route("**/*", lambda route: route.abort())
         return self
 
     def __exit__(
@@ -87,6 +90,7 @@ class Chromium:
         error: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._context.close()
         self._browser.close()
         self._playwright.stop()
 
@@ -96,15 +100,14 @@ class Chromium:
 
     def open(self, html: str, log: PageLog | None = None) -> Any:
         """A new page showing ``html`` offline; events are recorded in ``log``."""
-        if self._browser is None:
+        if self._context is None:
             raise RenderError("the Chromium is not started: use it in a `with Chromium()` block")
         log = log if log is not None else PageLog()
-        page = self._browser.new_page(viewport=VIEWPORT)
+        page = self._context.new_page()
         page.on("console", lambda m: m.type == "error" and log.console_errors.append(m.text))
         page.on("pageerror", lambda e: log.console_errors.append(str(e)))
         page.on("request", lambda r: log.requests.append(r.url))
         page.on("dialog", lambda d: (log.dialogs.append(d.message), d.dismiss()))
-        page.route("**/*", lambda route: route.abort())
         page.set_content(html, wait_until="load")
         return page
 
