@@ -6,16 +6,27 @@ Each analysis is a function over an :class:`EventLog` returning a typed result w
 
 from parcours.engine.durations import parse_duration
 from parcours.engine.eventlog import EventLog
+from parcours.engine.flows import FlowResult, Link, flows
 from parcours.engine.funnel import Exclusion, Step, funnel
 from parcours.engine.funnel_result import FunnelResult, FunnelSegment, FunnelStep
+from parcours.engine.paths import DurationStats, Edge, PathsResult, Repetition, Variant, paths
 
 __all__ = [
+    "DurationStats",
+    "Edge",
     "EventLog",
     "Exclusion",
+    "FlowResult",
     "FunnelResult",
     "FunnelSegment",
     "FunnelStep",
+    "Link",
+    "PathsResult",
+    "Repetition",
     "Step",
+    "Variant",
+    "flows",
     "funnel",
     "parse_duration",
+    "paths",
 ]
