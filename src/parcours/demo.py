@@ -1,0 +1,87 @@
+"""``parcours demo``: a workspace built from the bundled samples, every view rendered.
+
+The demo copies the four sample journeys (and their event catalogues) into a new workspace,
+simulates customers for the online sports subscription (with abandonment at the payment step
+rising from April), ingests that data into the workspace's DuckDB file and renders every view of
+every journey as self-contained HTML (the emotion curve also as SVG).
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from parcours.data.report import IngestReport
+from parcours.data.workspace import Workspace, create_workspace
+from parcours.model import Journey, load_journey
+from parcours.render import VIEWS, export, render_emotion_svg
+from parcours.samples import SAMPLES, events_path, sample_events, sample_path
+from parcours.simulate import SimulationConfig, simulate
+
+#: The sample whose data the demo simulates, and the truth it plants.
+SIMULATED = "sport_subscription"
+_APRIL = {"from": "2026-04-01"}
+DEMO_CONFIG = SimulationConfig.model_validate(
+    {
+        "customers": 3000,
+        "start": "2026-01-01",
+        "days": 180,
+        "effects": [
+            {"kind": "abandonment", "touchpoint": "page-paiement", "change": 0.3, **_APRIL},
+            {"kind": "waiting_time", "touchpoint": "service-client-telephone", "factor": 2.0}
+            | _APRIL,
+        ],
+    }
+)
+SOURCES = {
+    kind: {"path": f"data/{kind}.parquet"} for kind in ("events", "customers", "feedback", "orders")
+}
+
+
+@dataclass(frozen=True)
+class Demo:
+    root: Path
+    journeys: dict[str, Path] = field(default_factory=dict)
+    views: dict[str, list[Path]] = field(default_factory=dict)
+    ingest: IngestReport | None = None
+
+    def summary(self) -> str:
+        lines = [f"demo workspace: {self.root}"]
+        for name, path in self.journeys.items():
+            lines.append(f"  {name}: {path}")
+            lines += [f"    {view}" for view in self.views[name]]
+        if self.ingest is not None:
+            lines.append(self.ingest.summary())
+        lines.append(f"open {self.views[SIMULATED][0]} in a browser")
+        return "\n".join(lines)
+
+
+def build_demo(directory: str | Path = "demo", *, customers: int | None = None) -> Demo:
+    """Write the demo workspace into ``directory`` (replacing an earlier demo there)."""
+    root = Path(directory).resolve()
+    workspace = create_workspace(root, sources=SOURCES, overwrite=True)
+    journeys_dir = workspace.settings.workspace / workspace.settings.journeys
+    journeys: dict[str, Path] = {}
+    views: dict[str, list[Path]] = {}
+    for name in SAMPLES:
+        journeys[name] = Path(shutil.copyfile(sample_path(name), journeys_dir / f"{name}.yaml"))
+        shutil.copyfile(events_path(name), journeys_dir / events_path(name).name)
+        views[name] = _render_all(load_journey(journeys[name]), root / "views" / name)
+    config = DEMO_CONFIG.model_copy(update={"customers": customers or DEMO_CONFIG.customers})
+    simulate(
+        load_journey(journeys[SIMULATED]),
+        root / "data",
+        config,
+        catalogue=sample_events(SIMULATED),
+    )
+    report = Workspace.open(root).ingest()
+    return Demo(root, journeys, views, report)
+
+
+def _render_all(journey: Journey, directory: Path) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = [export(journey, directory / f"{view}.html", view=view) for view in VIEWS]  # type: ignore[arg-type]
+    emotion = directory / "emotion.svg"
+    emotion.write_text(render_emotion_svg(journey), encoding="utf-8")
+    return [*paths, emotion]
