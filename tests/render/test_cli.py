@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -68,3 +69,22 @@ def test_errors_are_one_message_and_exit_1(tmp_path: Path) -> None:
 def test_help() -> None:
     result = run("render", "--help")
     assert result.exit_code == 0 and "--page [A4|A3]" in result.output
+
+
+def test_missing_chromium_names_the_apt_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PARCOURS_CHROMIUM", str(tmp_path / "no-chromium"))
+    result = run("render", FIXTURE, "-o", tmp_path / "map.png")
+    assert result.exit_code == 1
+    assert "apt-get install chromium" in result.output and "no-chromium" in result.output
+    assert not (tmp_path / "map.png").exists()
+
+
+def test_missing_playwright_names_the_pip_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "playwright.sync_api", None)  # import now fails
+    result = run("render", FIXTURE, "-o", tmp_path / "map.pdf")
+    assert result.exit_code == 1
+    assert "pip install 'parcours[export]'" in result.output

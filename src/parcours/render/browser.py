@@ -11,6 +11,8 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -56,6 +58,21 @@ class PageLog:
     requests: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
 
+    def watch(self, page: Any) -> None:
+        """Record what ``page`` does from now on (dialogs are dismissed)."""
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("dialog", self._dialog)
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error":
+            self.console_errors.append(message.text)
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
 
 class Chromium:
     """A headless Chromium, started on enter and closed on exit::
@@ -69,15 +86,17 @@ class Chromium:
         self._playwright: Any = None
         self._browser: Any = None
         self._context: Any = None
+        self._error: type[Exception] = Exception
 
     def __enter__(self) -> Chromium:
         sync_api = require("playwright.sync_api", extra="export", feature="PNG/PDF/SVG export")
+        self._error = sync_api.Error
         self._playwright = sync_api.sync_playwright().start()
         try:
             self._browser = self._playwright.chromium.launch(
                 executable_path=str(self.executable), args=list(LAUNCH_ARGS)
             )
-        except Exception as exc:  # playwright raises its own Error types
+        except self._error as exc:
             self._playwright.stop()
             raise RenderError(f"cannot start headless Chromium {self.executable}: {exc}") from exc
         self._context = self._browser.new_context(viewport=VIEWPORT)
@@ -102,45 +121,44 @@ class Chromium:
         """A new page showing ``html`` offline; events are recorded in ``log``."""
         if self._context is None:
             raise RenderError("the Chromium is not started: use it in a `with Chromium()` block")
-        log = log if log is not None else PageLog()
         page = self._context.new_page()
-        page.on("console", lambda m: m.type == "error" and log.console_errors.append(m.text))
-        page.on("pageerror", lambda e: log.console_errors.append(str(e)))
-        page.on("request", lambda r: log.requests.append(r.url))
-        page.on("dialog", lambda d: (log.dialogs.append(d.message), d.dismiss()))
+        (log if log is not None else PageLog()).watch(page)
         page.set_content(html, wait_until="load")
         return page
 
-    def png(self, html: str, path: Path) -> Path:
+    @contextmanager
+    def _tab(self, html: str, path: Path) -> Iterator[Any]:
+        """A page showing ``html``, closed afterwards; browser failures become RenderError."""
         page = self.open(html)
         try:
-            page.screenshot(path=str(path), full_page=True)
+            yield page
+        except self._error as exc:
+            raise RenderError(f"headless Chromium could not write {path}: {exc}") from exc
         finally:
             page.close()
+
+    def png(self, html: str, path: Path) -> Path:
+        """A full-page screenshot."""
+        with self._tab(html, path) as tab:
+            tab.screenshot(path=str(path), full_page=True)
         return path
 
     def pdf(self, html: str, path: Path, page: str = "A4") -> Path:
         """A landscape PDF on ``page`` (A4 or A3), scaled down to fit a wide map's width."""
         width_mm, height_mm = PAGE_MM[page]
-        tab = self.open(html)
-        try:
-            tab.set_viewport_size(
-                {"width": round((width_mm - 2 * MARGIN_MM) * _PX_PER_MM), "height": 900}
-            )
+        printable = (width_mm - 2 * MARGIN_MM) * _PX_PER_MM
+        margin = f"{MARGIN_MM}mm"
+        with self._tab(html, path) as tab:
+            tab.set_viewport_size({"width": round(printable), "height": VIEWPORT["height"]})
             content = tab.evaluate("document.documentElement.scrollWidth")
-            printable = (width_mm - 2 * MARGIN_MM) * _PX_PER_MM
-            scale = max(0.1, min(1.0, printable / content))
-            margin = f"{MARGIN_MM}mm"
             tab.pdf(
                 path=str(path),
                 width=f"{width_mm}mm",
                 height=f"{height_mm}mm",
                 margin={"top": margin, "bottom": margin, "left": margin, "right": margin},
                 print_background=True,
-                scale=scale,
+                scale=max(0.1, min(1.0, printable / content)),
             )
-        finally:
-            tab.close()
         return path
 
     def svg(self, html: str, path: Path) -> Path:
@@ -151,14 +169,13 @@ class Chromium:
             raise RenderError(
                 "SVG export needs pdftocairo: install it with `sudo apt-get install poppler-utils`"
             )
-        tab = self.open(html)
-        try:
-            tab.emulate_media(media="screen")
-            width, height = tab.evaluate(
-                "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
-            )
-            with tempfile.TemporaryDirectory(prefix="parcours-svg-") as tmp:
-                pdf = Path(tmp) / "page.pdf"
+        with tempfile.TemporaryDirectory(prefix="parcours-svg-") as tmp:
+            pdf = Path(tmp) / "page.pdf"
+            with self._tab(html, path) as tab:
+                tab.emulate_media(media="screen")
+                width, height = tab.evaluate(
+                    "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+                )
                 tab.pdf(
                     path=str(pdf),
                     width=f"{width}px",
@@ -167,14 +184,12 @@ class Chromium:
                     print_background=True,
                     page_ranges="1",
                 )
-                done = subprocess.run(
-                    [pdftocairo, "-svg", "-f", "1", "-l", "1", str(pdf), str(path)],
-                    capture_output=True,
-                    text=True,
-                    check=False,
-                )
-        finally:
-            tab.close()
+            done = subprocess.run(
+                [pdftocairo, "-svg", "-f", "1", "-l", "1", str(pdf), str(path)],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
         if done.returncode != 0:
             raise RenderError(f"pdftocairo could not write {path}: {done.stderr.strip()}")
         return path
