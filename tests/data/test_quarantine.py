@@ -79,5 +79,10 @@ def test_unknown_role_in_mapping_is_an_error(write) -> None:
 
 
 def test_unknown_time_zone_is_refused() -> None:
-    with pytest.raises(ValueError, match="unknown time zone"):
+    with pytest.raises(DataError, match="unknown time zone"):
         ColumnMapping(timezone="Mars/Olympus")
+
+
+def test_database_url_needs_a_table_or_query() -> None:
+    with pytest.raises(DataError, match="exactly one of table or query"):
+        read_events("sqlite:///nowhere.db")

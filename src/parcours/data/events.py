@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pyarrow as pa
+from pydantic import ValidationError
 
 from parcours.data.ingest import import_source
 from parcours.data.mapping import ColumnMapping
@@ -25,6 +26,7 @@ from parcours.data.progress import progress_bar
 from parcours.data.report import IngestReport
 from parcours.data.schema import EVENT_ORDER, Kind
 from parcours.data.source import Format, SourceConfig
+from parcours.errors import DataError
 
 
 @dataclass(frozen=True)
@@ -80,19 +82,15 @@ def read_events(
     mapping = mapping or ColumnMapping()
     location = str(location)
     is_db = "://" in location
-    config = SourceConfig(
-        kind=Kind.EVENTS,
-        path=None if is_db else location,
-        url=location if is_db else None,
-        table=table,
-        query=query,
-        format=format,
-        columns=mapping.columns,
-        timezone=mapping.timezone,
-        timestamp_format=mapping.timestamp_format,
-        delimiter=delimiter,
-        encoding=encoding,
-    )
+    try:
+        config = SourceConfig(
+            kind=Kind.EVENTS, path=None if is_db else location, url=location if is_db else None,
+            table=table, query=query, format=format, columns=mapping.columns,
+            timezone=mapping.timezone, timestamp_format=mapping.timestamp_format,
+            delimiter=delimiter, encoding=encoding,
+        )  # fmt: skip
+    except ValidationError as exc:
+        raise DataError(f"{location}: {exc.errors()[0]['msg']}") from None
     con = con if con is not None else duckdb.connect()
     with progress_bar(progress) as on_input:
         files = import_source(con, "events", config, on_input=on_input)

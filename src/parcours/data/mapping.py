@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from parcours.errors import DataError
+
 #: Timestamp formats that are not strptime patterns: numbers since 1970-01-01 UTC.
 EPOCH_FORMATS: dict[str, int] = {"epoch_s": 1_000_000, "epoch_ms": 1_000, "epoch_us": 1}
 
@@ -40,7 +42,7 @@ class ColumnMapping(BaseModel):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(
+            raise DataError(  # not a ValueError: pydantic lets it through unwrapped
                 f"unknown time zone {value!r}; use an IANA name such as 'UTC' or 'Europe/Paris'"
             ) from exc
         return value

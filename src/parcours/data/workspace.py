@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from pydantic import ValidationError
 
 from parcours.data.ingest import create_tables, import_source
 from parcours.data.progress import progress_bar
@@ -91,10 +92,13 @@ def create_workspace(
     toml = root / TOML_NAME
     if toml.exists() and not overwrite:
         raise DataError(f"{toml}: a workspace is already here; open it, or pass overwrite=True.")
-    configs = {
-        name: spec if isinstance(spec, SourceConfig) else SourceConfig.model_validate(spec)
-        for name, spec in (sources or {}).items()
-    }
+    try:
+        configs = {
+            name: spec if isinstance(spec, SourceConfig) else SourceConfig.model_validate(spec)
+            for name, spec in (sources or {}).items()
+        }
+    except ValidationError as exc:
+        raise DataError(f"{toml}: invalid source: {exc}") from None
     lines = [
         "# parcours workspace: see `parcours ingest --help`",
         f"engine = {json.dumps(engine)}",
