@@ -6,9 +6,9 @@ self-contained HTML, exported to PNG, PDF and SVG with headless Chromium, and th
 """
 
 from parcours.render.browser import Chromium, PageLog
-from parcours.render.export import FORMATS, export, format_from
 from parcours.render.html import PAGES, VIEWS, render_emotion_svg, render_html
 from parcours.render.labels import LABELS
+from parcours.render.output import FORMATS, export, format_from
 from parcours.render.table import JourneyTable, LaneRow, journey_csv, journey_table, write_csv
 
 __all__ = [
