@@ -186,3 +186,9 @@ def test_samples_render_in_every_view_and_language(sample: object) -> None:
             assert html.startswith("<!DOCTYPE html>")
             for stage in journey.stages:
                 assert f'data-stage="{stage.id}"' in html or view in {"persona", "matrix"}
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_an_empty_journey_renders(view: str) -> None:
+    empty = Journey.model_validate({"name": "Vide"})
+    assert '<h1 class="journey-name">Vide</h1>' in render_html(empty, view)
