@@ -44,6 +44,7 @@ def test_frame_and_dict(journey: Journey) -> None:
     frame = table.to_frame()
     assert list(frame.columns) == list(COLUMNS) and len(frame) == len(table.rows)
     assert table.to_dict()["lang"] == "en"
+    assert "<table" in table._repr_html_() and "Touchpoints" in table._repr_html_()
 
 
 def test_user_text_is_kept_as_written(hostile: Journey) -> None:

@@ -58,6 +58,9 @@ class JourneyTable:
 
         return pd.DataFrame([asdict(row) for row in self.rows], columns=list(COLUMNS))
 
+    def _repr_html_(self) -> str:
+        return str(self.to_frame().to_html(index=False))
+
     def to_csv(self) -> str:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
