@@ -77,8 +77,9 @@ def flows(
               FROM o JOIN a USING (customer_id)
               WHERE (o.pos - a.anchor) * {sign} BETWEEN 0 AND ?)
     """
-    customers = log.execute(f"{base} SELECT count(*) FROM s WHERE d = 0", [event, steps])
-    n_row = customers.fetchone()
+    ((customers,),) = log.execute(
+        f"{base} SELECT count(*) FROM s WHERE d = 0", [event, steps]
+    ).fetchall()
     rows = log.execute(
         f"""{base}
         SELECT s1.d, s1.event, coalesce(s2.event, ?), count(*) AS n
@@ -91,4 +92,4 @@ def flows(
     else:
         links = [Link(-int(d) - 1, str(b), str(a), int(n)) for d, a, b, n in rows]
         links.sort(key=lambda k: (k.depth, -k.customers, k.source, k.target))
-    return FlowResult(event, direction, int(n_row[0]) if n_row else 0, tuple(links))
+    return FlowResult(event, direction, int(customers), tuple(links))

@@ -75,8 +75,12 @@ class FunnelResult:
         return out
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per (segment, step); the overall funnel has segment ``None``."""
-        rows = [{"segment": None, "step": i + 1, **asdict(s)} for i, s in enumerate(self.steps)]
+        """One row per step; with a breakdown, one row per (segment, step) after the overall
+        rows, whose segment is ``None``."""
+        rows = [{"step": i + 1, **asdict(s)} for i, s in enumerate(self.steps)]
+        if self.breakdown is None:
+            return pd.DataFrame(rows)
+        rows = [{"segment": None, **r} for r in rows]
         for seg in self.segments:
             rows += [
                 {"segment": seg.value, "step": i + 1, **asdict(s)} for i, s in enumerate(seg.steps)

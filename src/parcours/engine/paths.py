@@ -131,7 +131,9 @@ def _counts(log: EventLog, sql: str) -> dict[str, int]:
 
 
 def _summarise(log: EventLog, t: str, top: int | None) -> PathsResult:
-    cases, events = log.execute(f"SELECT count(DISTINCT customer_id), count(*) FROM {t}").fetchone()
+    ((cases, events),) = log.execute(
+        f"SELECT count(DISTINCT customer_id), count(*) FROM {t}"
+    ).fetchall()
     activities = _counts(
         log, f"SELECT event, count(*) AS n FROM {t} GROUP BY event ORDER BY n DESC, event"
     )
@@ -154,7 +156,7 @@ def _summarise(log: EventLog, t: str, top: int | None) -> PathsResult:
     per_case = f"""SELECT customer_id, list(event ORDER BY pos) AS variant,
                    (max(ts) - min(ts)) / 1e6 AS duration FROM {t} GROUP BY customer_id"""
     limit = "" if top is None else f"LIMIT {int(top)}"
-    n_variants_row = log.execute(f"SELECT count(DISTINCT variant) FROM ({per_case})").fetchone()
+    ((n_variants,),) = log.execute(f"SELECT count(DISTINCT variant) FROM ({per_case})").fetchall()
     variants = tuple(
         Variant(tuple(v), int(n), int(n) / cases)
         for v, n in log.execute(
@@ -162,10 +164,10 @@ def _summarise(log: EventLog, t: str, top: int | None) -> PathsResult:
             ORDER BY n DESC, variant {limit}"""
         ).fetchall()
     )
-    n, mean, median, lo, hi, p90 = log.execute(
+    ((n, mean, median, lo, hi, p90),) = log.execute(
         f"""SELECT count(*), avg(duration), list_sort(list(duration))[count(*) // 2 + 1],
         min(duration), max(duration), quantile_cont(duration, 0.9) FROM ({per_case})"""
-    ).fetchone()
+    ).fetchall()
     loops = {e.source: e.count for e in dfg if e.source == e.target}
     repetitions = tuple(
         Repetition(str(a), int(c), int(x))
@@ -182,7 +184,7 @@ def _summarise(log: EventLog, t: str, top: int | None) -> PathsResult:
         dfg=dfg,
         start_activities=starts,
         end_activities=ends,
-        n_variants=int(n_variants_row[0]) if n_variants_row else 0,
+        n_variants=int(n_variants),
         variants=variants,
         case_duration=DurationStats(int(n), mean, median, lo, hi, p90),
         self_loops=loops,

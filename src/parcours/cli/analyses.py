@@ -1,0 +1,171 @@
+"""Ad-hoc analyses on a file: ``parcours funnel``, ``parcours paths``, ``parcours attribution``.
+
+FILE may be CSV/TSV, Parquet, JSON Lines or XES (plain or .gz); it is read by
+:func:`parcours.data.read_events` with the default columns ``customer_id``, ``timestamp``,
+``event`` and ``channel``, each overridable by a flag. Output is JSON or a table.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+import duckdb
+import pandas as pd
+
+from parcours.data import ColumnMapping, read_events
+from parcours.engine import (
+    EventLog,
+    Exclusion,
+    attribute,
+    funnel,
+    paths,
+    paths_from_events,
+    read_paths,
+)
+from parcours.engine.attribution import MODELS
+from parcours.errors import EngineError
+
+_FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True
+)
+
+
+_ROLES = {
+    "customer_col": "customer_id",
+    "timestamp_col": "timestamp",
+    "event_col": "event",
+    "channel_col": "channel",
+}
+
+
+def _columns(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Flags naming the source columns of each role."""
+    for flag, role in reversed(_ROLES.items()):
+        command = click.option(
+            f"--{flag.replace('_', '-')}",
+            default=role,
+            show_default=True,
+            help=f"Source column holding the {role.replace('_id', '')}.",
+        )(command)
+    return click.option(
+        "--timezone", default="UTC", show_default=True, help="Zone of naive times."
+    )(command)
+
+
+def _open(file: str, opts: dict[str, str]) -> EventLog:
+    # A role whose flag keeps its default is left to the reader (XES has its own defaults).
+    columns = {role: opts[flag] for flag, role in _ROLES.items() if opts[flag] != role}
+    loaded = read_events(file, ColumnMapping(columns=columns, timezone=opts["timezone"]))
+    quarantined = loaded.report.quarantined
+    if quarantined:
+        click.echo(
+            f"Note: {quarantined} row(s) of {file} could not be used (quarantined).", err=True
+        )
+    return EventLog(loaded.connection, loaded.table)
+
+
+def _emit(data: dict[str, Any], frame: pd.DataFrame, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, default=str))
+    else:
+        click.echo(frame.to_string(index=False))
+
+
+@click.command(name="funnel")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--steps", required=True, help="Comma-separated step events, e.g. view,cart,pay.")
+@click.option("--window", default="14d", show_default=True, help="Conversion window: 30m, 1h, 14d.")
+@click.option(
+    "--order",
+    type=click.Choice(["ordered", "strict", "unordered"]),
+    default="ordered",
+    show_default=True,
+)
+@click.option("--exclude", multiple=True, help="Exclusion event between first and last step.")
+@click.option("--breakdown", default=None, help="Event column or property to break down by.")
+@_FORMAT
+@_columns
+def funnel_command(
+    file: str,
+    steps: str,
+    window: str,
+    order: str,
+    exclude: tuple[str, ...],
+    breakdown: str | None,
+    fmt: str,
+    **cols: str,
+) -> None:
+    """Customers reaching each step of a funnel, PostHog semantics."""
+    names = [s.strip() for s in steps.split(",") if s.strip()]
+    result = funnel(
+        _open(file, cols),
+        names,
+        window=window,
+        order=order,  # type: ignore[arg-type]
+        exclusions=[Exclusion(e) for e in exclude],
+        breakdown=breakdown,
+    )
+    _emit(result.to_dict(), result.to_frame(), fmt)
+
+
+@click.command(name="paths")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--top", default=20, show_default=True, help="How many variants to list.")
+@_FORMAT
+@_columns
+def paths_command(file: str, top: int, fmt: str, **cols: str) -> None:
+    """Directly-follows graph, variants, start/end activities and case durations."""
+    result = paths(_open(file, cols), top_variants=top)
+    _emit(result.to_dict(), result.to_frame(), fmt)
+
+
+def _is_path_file(file: str) -> bool:
+    if not file.endswith((".csv", ".csv.gz", ".tsv", ".txt")):
+        return False
+    try:
+        columns = duckdb.connect().read_csv(file, header=True).columns
+    except duckdb.Error:
+        return False
+    return {"path", "total_conversions"} <= set(columns)
+
+
+@click.command(name="attribution")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--model", type=click.Choice(MODELS), default="markov", show_default=True)
+@click.option("--order", "markov_order", default=1, show_default=True, help="Markov order.")
+@click.option("--conversion", default=None, help="Conversion event (for an event file).")
+@click.option("--value", default=None, help="Property holding the conversion value.")
+@click.option("--half-life", default=None, help="Time-decay half-life: 7d (events), 1 (paths).")
+@_FORMAT
+@_columns
+def attribution_command(
+    file: str,
+    model: str,
+    markov_order: int,
+    conversion: str | None,
+    value: str | None,
+    half_life: str | None,
+    fmt: str,
+    **cols: str,
+) -> None:
+    """Credit conversions to channels from a ChannelAttribution path file or an event file."""
+    if _is_path_file(file):
+        journeys = read_paths(file)
+        decay: str | float | None = float(half_life) if half_life else None
+    else:
+        if conversion is None:
+            raise EngineError(
+                f"{Path(file).name} is an event file: name the conversion event with --conversion "
+                "(or pass a path file with columns path, total_conversions)."
+            )
+        journeys = paths_from_events(_open(file, cols), conversion, value=value)
+        decay = half_life
+    result = attribute(journeys, model, order=markov_order, half_life=decay)  # type: ignore[arg-type]
+    _emit(result.to_dict(), result.to_frame(), fmt)
+
+
+COMMANDS = [funnel_command, paths_command, attribution_command]
