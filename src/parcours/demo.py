@@ -3,7 +3,8 @@
 The demo copies the four sample journeys (and their event catalogues) into a new workspace,
 simulates customers for the online sports subscription (with abandonment at the payment step
 rising from April), ingests that data into the workspace's DuckDB file and renders every view of
-every journey as self-contained HTML (the emotion curve also as SVG).
+every journey as self-contained HTML (the emotion curve also as SVG); the simulated journey's
+views carry its measures, red where a KPI misses its target.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from parcours.data.report import IngestReport
-from parcours.data.workspace import Workspace, create_workspace
+from parcours.data.workspace import create_workspace
+from parcours.insight import MeasuredJourney, measure_workspace
 from parcours.model import Journey, load_journey
+from parcours.model.measures import Measures
 from parcours.render import VIEWS, export, render_emotion_svg
 from parcours.samples import SAMPLES, events_path, sample_events, sample_path
 from parcours.simulate import SimulationConfig, simulate
@@ -34,9 +37,10 @@ DEMO_CONFIG = SimulationConfig.model_validate(
         ],
     }
 )
-SOURCES = {
+SOURCES: dict[str, dict[str, object]] = {
     kind: {"path": f"data/{kind}.parquet"} for kind in ("events", "customers", "feedback", "orders")
 }
+SOURCES["events"]["columns"] = {"properties": "properties"}
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class Demo:
     journeys: dict[str, Path] = field(default_factory=dict)
     views: dict[str, list[Path]] = field(default_factory=dict)
     ingest: IngestReport | None = None
+    measured: MeasuredJourney | None = None
 
     def summary(self) -> str:
         lines = [f"demo workspace: {self.root}"]
@@ -53,6 +58,12 @@ class Demo:
             lines += [f"    {view}" for view in self.views[name]]
         if self.ingest is not None:
             lines.append(self.ingest.summary())
+        if self.measured is not None:
+            missed = [k.kpi.id for k in self.measured.kpis if k.met is False]
+            lines.append(
+                f"{SIMULATED} measured on {self.measured.measures.period}: "
+                f"{len(missed)} KPI(s) miss their target ({', '.join(missed)})"
+            )
         lines.append(f"open {self.views[SIMULATED][0]} in a browser")
         return "\n".join(lines)
 
@@ -67,7 +78,6 @@ def build_demo(directory: str | Path = "demo", *, customers: int | None = None) 
     for name in SAMPLES:
         journeys[name] = Path(shutil.copyfile(sample_path(name), journeys_dir / f"{name}.yaml"))
         shutil.copyfile(events_path(name), journeys_dir / events_path(name).name)
-        views[name] = _render_all(load_journey(journeys[name]), root / "views" / name)
     config = DEMO_CONFIG.model_copy(update={"customers": customers or DEMO_CONFIG.customers})
     simulate(
         load_journey(journeys[SIMULATED]),
@@ -75,13 +85,20 @@ def build_demo(directory: str | Path = "demo", *, customers: int | None = None) 
         config,
         catalogue=sample_events(SIMULATED),
     )
-    report = Workspace.open(root).ingest()
-    return Demo(root, journeys, views, report)
+    report = workspace.ingest()
+    measured = measure_workspace(workspace, [SIMULATED])[SIMULATED]
+    for name, path in journeys.items():
+        measures = measured.measures if name == SIMULATED else None
+        views[name] = _render_all(load_journey(path), root / "views" / name, measures)
+    return Demo(root, journeys, views, report, measured)
 
 
-def _render_all(journey: Journey, directory: Path) -> list[Path]:
+def _render_all(journey: Journey, directory: Path, measures: Measures | None) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
-    paths = [export(journey, directory / f"{view}.html", view=view) for view in VIEWS]  # type: ignore[arg-type]
+    paths = [
+        export(journey, directory / f"{view}.html", view=view, measures=measures)  # type: ignore[arg-type]
+        for view in VIEWS
+    ]
     emotion = directory / "emotion.svg"
-    emotion.write_text(render_emotion_svg(journey), encoding="utf-8")
+    emotion.write_text(render_emotion_svg(journey, measures=measures), encoding="utf-8")
     return [*paths, emotion]

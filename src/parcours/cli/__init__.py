@@ -36,7 +36,7 @@ def main() -> None:
 
 
 #: Topic modules of ``parcours.cli``; each exposes ``COMMANDS``, a list of click commands.
-TOPICS: tuple[str, ...] = ("journey", "simulate", "render", "data", "demo")
+TOPICS: tuple[str, ...] = ("journey", "simulate", "render", "data", "measure", "demo", "analyses")
 
 
 def _register() -> None:

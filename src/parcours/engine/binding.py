@@ -143,7 +143,7 @@ def bind(log: EventLog, journey: Journey) -> tuple[EventLog, Coverage]:
     log.execute(
         f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * EXCLUDE (tp), tp AS touchpoint, "
         f"{stage} AS stage FROM (SELECT *, {touchpoint} AS tp FROM {{events}})"
-    )
+    ).fetchall()
     bound = EventLog(log.connection, view)
     counts = dict(bound.execute("SELECT touchpoint, count(*) FROM {events} GROUP BY 1").fetchall())
     unmatched = dict(

@@ -96,5 +96,6 @@ class EventLog:
             raise EngineError(f"query on the event log {self.source!r} failed: {exc}") from exc
 
     def count(self) -> int:
-        row = self.execute("SELECT count(*) FROM {events}").fetchone()
-        return int(row[0]) if row else 0
+        # fetchall: a half-fetched result would block the next relation query (DuckDB 2)
+        ((count,),) = self.execute("SELECT count(*) FROM {events}").fetchall()
+        return int(count)

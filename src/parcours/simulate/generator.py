@@ -168,9 +168,20 @@ def _events(draw: _Draw, ids: pa.Array, names: list[str], flat: list[TouchpointP
     order = np.lexsort((ts, who))
     who, ts, tp, name, wait = who[order], ts[order], tp[order], name[order], wait[order]
     channels = pa.array([t.channel or None for t in flat])
-    properties = np.full(wait.size, None, dtype=object)
+    static = np.array([t.properties for t in flat], dtype=object)[tp]
     timed = ~np.isnan(wait)
-    properties[timed] = [f'{{"waiting_seconds": {w:.0f}}}' for w in wait[timed]]
+    properties = np.full(wait.size, None, dtype=object)
+    carrying = np.flatnonzero(timed | (static != ""))
+    properties[carrying] = [
+        "{"
+        + ", ".join(
+            part
+            for part in (static[i], f'"waiting_seconds": {wait[i]:.0f}' if timed[i] else "")
+            if part
+        )
+        + "}"
+        for i in carrying
+    ]
     return pa.table(
         {
             "customer_id": ids.take(pa.array(who)),

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from parcours.model import Journey, KpiKind, Touchpoint
-from parcours.model.vocabulary import BusinessType, Channel, Severity, Typology
+from parcours.model import Condition, Journey, KpiKind, Touchpoint
+from parcours.model.vocabulary import BusinessType, Channel, MatchOp, Severity, Typology
 from parcours.simulate.config import PersonaMix, SimulationConfig
 from parcours.simulate.texts import theme_of
 
@@ -31,6 +33,7 @@ class TouchpointPlan:
     survey: str | None  # nps / csat / ces / review (moment of truth) / None
     theme: str
     waits: bool  # carries a waiting time (call centre, store...)
+    properties: str = ""  # JSON members every event of it carries, to satisfy `where`
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,41 @@ def _touchpoint(
     emotion = touchpoint.emotion if touchpoint.emotion is not None else stage_emotion
     events = events or (touchpoint.id.replace("-", "_"),)
     theme = theme_of(touchpoint)
-    return TouchpointPlan(touchpoint.id, events, channel, emotion, survey, theme, waits)
+    members = _satisfying(match.where) if match else {}
+    properties = json.dumps(members, ensure_ascii=False)[1:-1]
+    return TouchpointPlan(touchpoint.id, events, channel, emotion, survey, theme, waits, properties)
+
+
+def _satisfying(conditions: tuple[Condition, ...]) -> dict[str, Any]:
+    """Event properties for which every condition holds."""
+    members: dict[str, Any] = {}
+    for condition in conditions:
+        value = _value_for(condition)
+        *parents, leaf = condition.property.split(".")
+        node = members
+        for parent in parents:
+            node = node.setdefault(parent, {})
+        node[leaf] = value
+    return members
+
+
+def _value_for(condition: Condition) -> Any:
+    value = condition.value
+    op = condition.op
+    if op is MatchOp.EXISTS:
+        return "yes"
+    if op is MatchOp.IN:
+        assert isinstance(value, tuple)
+        return value[0]
+    if op is MatchOp.NOT_IN:
+        return "other"
+    if op is MatchOp.GLOB:
+        return re.sub(r"[*?]|\[[^]]*\]", "", str(value))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value + {MatchOp.GT: 1, MatchOp.LT: -1, MatchOp.NE: 1}.get(op, 0)
+    if op is MatchOp.NE:
+        return f"{value}_other"
+    return value
 
 
 def _names(patterns: tuple[str, ...], catalogue: tuple[str, ...]) -> tuple[str, ...]:

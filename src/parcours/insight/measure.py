@@ -1,0 +1,204 @@
+"""Measure a journey map from a workspace's data: the results laid onto the map.
+
+``measure(connection, journey)`` binds the events to stages and touchpoints, runs the stage
+funnel, reads feedback and orders, and returns a :class:`MeasuredJourney`: per stage, customers
+entering, conversion to the next stage, drop-off, median time in the stage and the measured
+emotion; per touchpoint, volume, customers, emotion and negative share; every KPI of the map
+against its target. The map views draw ``MeasuredJourney.measures``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from parcours.data.workspace import Workspace
+from parcours.engine import Step, funnel
+from parcours.engine import kpis as stats
+from parcours.engine.binding import Coverage, bind, literal, stage_predicate
+from parcours.engine.eventlog import EventLog
+from parcours.engine.funnel_result import FunnelResult
+from parcours.errors import DataError
+from parcours.insight.scope import Scope
+from parcours.model import KPI, Journey, KpiKind, load_journey
+from parcours.model.measures import Measured, Measures
+from parcours.model.vocabulary import Typology
+
+#: How long a customer may take from the first stage to the last, by journey typology.
+WINDOWS = {Typology.SIMPLE: "30d", Typology.COMPLEX: "90d", Typology.LONG: "365d"}
+_TIME_UNITS = {"s": 1, "min": 60, "h": 3600, "j": 86400, "d": 86400, "days": 86400}
+_RATES = {
+    KpiKind.CONVERSION,
+    KpiKind.ABANDONMENT,
+    KpiKind.CLICK_THROUGH,
+    KpiKind.RETENTION,
+    KpiKind.CHURN,
+    KpiKind.LOYALTY,
+    KpiKind.RETURN_RATE,
+    KpiKind.COMPLAINT_RATE,
+    KpiKind.CSAT,
+}
+
+
+@dataclass(frozen=True)
+class KpiMeasure:
+    """One KPI of the map, measured where it sits."""
+
+    where: str  # stages.<id> or stages.<id>.touchpoints.<id>
+    kpi: KPI
+    value: stats.KpiValue  # natural scale: rates 0..1, NPS −100..100, seconds
+    shown: float | None  # in the KPI's own unit (``%``, ``min``...), comparable to its target
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.shown is None else self.kpi.meets(self.shown)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "where": self.where,
+            "kpi": self.kpi.id,
+            "kind": self.kpi.kind.value,
+            "value": self.shown,
+            "unit": self.kpi.unit,
+            "target": self.kpi.target,
+            "met": self.met,
+            "n": self.value.n,
+            "low": _in_unit(self.kpi, self.value.low),
+            "high": _in_unit(self.kpi, self.value.high),
+        }
+
+
+@dataclass(frozen=True)
+class MeasuredJourney:
+    journey: Journey
+    measures: Measures
+    coverage: Coverage
+    stage_funnel: FunnelResult
+    kpis: tuple[KpiMeasure, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "journey": self.journey.id,
+            "period": self.measures.period,
+            "stages": {k: _plain(v) for k, v in self.measures.stages.items()},
+            "touchpoints": {k: _plain(v) for k, v in self.measures.touchpoints.items()},
+            "kpis": [k.to_dict() for k in self.kpis],
+            "coverage": self.coverage.to_dict(),
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per KPI of the map, with its target and whether it is met."""
+        return pd.DataFrame([k.to_dict() for k in self.kpis])
+
+
+def measure(
+    connection: duckdb.DuckDBPyConnection, journey: Journey, *, window: str | None = None
+) -> MeasuredJourney:
+    """Measure ``journey`` on the ``events`` (and, when present, ``feedback`` and ``orders``)
+    tables of ``connection``."""
+    log, coverage = bind(EventLog(connection, "events"), journey)
+    stage_funnel = funnel(
+        log,
+        [Step("*", where=stage_predicate(journey, s.id), name=s.id) for s in journey.stages],
+        window=window or WINDOWS[journey.typology],
+    )
+    tables = {row[0] for row in connection.execute("SHOW TABLES").fetchall()}
+    scope = Scope(connection, log, journey, tables)
+    stages: dict[str, Measured] = {}
+    touchpoints: dict[str, Measured] = {}
+    measured_kpis: list[KpiMeasure] = []
+    for index, stage in enumerate(journey.stages):
+        steps = stage_funnel.steps
+        conversion = (
+            steps[index + 1].customers / steps[index].customers
+            if index + 1 < len(steps) and steps[index].customers
+            else None
+        )
+        stage_kpis = _measure_kpis(scope, f"stages.{stage.id}", stage.kpis, stage.id, None)
+        measured_kpis += stage_kpis
+        emotion, negative = scope.feedback_emotion([t.id for t in stage.touchpoints])
+        stages[stage.id] = Measured(
+            customers=scope.customers(f"stage = {literal(stage.id)}"),
+            conversion=conversion,
+            drop_off=None if conversion is None else 1 - conversion,
+            median_seconds=scope.median_time(f"stage = {literal(stage.id)}"),
+            emotion=emotion,
+            negative_share=negative,
+            kpis={
+                k.kpi.id: k.shown for k in measured_kpis[-len(stage.kpis) :] if k.shown is not None
+            }
+            if stage.kpis
+            else {},
+        )
+        for touchpoint in stage.touchpoints:
+            where = f"stages.{stage.id}.touchpoints.{touchpoint.id}"
+            tp_kpis = _measure_kpis(scope, where, touchpoint.kpis, stage.id, touchpoint.id)
+            measured_kpis += tp_kpis
+            emotion, negative = scope.feedback_emotion([touchpoint.id])
+            touchpoints[touchpoint.id] = Measured(
+                customers=scope.customers(f"touchpoint = {literal(touchpoint.id)}"),
+                volume=coverage.per_touchpoint.get(touchpoint.id, 0),
+                emotion=emotion,
+                negative_share=negative,
+                kpis=_shown(tp_kpis),
+            )
+    period = scope.period()
+    return MeasuredJourney(
+        journey,
+        Measures(stages, touchpoints, period),
+        coverage,
+        stage_funnel,
+        tuple(measured_kpis),
+    )
+
+
+def _in_unit(kpi: KPI, value: float | None) -> float | None:
+    """A natural-scale value in the KPI's unit (``%`` for rates, ``min`` for times...)."""
+    if value is None:
+        return None
+    unit = (kpi.unit or "").strip()
+    if unit == "%" and kpi.kind in _RATES | {KpiKind.CUSTOM}:
+        return 100 * value
+    if kpi.kind in (KpiKind.WAITING_TIME, KpiKind.RESPONSE_TIME):
+        return value / _TIME_UNITS.get(unit, 1)
+    return value
+
+
+def _shown(measured: list[KpiMeasure]) -> dict[str, float]:
+    return {k.kpi.id: k.shown for k in measured if k.shown is not None}
+
+
+def _plain(measured: Measured) -> dict[str, Any]:
+    data = {k: v for k, v in measured.__dict__.items() if v is not None and k != "kpis"}
+    return {**data, "kpis": dict(measured.kpis)}
+
+
+def _measure_kpis(
+    scope: Scope, where: str, kpis: tuple[KPI, ...], stage: str, touchpoint: str | None
+) -> list[KpiMeasure]:
+    measured = []
+    for kpi in kpis:
+        value = scope.kpi(kpi, stage, touchpoint)
+        measured.append(KpiMeasure(where, kpi, value, _in_unit(kpi, value.value)))
+    return measured
+
+
+def measure_workspace(
+    workspace: Workspace, journeys: Iterable[str] | None = None
+) -> dict[str, MeasuredJourney]:
+    """Measure the journeys of ``workspace`` (all, or those named by file stem) on its data."""
+    folder = workspace.root / workspace.settings.journeys
+    files = {p.stem: p for p in sorted(folder.glob("*.y*ml")) + sorted(folder.glob("*.json"))}
+    wanted = list(journeys) if journeys else list(files)
+    unknown = [name for name in wanted if name not in files]
+    if unknown:
+        raise DataError(
+            f"{folder}: no journey named {', '.join(map(repr, unknown))}; "
+            f"found {', '.join(files) or 'none'}."
+        )
+    with workspace.connect(read_only=True) as connection:
+        return {name: measure(connection, load_journey(files[name])) for name in wanted}

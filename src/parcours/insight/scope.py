@@ -1,0 +1,165 @@
+"""Queries behind the measures: customers, times, feedback and KPIs of one stage or
+touchpoint, over the bound events, the feedback and the orders of a workspace."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import duckdb
+import numpy as np
+
+from parcours.engine import kpis as stats
+from parcours.engine.binding import literal
+from parcours.engine.eventlog import EventLog
+from parcours.model import KPI, Journey, KpiKind
+
+RETAINED_AFTER = timedelta(days=30)
+NEGATIVE = -0.5  # measured emotion below this counts as negative feedback
+
+
+class Scope:
+    """Queries over the bound events, feedback and orders of one journey."""
+
+    def __init__(
+        self,
+        connection: duckdb.DuckDBPyConnection,
+        log: EventLog,
+        journey: Journey,
+        tables: set[str],
+    ) -> None:
+        self.con = connection
+        self.log = log
+        self.journey = journey
+        self.has_feedback = "feedback" in tables
+        self.has_orders = "orders" in tables
+        self.stage_ids = [s.id for s in journey.stages]
+
+    def _rows(self, sql: str) -> list[tuple[Any, ...]]:
+        return self.log.execute(sql).fetchall()
+
+    def customers(self, condition: str) -> int:
+        return int(
+            self._rows(f"SELECT count(DISTINCT customer_id) FROM {{events}} WHERE {condition}")[0][
+                0
+            ]
+        )
+
+    def median_time(self, condition: str) -> float | None:
+        (value,) = self._rows(
+            "SELECT median(epoch(last) - epoch(first)) FROM (SELECT customer_id, "
+            f"min(timestamp) AS first, max(timestamp) AS last FROM {{events}} WHERE {condition} "
+            "GROUP BY 1)"
+        )[0]
+        return None if value is None else float(value)
+
+    def period(self) -> str | None:
+        first, last = self._rows("SELECT min(timestamp), max(timestamp) FROM {events}")[0]
+        return None if first is None else f"{first:%Y-%m-%d} → {last:%Y-%m-%d}"
+
+    def feedback_rows(
+        self, touchpoints: list[str] | None, survey: str | None = None
+    ) -> list[tuple[str, float]]:
+        if not self.has_feedback:
+            return []
+        where = ["rating IS NOT NULL"]
+        if touchpoints is None:
+            where.append("touchpoint IS NULL")
+        elif touchpoints:
+            where.append(f"touchpoint IN ({', '.join(literal(t) for t in touchpoints)})")
+        else:
+            return []
+        if survey:
+            where.append(f"survey_type = {literal(survey)}")
+        sql = f"SELECT survey_type, rating FROM feedback WHERE {' AND '.join(where)}"
+        return [(str(s), float(r)) for s, r in self.con.execute(sql).fetchall()]
+
+    def feedback_emotion(self, touchpoints: list[str]) -> tuple[float | None, float | None]:
+        rows = self.feedback_rows(touchpoints)
+        if not rows:
+            return None, None
+        emotions = np.array([stats.emotion_of_rating(s or "review", r) for s, r in rows])
+        return float(emotions.mean()), float(np.mean(emotions < NEGATIVE))
+
+    def kpi(self, kpi: KPI, stage: str, touchpoint: str | None) -> stats.KpiValue:
+        scope = f"touchpoint = {literal(touchpoint)}" if touchpoint else f"stage = {literal(stage)}"
+        feedback_at = (
+            [touchpoint]
+            if touchpoint
+            else [t.id for s in self.journey.stages if s.id == stage for t in s.touchpoints]
+        )
+        kind = kpi.kind
+        if kind in (KpiKind.NPS, KpiKind.CSAT, KpiKind.CES):
+            survey = kind.value
+            rows = self.feedback_rows(feedback_at, survey) or (
+                self.feedback_rows(None, survey) if touchpoint is None else []
+            )
+            if kind is KpiKind.CSAT and not rows:
+                rows = self.feedback_rows(feedback_at, "review")
+            ratings = [r for _, r in rows]
+            return {KpiKind.NPS: stats.nps, KpiKind.CSAT: stats.csat, KpiKind.CES: stats.mean}[
+                kind
+            ](ratings)
+        if kind in (KpiKind.CONVERSION, KpiKind.ABANDONMENT):
+            reached = self._reached_next(stage, scope)
+            if reached is None:
+                return stats.EMPTY
+            return stats.share(reached if kind is KpiKind.CONVERSION else ~reached)
+        if kind is KpiKind.CLICK_THROUGH:
+            if touchpoint is None:
+                return stats.EMPTY
+            rows = self._rows(
+                f"SELECT bool_or(touchpoint = {literal(touchpoint)}) FROM {{events}} "
+                f"WHERE stage = {literal(stage)} GROUP BY customer_id"
+            )
+            return stats.share([bool(r[0]) for r in rows])
+        if kind in (KpiKind.RETENTION, KpiKind.CHURN):
+            days = RETAINED_AFTER.days
+            rows = self._rows(
+                "WITH first AS (SELECT customer_id, min(timestamp) AS t FROM {events} "
+                f"WHERE {scope} GROUP BY 1) "
+                f"SELECT bool_or(e.timestamp >= f.t + INTERVAL {days} DAY) FROM first f "
+                "JOIN {events} e USING (customer_id) GROUP BY f.customer_id"
+            )
+            kept = np.array([bool(r[0]) for r in rows])
+            return stats.share(kept if kind is KpiKind.RETENTION else ~kept)
+        if kind is KpiKind.WAITING_TIME:
+            rows = self._rows(
+                f"SELECT (properties->>'waiting_seconds')::DOUBLE FROM {{events}} WHERE {scope} "
+                "AND properties->>'waiting_seconds' IS NOT NULL"
+            )
+            if rows:
+                return stats.duration([r[0] for r in rows])
+            return stats.duration(self._orders("waiting_time", scope))
+        if kind is KpiKind.RESPONSE_TIME:
+            return stats.duration(self._orders("response_time", scope))
+        if kind in (KpiKind.RETURN_RATE, KpiKind.COMPLAINT_RATE):
+            column = "returned" if kind is KpiKind.RETURN_RATE else "complaint"
+            return stats.share([bool(v) for v in self._orders(column, scope) if v is not None])
+        if kind is KpiKind.LOYALTY:
+            counts = self._orders("count(*)", scope, group=True)
+            return stats.share([c >= 2 for c in counts])
+        return stats.EMPTY
+
+    def _reached_next(self, stage: str, scope: str) -> np.ndarray | None:
+        index = self.stage_ids.index(stage)
+        if index + 1 >= len(self.stage_ids):
+            return None
+        following = literal(self.stage_ids[index + 1])
+        rows = self._rows(
+            "WITH here AS (SELECT customer_id, min(timestamp) AS t FROM {events} "
+            f"WHERE {scope} GROUP BY 1), "
+            "later AS (SELECT customer_id, max(timestamp) AS t FROM {events} "
+            f"WHERE stage = {following} GROUP BY 1) "
+            "SELECT coalesce(later.t >= here.t, false) FROM here "
+            "LEFT JOIN later USING (customer_id)"
+        )
+        return np.array([bool(r[0]) for r in rows], dtype=bool)
+
+    def _orders(self, column: str, scope: str, *, group: bool = False) -> list[Any]:
+        if not self.has_orders:
+            return []
+        customers = f"SELECT DISTINCT customer_id FROM {self.log.source} WHERE {scope}"
+        grouping = " GROUP BY customer_id" if group else ""
+        sql = f"SELECT {column} FROM orders WHERE customer_id IN ({customers}){grouping}"
+        return [row[0] for row in self.con.execute(sql).fetchall()]

@@ -1,0 +1,117 @@
+"""Measuring a map: stage funnel, per-stage and per-touchpoint figures, KPIs against targets."""
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from parcours.cli import main
+from parcours.data.workspace import create_workspace
+from parcours.insight import measure
+from parcours.model import parse_journey
+
+MAP = """
+name: Boutique
+typology: simple
+stages:
+  - name: Visite
+    touchpoints:
+      - {id: site, name: Site, channel: website, match: {events: [page_view]}}
+  - name: Paiement
+    kpis: [{id: abandon, kind: abandonment, target: 30, unit: "%"}]
+    touchpoints:
+      - id: page-paiement
+        name: Page de paiement
+        channel: website
+        match: {events: [payment_started]}
+        kpis:
+          - {id: csat-paiement, kind: csat, target: 80, unit: "%"}
+          - {id: attente, kind: waiting_time, target: 3, unit: min}
+  - name: Confirmation
+    kpis: [{kind: nps, target: 20}, {kind: return_rate, target: 10, unit: "%"}]
+    touchpoints:
+      - {id: mail, name: E-mail, channel: email, match: {events: [order_done]}}
+"""
+EVENTS = [
+    ("c1", "2026-03-01 10:00", "page_view", None),
+    ("c1", "2026-03-01 10:10", "payment_started", '{"waiting_seconds": 120}'),
+    ("c1", "2026-03-01 10:20", "order_done", None),
+    ("c2", "2026-03-02 10:00", "page_view", None),
+    ("c2", "2026-03-02 11:00", "payment_started", '{"waiting_seconds": 240}'),
+    ("c3", "2026-03-03 10:00", "page_view", None),
+    ("c3", "2026-03-03 10:00", "newsletter_open", None),
+    ("c4", "2026-03-04 10:00", "page_view", None),
+    ("c4", "2026-03-04 10:30", "payment_started", '{"waiting_seconds": 180}'),
+    ("c4", "2026-03-05 10:00", "order_done", None),
+]
+FEEDBACK = [
+    ("c1", "2026-03-01 10:11", "csat", 5.0, "page-paiement"),
+    ("c2", "2026-03-02 11:01", "csat", 2.0, "page-paiement"),
+    ("c1", "2026-03-10 10:00", "nps", 10.0, None),
+    ("c4", "2026-03-10 10:00", "nps", 9.0, None),
+    ("c3", "2026-03-10 10:00", "nps", 3.0, None),
+]
+ORDERS = [("o1", "c1", True), ("o2", "c4", False)]
+
+
+@pytest.fixture
+def connection() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE events (customer_id VARCHAR, timestamp TIMESTAMP, event VARCHAR,"
+        " channel VARCHAR, event_seq BIGINT, properties JSON)"
+    )
+    for seq, (customer, ts, event, props) in enumerate(EVENTS):
+        con.execute(
+            "INSERT INTO events VALUES (?, ?, ?, 'web', ?, ?)", [customer, ts, event, seq, props]
+        )
+    con.execute(
+        "CREATE TABLE feedback (customer_id VARCHAR, timestamp TIMESTAMP, survey_type VARCHAR,"
+        " rating DOUBLE, touchpoint VARCHAR)"
+    )
+    con.executemany("INSERT INTO feedback VALUES (?, ?, ?, ?, ?)", FEEDBACK)
+    con.execute("CREATE TABLE orders (order_id VARCHAR, customer_id VARCHAR, returned BOOLEAN)")
+    con.executemany("INSERT INTO orders VALUES (?, ?, ?)", ORDERS)
+    return con
+
+
+def test_stage_funnel_and_stage_figures(connection: duckdb.DuckDBPyConnection) -> None:
+    result = measure(connection, parse_journey(MAP))
+    assert result.stage_funnel.counts == [4, 3, 2]
+    visite, paiement, confirmation = (
+        result.measures.stage(s) for s in ("visite", "paiement", "confirmation")
+    )
+    assert (visite.customers, visite.conversion, visite.drop_off) == (4, 0.75, 0.25)
+    assert paiement.conversion == pytest.approx(2 / 3)
+    assert confirmation.conversion is None
+    assert result.measures.touchpoint("page-paiement").volume == 3
+    assert result.coverage.unmatched == {"newsletter_open": 1}
+    assert result.measures.period == "2026-03-01 → 2026-03-05"
+    # measured emotion from the touchpoint's answers: csat 5 → +2, csat 2 → -1
+    assert result.measures.touchpoint("page-paiement").emotion == pytest.approx(0.5)
+    assert result.measures.touchpoint("page-paiement").negative_share == pytest.approx(0.5)
+
+
+def test_kpis_are_measured_in_their_unit_and_compared_with_their_target(
+    connection: duckdb.DuckDBPyConnection,
+) -> None:
+    kpis = {k.kpi.id: k for k in measure(connection, parse_journey(MAP)).kpis}
+    assert kpis["abandon"].shown == pytest.approx(100 / 3) and kpis["abandon"].met is False
+    assert kpis["csat-paiement"].shown == pytest.approx(50.0) and kpis["csat-paiement"].met is False
+    assert kpis["attente"].shown == pytest.approx(3.0) and kpis["attente"].met is True
+    assert kpis["nps"].shown == pytest.approx(100 * (2 / 3 - 1 / 3)) and kpis["nps"].met is True
+    assert kpis["return-rate"].shown == pytest.approx(50.0) and kpis["return-rate"].met is False
+    assert kpis["nps"].value.low is not None and kpis["nps"].value.low < kpis["nps"].shown
+
+
+def test_measure_command_writes_the_measured_map(tmp_path, connection) -> None:  # type: ignore[no-untyped-def]
+    workspace = create_workspace(tmp_path)
+    (tmp_path / "journeys" / "boutique.yaml").write_text(MAP, encoding="utf-8")
+    with workspace.connect() as con:
+        for table in ("events", "feedback", "orders"):
+            frame = connection.execute(f"SELECT * FROM {table}").df()  # noqa: F841
+            con.execute(f"CREATE TABLE {table} AS SELECT * FROM frame")
+    result = CliRunner().invoke(main, ["measure", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "stages.paiement abandon: 33.33 (target 30) MISSED" in result.output
+    html = (tmp_path / "views" / "boutique" / "measured-grid.html").read_text(encoding="utf-8")
+    assert 'class="miss"' in html or "miss" in html
