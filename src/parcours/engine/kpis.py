@@ -8,11 +8,11 @@ queries that select the values for a stage, touchpoint, segment or period live w
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 Z95 = 1.959963984540054
 
@@ -35,7 +35,7 @@ class KpiValue:
 EMPTY = KpiValue(None, 0)
 
 
-def nps(ratings: Sequence[float]) -> KpiValue:
+def nps(ratings: ArrayLike) -> KpiValue:
     """% promoters (9-10) minus % detractors (0-6), with a 95 % normal interval."""
     r = np.asarray(ratings, dtype=float)
     n = r.size
@@ -48,7 +48,7 @@ def nps(ratings: Sequence[float]) -> KpiValue:
     return KpiValue(100 * score, n, 100 * (score - half), 100 * (score + half))
 
 
-def share(flags: Sequence[bool]) -> KpiValue:
+def share(flags: ArrayLike) -> KpiValue:
     """The share of true flags, with a 95 % Wilson interval."""
     f = np.asarray(flags, dtype=bool)
     n = f.size
@@ -61,12 +61,12 @@ def share(flags: Sequence[bool]) -> KpiValue:
     return KpiValue(p, n, centre - half, centre + half)
 
 
-def csat(ratings: Sequence[float]) -> KpiValue:
+def csat(ratings: ArrayLike) -> KpiValue:
     """The share of satisfied answers: 4 or 5 on a 1-5 scale."""
     return share(np.asarray(ratings, dtype=float) >= 4)
 
 
-def mean(values: Sequence[float]) -> KpiValue:
+def mean(values: ArrayLike) -> KpiValue:
     """The mean with a 95 % normal interval (CES, ratings)."""
     v = np.asarray(values, dtype=float)
     n = v.size
@@ -77,7 +77,7 @@ def mean(values: Sequence[float]) -> KpiValue:
     return KpiValue(centre, n, centre - half, centre + half)
 
 
-def duration(seconds: Sequence[float]) -> KpiValue:
+def duration(seconds: ArrayLike) -> KpiValue:
     """Median and 90th percentile of waiting or response times, in seconds."""
     s = np.asarray(seconds, dtype=float)
     s = s[~np.isnan(s)]

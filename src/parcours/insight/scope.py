@@ -129,7 +129,7 @@ class Scope:
                 "AND properties->>'waiting_seconds' IS NOT NULL"
             )
             if rows:
-                return stats.duration([r[0] for r in rows])
+                return stats.duration([float(r[0]) for r in rows])
             return stats.duration(self._orders("waiting_time", scope))
         if kind is KpiKind.RESPONSE_TIME:
             return stats.duration(self._orders("response_time", scope))

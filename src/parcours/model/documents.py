@@ -194,7 +194,7 @@ def _walk(node: yaml.Node, loc: Loc, positions: dict[Loc, Position], filename: s
 def _validation_problems(
     exc: ValidationError, data: Any, positions: dict[Loc, Position], filename: str
 ) -> list[Problem]:
-    grouped: dict[Loc, list[dict[str, Any]]] = {}
+    grouped: dict[Loc, list[Any]] = {}
     for error in exc.errors(include_url=False):
         grouped.setdefault(_data_loc(error["loc"], data), []).append(error)
     # an id is derived from the name: a missing name already explains a missing id
@@ -251,13 +251,13 @@ def _data_loc(loc: tuple[int | str, ...], data: Any) -> Loc:
     return tuple(kept)
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: Any) -> str:
     if error["type"] == "enum":
         return f"{error['input']!r} is not an allowed value"
     return str(error["msg"]).removeprefix("Value error, ")
 
 
-def _enum_hint(error: dict[str, Any]) -> str:
+def _enum_hint(error: Any) -> str:
     if error["type"] != "enum":
         return ""
     allowed = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))

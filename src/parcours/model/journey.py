@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -48,18 +48,16 @@ EISENHOWER_THRESHOLD = 3
 class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
 
-
-def _id_from(field: str) -> Any:
-    """A 'before' validator filling ``id`` from the slug of ``field`` when it is absent."""
+    #: The field whose slug becomes ``id`` when a document leaves ``id`` out.
+    id_source: ClassVar[str | None] = None
 
     @model_validator(mode="before")
     @classmethod
-    def fill(cls: type, data: Any) -> Any:
-        if isinstance(data, dict) and "id" not in data and data.get(field):
-            return {"id": slugify(data[field]), **data}
+    def _fill_id(cls, data: Any) -> Any:
+        source = cls.id_source
+        if source and isinstance(data, dict) and "id" not in data and data.get(source):
+            return {"id": slugify(data[source]), **data}
         return data
-
-    return fill
 
 
 class Evidence(Model):
@@ -81,7 +79,7 @@ class KPI(Model):
     direction: Direction | None = None
     unit: str | None = None
 
-    _fill_id = _id_from("kind")
+    id_source = "kind"
 
     @model_validator(mode="after")
     def _custom_needs_name(self) -> KPI:
@@ -120,7 +118,7 @@ class Touchpoint(Model):
     kpis: tuple[KPI, ...] = ()
     match: EventMatcher | None = None
 
-    _fill_id = _id_from("name")
+    id_source = "name"
 
     @property
     def digital(self) -> bool:
@@ -134,7 +132,7 @@ class PainPoint(Model):
     severity: Severity = Severity.MEDIUM
     evidence: tuple[Evidence, ...] = ()
 
-    _fill_id = _id_from("description")
+    id_source = "description"
 
 
 class EmpathyMap(Model):
@@ -173,7 +171,7 @@ class Stage(Model):
     pain_points: tuple[PainPoint, ...] = ()
     match: EventMatcher | None = None
 
-    _fill_id = _id_from("name")
+    id_source = "name"
 
 
 class Demographics(Model):
@@ -201,7 +199,7 @@ class Persona(Model):
     preferred_channels: tuple[Channel, ...] = ()
     evidence: tuple[Evidence, ...] = ()
 
-    _fill_id = _id_from("name")
+    id_source = "name"
 
 
 class Opportunity(Model):
@@ -217,7 +215,7 @@ class Opportunity(Model):
     owner: str | None = None
     status: Status = Status.IDEA
 
-    _fill_id = _id_from("title")
+    id_source = "title"
 
     @property
     def quadrant(self) -> Quadrant | None:
@@ -252,7 +250,7 @@ class Journey(Model):
     opportunities: tuple[Opportunity, ...] = ()
     lint: LintSettings = LintSettings()
 
-    _fill_id = _id_from("name")
+    id_source = "name"
 
     @model_validator(mode="after")
     def _references_hold(self) -> Journey:
@@ -331,7 +329,7 @@ def reference_problems(journey: Journey) -> list[tuple[Loc, str, str]]:
         for j, pain in enumerate(stage.pain_points):
             if pain.touchpoint is not None and pain.touchpoint not in known:
                 hint = f"touchpoints of this stage: {', '.join(known) or 'none'}"
-                loc = ("stages", i, "pain_points", j, "touchpoint")
+                loc: Loc = ("stages", i, "pain_points", j, "touchpoint")
                 problems.append((loc, f"unknown touchpoint {pain.touchpoint!r}", hint))
     pain_ids = [p.id for _, p in journey.pain_points()]
     for i, opportunity in enumerate(journey.opportunities):
