@@ -1,12 +1,15 @@
 """Measuring a map: stage funnel, per-stage and per-touchpoint figures, KPIs against targets."""
 
+import datetime as dt
+
 import duckdb
 import pytest
 from click.testing import CliRunner
 
 from parcours.cli import main
 from parcours.data.workspace import create_workspace
-from parcours.insight import measure
+from parcours.errors import EngineError
+from parcours.insight import Cohort, measure, measure_trend
 from parcours.model import parse_journey
 
 MAP = """
@@ -115,3 +118,29 @@ def test_measure_command_writes_the_measured_map(tmp_path, connection) -> None: 
     assert "stages.paiement abandon: 33.33 (target 30) MISSED" in result.output
     html = (tmp_path / "views" / "boutique" / "measured-grid.html").read_text(encoding="utf-8")
     assert 'class="miss"' in html or "miss" in html
+
+
+def test_cohorts_by_first_event_and_by_segment(connection: duckdb.DuckDBPyConnection) -> None:
+    journey = parse_journey(MAP)
+    late = measure(connection, journey, cohort=Cohort(since=dt.datetime(2026, 3, 3)))
+    assert late.stage_funnel.counts == [2, 1, 1]  # c3 and c4
+    connection.execute("CREATE TABLE customers (customer_id VARCHAR, attributes JSON)")
+    connection.executemany(
+        "INSERT INTO customers VALUES (?, ?)",
+        [("c1", '{"persona": "a"}'), ("c2", '{"persona": "a"}'), ("c3", '{"persona": "b"}')],
+    )
+    persona_a = measure(connection, journey, cohort=Cohort(segment={"persona": "a"}))
+    assert persona_a.stage_funnel.counts == [2, 2, 1]
+    kpis = {k.kpi.id: k for k in persona_a.kpis}
+    assert kpis["return-rate"].shown == pytest.approx(100.0)  # only c1 ordered, and returned
+    with pytest.raises(EngineError, match="no customer in the cohort"):
+        measure(connection, journey, cohort=Cohort(segment={"persona": "z"}))
+
+
+def test_trend_measures_each_cohort(connection: duckdb.DuckDBPyConnection) -> None:
+    trend = measure_trend(connection, parse_journey(MAP), every="week")
+    assert trend.periods == ("2026-W09", "2026-W10")  # Sunday 1 March, then the week of 2 March
+    frame = trend.to_frame()
+    abandon = frame[frame.kpi == "abandon"].set_index("period")["value"]
+    assert abandon["2026-W09"] == 0.0  # c1 paid and went on
+    assert abandon["2026-W10"] == pytest.approx(50.0)  # c2 stopped, c4 went on (c3 never paid)

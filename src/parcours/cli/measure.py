@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from parcours.data.workspace import Workspace
-from parcours.insight import measure_workspace
+from parcours.insight import measure_workspace, trend_workspace
 from parcours.render import export
 
 
@@ -17,11 +17,42 @@ from parcours.render import export
 @click.option("--journey", "-j", "journeys", multiple=True, help="Journey file stem (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="Language of the views.")
-def measure(workspace: Path, journeys: tuple[str, ...], fmt: str, lang: str | None) -> None:
+@click.option(
+    "--by",
+    type=click.Choice(["week", "month"]),
+    help="Print each KPI per cohort of customers (by first event) instead of drawing the map.",
+)
+@click.option(
+    "--segment",
+    multiple=True,
+    metavar="ATTRIBUTE=VALUE",
+    help="Only customers whose attribute has this value, e.g. persona=lea (repeatable).",
+)
+def measure(
+    workspace: Path,
+    journeys: tuple[str, ...],
+    fmt: str,
+    lang: str | None,
+    by: str | None,
+    segment: tuple[str, ...],
+) -> None:
     """Measure the journeys of WORKSPACE (default: here) on its ingested data; write each
     measured map to WORKSPACE/views/NAME/measured-VIEW.html and print the KPIs."""
     space = Workspace.open(workspace)
-    results = measure_workspace(space, journeys or None)
+    chosen = _segment(segment)
+    if by is not None:
+        trends = trend_workspace(space, journeys or None, every=by, segment=chosen)  # type: ignore[arg-type]
+        for name, trend in trends.items():
+            if fmt == "json":
+                click.echo(json.dumps({name: trend.to_dict()}, ensure_ascii=False))
+                continue
+            frame = trend.to_frame()
+            click.echo(f"{name}: KPI per {by} cohort")
+            if not frame.empty:
+                table = frame.pivot_table(index="kpi", columns="period", values="value")
+                click.echo(table.round(2).to_string())
+        return
+    results = measure_workspace(space, journeys or None, segment=chosen)
     if fmt == "json":
         click.echo(json.dumps({k: v.to_dict() for k, v in results.items()}, ensure_ascii=False))
         return
@@ -38,6 +69,16 @@ def measure(workspace: Path, journeys: tuple[str, ...], fmt: str, lang: str | No
                 status = {True: "met", False: "MISSED", None: "no target"}[kpi.met]
                 target = f" (target {kpi.kpi.target:g})" if kpi.kpi.target is not None else ""
                 click.echo(f"  {kpi.where} {kpi.kpi.id}: {kpi.shown:.4g}{target} {status}")
+
+
+def _segment(pairs: tuple[str, ...]) -> dict[str, str]:
+    segment = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{pair!r}: write ATTRIBUTE=VALUE", param_hint="--segment")
+        segment[key.strip()] = value.strip()
+    return segment
 
 
 COMMANDS = [measure]

@@ -1,5 +1,23 @@
 """Engine and voice results laid onto the map: :func:`measure` gives a MeasuredJourney."""
 
-from parcours.insight.measure import KpiMeasure, MeasuredJourney, measure, measure_workspace
+from parcours.insight.measure import (
+    Cohort,
+    KpiMeasure,
+    MeasuredJourney,
+    Trend,
+    measure,
+    measure_trend,
+    measure_workspace,
+    trend_workspace,
+)
 
-__all__ = ["KpiMeasure", "MeasuredJourney", "measure", "measure_workspace"]
+__all__ = [
+    "Cohort",
+    "KpiMeasure",
+    "MeasuredJourney",
+    "Trend",
+    "measure",
+    "measure_trend",
+    "measure_workspace",
+    "trend_workspace",
+]

@@ -9,9 +9,13 @@ against its target. The map views draw ``MeasuredJourney.measures``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+import datetime as dt
+import itertools
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
 
 import duckdb
 import pandas as pd
@@ -22,7 +26,7 @@ from parcours.engine import kpis as stats
 from parcours.engine.binding import Coverage, bind, literal, stage_predicate
 from parcours.engine.eventlog import EventLog
 from parcours.engine.funnel_result import FunnelResult
-from parcours.errors import DataError
+from parcours.errors import DataError, EngineError
 from parcours.insight.scope import Scope
 from parcours.model import KPI, Journey, KpiKind, load_journey
 from parcours.model.measures import Measured, Measures
@@ -95,19 +99,61 @@ class MeasuredJourney:
         return pd.DataFrame([k.to_dict() for k in self.kpis])
 
 
+@dataclass(frozen=True)
+class Cohort:
+    """Which customers to measure: those whose first event falls in ``since`` (inclusive) ..
+    ``until`` (exclusive), and whose customer attributes equal ``segment`` (``{"persona": "lea"}``).
+    """
+
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    segment: Mapping[str, str] = field(default_factory=dict)
+
+    def customers(self, has_customers: bool) -> str:
+        """A query giving the cohort's customer ids."""
+        having = [f"min(timestamp) >= {literal(str(self.since))}::TIMESTAMP"] if self.since else []
+        if self.until:
+            having.append(f"min(timestamp) < {literal(str(self.until))}::TIMESTAMP")
+        query = "SELECT customer_id FROM events GROUP BY 1"
+        if having:
+            query += f" HAVING {' AND '.join(having)}"
+        if self.segment:
+            if not has_customers:
+                raise EngineError(
+                    "a segment needs a customers table with attributes; declare a customers "
+                    "source in parcours.toml and run `parcours ingest`"
+                )
+            equal = [
+                f"json_extract_string(attributes, {literal('$.' + json.dumps(key))}) = {literal(v)}"
+                for key, v in self.segment.items()
+            ]
+            query += f" INTERSECT SELECT customer_id FROM customers WHERE {' AND '.join(equal)}"
+        return query
+
+
 def measure(
-    connection: duckdb.DuckDBPyConnection, journey: Journey, *, window: str | None = None
+    connection: duckdb.DuckDBPyConnection,
+    journey: Journey,
+    *,
+    window: str | None = None,
+    cohort: Cohort | None = None,
 ) -> MeasuredJourney:
     """Measure ``journey`` on the ``events`` (and, when present, ``feedback`` and ``orders``)
-    tables of ``connection``."""
-    log, coverage = bind(EventLog(connection, "events"), journey)
+    tables of ``connection``, for every customer or for a ``cohort``."""
+    tables = {row[0] for row in connection.execute("SHOW TABLES").fetchall()}
+    names = {t: t for t in ("events", "feedback", "orders") if t in tables}
+    if cohort is not None:
+        names = _cohort_views(connection, names, cohort, "customers" in tables)
+    events = EventLog(connection, names["events"])
+    if cohort is not None and events.count() == 0:
+        raise EngineError(f"no customer in the cohort {cohort}; check the segment values")
+    log, coverage = bind(events, journey)
     stage_funnel = funnel(
         log,
         [Step("*", where=stage_predicate(journey, s.id), name=s.id) for s in journey.stages],
         window=window or WINDOWS[journey.typology],
     )
-    tables = {row[0] for row in connection.execute("SHOW TABLES").fetchall()}
-    scope = Scope(connection, log, journey, tables)
+    scope = Scope(connection, log, journey, names)
     stages: dict[str, Measured] = {}
     touchpoints: dict[str, Measured] = {}
     measured_kpis: list[KpiMeasure] = []
@@ -128,11 +174,7 @@ def measure(
             median_seconds=scope.median_time(f"stage = {literal(stage.id)}"),
             emotion=emotion,
             negative_share=negative,
-            kpis={
-                k.kpi.id: k.shown for k in measured_kpis[-len(stage.kpis) :] if k.shown is not None
-            }
-            if stage.kpis
-            else {},
+            kpis=_shown(stage_kpis),
         )
         for touchpoint in stage.touchpoints:
             where = f"stages.{stage.id}.touchpoints.{touchpoint.id}"
@@ -154,6 +196,79 @@ def measure(
         stage_funnel,
         tuple(measured_kpis),
     )
+
+
+@dataclass(frozen=True)
+class Trend:
+    """The map measured cohort by cohort: customers who started in each week or month."""
+
+    every: str
+    periods: tuple[str, ...]
+    results: tuple[MeasuredJourney, ...]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per period and KPI: value in the KPI's unit, target, met, observations."""
+        return pd.DataFrame(self.to_dict()["kpis"])
+
+    def to_dict(self) -> dict[str, Any]:
+        kpis = [
+            {"period": period, **kpi.to_dict()}
+            for period, result in zip(self.periods, self.results, strict=True)
+            for kpi in result.kpis
+        ]
+        return {"every": self.every, "periods": list(self.periods), "kpis": kpis}
+
+
+def measure_trend(
+    connection: duckdb.DuckDBPyConnection,
+    journey: Journey,
+    *,
+    every: Literal["week", "month"] = "month",
+    segment: Mapping[str, str] | None = None,
+    window: str | None = None,
+) -> Trend:
+    """Measure ``journey`` for each weekly or monthly cohort of customers (by first event)."""
+    has_customers = bool(
+        connection.execute(
+            "SELECT 1 FROM duckdb_tables() WHERE table_name = 'customers'"
+        ).fetchall()
+    )
+    members = Cohort(segment=segment or {}).customers(has_customers)
+    bounds = connection.execute(
+        f"SELECT DISTINCT date_trunc('{every}', first) AS start, "
+        f"date_trunc('{every}', first) + INTERVAL 1 {every.upper()} AS stop FROM "
+        f"(SELECT min(timestamp) AS first FROM events WHERE customer_id IN ({members}) "
+        "GROUP BY customer_id) ORDER BY 1"
+    ).fetchall()
+    label = "%G-W%V" if every == "week" else "%Y-%m"
+    results = tuple(
+        measure(connection, journey, window=window, cohort=Cohort(start, stop, segment or {}))
+        for start, stop in bounds
+    )
+    return Trend(every, tuple(start.strftime(label) for start, _ in bounds), results)
+
+
+_views = itertools.count()
+
+
+def _cohort_views(
+    connection: duckdb.DuckDBPyConnection,
+    names: dict[str, str],
+    cohort: Cohort,
+    has_customers: bool,
+) -> dict[str, str]:
+    """Temporary views of events, feedback and orders restricted to the cohort's customers."""
+    customers = cohort.customers(has_customers)
+    views = {}
+    n = next(_views)
+    for table, name in names.items():
+        view = f"parcours_cohort_{n}_{table}"
+        connection.execute(
+            f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM {name} "
+            f"WHERE customer_id IN ({customers})"
+        ).fetchall()
+        views[table] = view
+    return views
 
 
 def _in_unit(kpi: KPI, value: float | None) -> float | None:
@@ -187,10 +302,7 @@ def _measure_kpis(
     return measured
 
 
-def measure_workspace(
-    workspace: Workspace, journeys: Iterable[str] | None = None
-) -> dict[str, MeasuredJourney]:
-    """Measure the journeys of ``workspace`` (all, or those named by file stem) on its data."""
+def _journey_files(workspace: Workspace, journeys: Iterable[str] | None) -> dict[str, Path]:
     folder = workspace.root / workspace.settings.journeys
     files = {p.stem: p for p in sorted(folder.glob("*.y*ml")) + sorted(folder.glob("*.json"))}
     wanted = list(journeys) if journeys else list(files)
@@ -200,5 +312,34 @@ def measure_workspace(
             f"{folder}: no journey named {', '.join(map(repr, unknown))}; "
             f"found {', '.join(files) or 'none'}."
         )
+    return {name: files[name] for name in wanted}
+
+
+def measure_workspace(
+    workspace: Workspace,
+    journeys: Iterable[str] | None = None,
+    *,
+    segment: Mapping[str, str] | None = None,
+) -> dict[str, MeasuredJourney]:
+    """Measure the journeys of ``workspace`` (all, or those named by file stem) on its data."""
+    cohort = Cohort(segment=segment) if segment else None
     with workspace.connect(read_only=True) as connection:
-        return {name: measure(connection, load_journey(files[name])) for name in wanted}
+        return {
+            name: measure(connection, load_journey(path), cohort=cohort)
+            for name, path in _journey_files(workspace, journeys).items()
+        }
+
+
+def trend_workspace(
+    workspace: Workspace,
+    journeys: Iterable[str] | None = None,
+    *,
+    every: Literal["week", "month"] = "month",
+    segment: Mapping[str, str] | None = None,
+) -> dict[str, Trend]:
+    """:func:`measure_trend` for the journeys of ``workspace``."""
+    with workspace.connect(read_only=True) as connection:
+        return {
+            name: measure_trend(connection, load_journey(path), every=every, segment=segment)
+            for name, path in _journey_files(workspace, journeys).items()
+        }

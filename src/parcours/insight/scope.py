@@ -26,13 +26,13 @@ class Scope:
         connection: duckdb.DuckDBPyConnection,
         log: EventLog,
         journey: Journey,
-        tables: set[str],
+        tables: dict[str, str],
     ) -> None:
         self.con = connection
         self.log = log
         self.journey = journey
-        self.has_feedback = "feedback" in tables
-        self.has_orders = "orders" in tables
+        self.feedback = tables.get("feedback")  # table or view name, None when absent
+        self.orders = tables.get("orders")
         self.stage_ids = [s.id for s in journey.stages]
 
     def _rows(self, sql: str) -> list[tuple[Any, ...]]:
@@ -60,7 +60,7 @@ class Scope:
     def feedback_rows(
         self, touchpoints: list[str] | None, survey: str | None = None
     ) -> list[tuple[str, float]]:
-        if not self.has_feedback:
+        if self.feedback is None:
             return []
         where = ["rating IS NOT NULL"]
         if touchpoints is None:
@@ -71,7 +71,7 @@ class Scope:
             return []
         if survey:
             where.append(f"survey_type = {literal(survey)}")
-        sql = f"SELECT survey_type, rating FROM feedback WHERE {' AND '.join(where)}"
+        sql = f"SELECT survey_type, rating FROM {self.feedback} WHERE {' AND '.join(where)}"
         return [(str(s), float(r)) for s, r in self.con.execute(sql).fetchall()]
 
     def feedback_emotion(self, touchpoints: list[str]) -> tuple[float | None, float | None]:
@@ -121,7 +121,7 @@ class Scope:
                 f"SELECT bool_or(e.timestamp >= f.t + INTERVAL {days} DAY) FROM first f "
                 "JOIN {events} e USING (customer_id) GROUP BY f.customer_id"
             )
-            kept = np.array([bool(r[0]) for r in rows])
+            kept = np.array([bool(r[0]) for r in rows], dtype=bool)
             return stats.share(kept if kind is KpiKind.RETENTION else ~kept)
         if kind is KpiKind.WAITING_TIME:
             rows = self._rows(
@@ -157,9 +157,9 @@ class Scope:
         return np.array([bool(r[0]) for r in rows], dtype=bool)
 
     def _orders(self, column: str, scope: str, *, group: bool = False) -> list[Any]:
-        if not self.has_orders:
+        if self.orders is None:
             return []
         customers = f"SELECT DISTINCT customer_id FROM {self.log.source} WHERE {scope}"
         grouping = " GROUP BY customer_id" if group else ""
-        sql = f"SELECT {column} FROM orders WHERE customer_id IN ({customers}){grouping}"
+        sql = f"SELECT {column} FROM {self.orders} WHERE customer_id IN ({customers}){grouping}"
         return [row[0] for row in self.con.execute(sql).fetchall()]
