@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections import Counter
 from datetime import date, datetime, timedelta
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from parcours.cli import main
+from parcours.cli.analyses import retention_command
 from parcours.engine.retention import lifecycle, retention
 from parcours.errors import EngineError
 
@@ -151,6 +155,26 @@ def test_bad_arguments_say_what_to_do(daily) -> None:
         retention(daily, kind="rolling")  # type: ignore[arg-type]
     with pytest.raises(EngineError, match="offsets"):
         retention(daily, offsets=0)
+
+
+def test_cli_retention_on_a_csv_file(tmp_path) -> None:
+    """The weekly log as a CSV: the recurring matrix and the lifecycle of buy, as above."""
+    rows = [("a", 0, "buy"), ("a", 8, "buy"), ("a", 16, "buy"), ("b", 9, "buy")]
+    rows += [("b", 17, "visit"), ("c", 6.9, "visit"), ("c", 14, "buy")]
+    file = tmp_path / "events.csv"
+    file.write_text("user,timestamp,event\n" + "".join(f"{c},{at(t)},{e}\n" for c, t, e in rows))
+    args = [str(file), "--customer-col", "user", "--period", "week", "--start-event", "buy"]
+    args += ["--return-event", "buy", "--kind", "recurring"]
+    out = CliRunner().invoke(retention_command, [*args, "--format", "json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert [c["size"] for c in data["retention"]["cohorts"]] == [1, 2, 2]
+    assert data["retention"]["cohorts"][1]["rates"] == [1.0, 0.5]
+    assert [p["dormant"] for p in data["lifecycle"]["periods"]] == [0, 0, 1]
+    table = CliRunner().invoke(retention_command, args)
+    assert table.exit_code == 0 and "50.0" in table.output and "resurrecting" in table.output
+    typo = CliRunner().invoke(main, ["retention", *args[:3], "--start-event", "bye"])
+    assert typo.exit_code == 1 and "no event named 'bye'" in typo.output
 
 
 # --- properties on random logs ------------------------------------------------------------------

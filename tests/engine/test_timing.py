@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import itertools
+import json
 import math
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from parcours.cli.analyses import durations_command
 from parcours.engine.eventlog import EventLog
 from parcours.engine.timing import (
     TimeStats,
@@ -139,6 +142,28 @@ def test_empty_stages_give_empty_statistics() -> None:
     result = journey_timing(log, parse_journey(MAP))
     assert result.customers == 0 and result.histogram == ()
     assert all(s.stats.count == 0 and s.stats.mean_s is None for s in result.stages)
+
+
+def test_cli_durations_on_a_csv_file(tmp_path) -> None:
+    """u1: view 10:00, cart 10:30, pay 11:00 → decision 1800 s, hand-over 1800 s, journey 3600 s;
+    u2: view only → journey 0 s."""
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "customer_id,timestamp,event\n"
+        "u1,2024-01-01T10:00:00,view\nu1,2024-01-01T10:30:00,cart\n"
+        "u1,2024-01-01T11:00:00,pay\nu2,2024-01-02T09:00:00,view\n"
+    )
+    journey = tmp_path / "map.yaml"
+    journey.write_text(MAP)
+    args = [str(events), "--journey", str(journey)]
+    out = CliRunner().invoke(durations_command, [*args, "--format", "json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["customers"] == 2 and data["stages"][1]["median_s"] == 1800.0
+    assert data["transitions"][0]["mean_s"] == 1800.0 and data["journey"]["max_s"] == 3600.0
+    table = CliRunner().invoke(durations_command, args)
+    assert table.exit_code == 0 and "discovery → decision" in table.output
+    assert "30min–1h" in table.output
 
 
 # --- property: a brute-force reference on random logs (ties included) ---------------------------

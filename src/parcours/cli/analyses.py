@@ -1,4 +1,5 @@
-"""Ad-hoc analyses on a file: ``parcours funnel``, ``parcours paths``, ``parcours attribution``.
+"""Ad-hoc analyses on a file: ``parcours funnel``, ``paths``, ``attribution``, ``retention`` and
+``durations``.
 
 FILE may be CSV/TSV, Parquet, JSON Lines or XES (plain or .gz); it is read by
 :func:`parcours.data.read_events` with the default columns ``customer_id``, ``timestamp``,
@@ -27,7 +28,10 @@ from parcours.engine import (
     read_paths,
 )
 from parcours.engine.attribution import MODELS
+from parcours.engine.retention import PERIODS, lifecycle, retention
+from parcours.engine.timing import journey_timing
 from parcours.errors import EngineError
+from parcours.model import load_journey
 
 _FORMAT = click.option(
     "--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True
@@ -168,4 +172,81 @@ def attribution_command(
     _emit(result.to_dict(), result.to_frame(), fmt)
 
 
-COMMANDS = [funnel_command, paths_command, attribution_command]
+@click.command(name="retention")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--period", type=click.Choice(PERIODS), default="week", show_default=True)
+@click.option("--start-event", default=None, help="Event that puts a customer in a cohort (any).")
+@click.option(
+    "--return-event", default=None, help="Event that counts as coming back, and as being active."
+)
+@click.option(
+    "--kind",
+    type=click.Choice(["first-time", "recurring"]),
+    default="first-time",
+    show_default=True,
+    help="Cohort of the first start event only, or of every period with a start event.",
+)
+@click.option("--offsets", type=int, default=None, help="Report offsets 0 to N-1 only.")
+@_FORMAT
+@_columns
+def retention_command(
+    file: str,
+    period: str,
+    start_event: str | None,
+    return_event: str | None,
+    kind: str,
+    offsets: int | None,
+    fmt: str,
+    **cols: str,
+) -> None:
+    """Cohort retention matrix, lifecycle (new, returning, resurrecting, dormant) and churn."""
+    log = _open(file, cols)
+    cohorts = retention(
+        log,
+        period=period,  # type: ignore[arg-type]
+        kind=kind.replace("-", "_"),  # type: ignore[arg-type]
+        start_event=start_event,
+        return_event=return_event,
+        offsets=offsets,
+    )
+    stages = lifecycle(log, period=period, event=return_event)  # type: ignore[arg-type]
+    if fmt == "json":
+        data = {"retention": cohorts.to_dict(), "lifecycle": stages.to_dict()}
+        click.echo(json.dumps(data, indent=2, default=str))
+        return
+    matrix = cohorts.matrix()
+    offsets_columns = [c for c in matrix.columns if c != "size"]
+    matrix[offsets_columns] = (100 * matrix[offsets_columns]).round(1)
+    click.echo(f"Retention (% of each {period}'s cohort, by {period}s since):")
+    click.echo(matrix.to_string())
+    click.echo("\nLifecycle:")
+    click.echo(stages.to_frame().to_string(index=False))
+
+
+@click.command(name="durations")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--journey",
+    "journey_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Journey map (YAML or JSON) whose stages bind the events.",
+)
+@_FORMAT
+@_columns
+def durations_command(file: str, journey_file: str, fmt: str, **cols: str) -> None:
+    """Time in each stage, between consecutive stages, and over the whole journey (seconds)."""
+    result = journey_timing(_open(file, cols), load_journey(journey_file))
+    _emit(result.to_dict(), result.to_frame().round(1), fmt)
+    if fmt == "table" and result.histogram:
+        click.echo("\nWhole journey:")
+        click.echo(result.histogram_frame()[["label", "customers", "share"]].to_string(index=False))
+
+
+COMMANDS = [
+    funnel_command,
+    paths_command,
+    attribution_command,
+    retention_command,
+    durations_command,
+]
