@@ -36,7 +36,16 @@ def main() -> None:
 
 
 #: Topic modules of ``parcours.cli``; each exposes ``COMMANDS``, a list of click commands.
-TOPICS: tuple[str, ...] = ("journey", "simulate", "render", "data", "measure", "demo", "analyses")
+TOPICS: tuple[str, ...] = (
+    "journey",
+    "simulate",
+    "render",
+    "data",
+    "measure",
+    "demo",
+    "analyses",
+    "voice",
+)
 
 
 def _register() -> None:

@@ -1,0 +1,114 @@
+"""Labelled feedback sets for training and evaluating ``parcours.voice`` (dev only, not shipped).
+
+The sets live in ``../shared/data/feedback/`` beside the checkout (see its README for licences):
+Allociné (MIT) and UCI sentences (CC BY 4.0) may train shipped heads; airline tweets and dair-ai
+emotions are for evaluation only. UCI has no official split: :func:`uci_split` is a fixed
+stratified 70/30 split (by source and label, seed 0); only its train part trains heads.
+
+Embeddings of cleaned texts are cached under ``bench/out/cache/`` (git-ignored), keyed by
+encoder, set name and a hash of the texts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from parcours.voice.clean import clean
+from parcours.voice.encoders import EncoderName, get_encoder
+
+REPO = Path(__file__).resolve().parents[1]
+FEEDBACK = REPO.parent / "shared" / "data" / "feedback"
+CACHE = REPO / "bench" / "out" / "cache"
+
+
+def _read(name: str) -> pd.DataFrame:
+    path = FEEDBACK / f"{name}.csv"
+    if not path.exists():
+        sys.exit(f"{path} is missing: these scripts need ../shared/data/feedback beside the repo.")
+    frame = pd.read_csv(path)
+    frame["text"] = [clean(text) for text in frame["text"].astype(str)]
+    return frame
+
+
+def uci_split() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """UCI sentences split 70/30, stratified by source and label, seed 0: (train, test)."""
+    frame = _read("en_uci_reviews_binary")
+    rng = np.random.default_rng(0)
+    test_rows: list[int] = []
+    for _, group in frame.groupby(["source", "label"], sort=True):
+        index = group.index.to_numpy()
+        test_rows.extend(rng.choice(index, size=round(0.3 * len(index)), replace=False))
+    test = frame.loc[sorted(test_rows)]
+    return frame.drop(index=test.index), test
+
+
+def load(name: str, limit: int | None = None) -> pd.DataFrame:
+    """One named set with cleaned ``text``: allocine_train, allocine_test, uci_train, uci_test,
+    airline, emotion; at most ``limit`` rows (a fixed random sample, seed 0, in file order)."""
+    if name.startswith("uci_"):
+        train, test = uci_split()
+        frame = (train if name == "uci_train" else test).reset_index(drop=True)
+    else:
+        frame = _read(FILES[name])
+    if limit is not None and len(frame) > limit:
+        rows = np.sort(np.random.default_rng(0).choice(len(frame), size=limit, replace=False))
+        frame = frame.iloc[rows].reset_index(drop=True)
+    return frame
+
+
+FILES = {
+    "allocine_train": "fr_allocine_binary_train",
+    "allocine_test": "fr_allocine_binary_test",
+    "airline": "en_airline_tweets_train",
+    "emotion": "en_emotion_dairai_2000",
+}
+#: Rows used per set. Allociné train is sampled to 1,000 reviews to bound the time e5 takes to
+#: embed it on a 2-core machine; the accurate tier (e5) is evaluated on fixed samples too.
+TRAIN_LIMIT = {"allocine_train": 1000}
+E5_EVAL_LIMIT = {"allocine_test": 500, "airline": 1500, "emotion": 500}
+
+
+def embeddings(encoder: EncoderName, name: str, texts: list[str]) -> np.ndarray:
+    """Embeddings of ``texts`` with ``encoder``, computed once and cached on disk."""
+    digest = hashlib.sha1("\n".join(texts).encode()).hexdigest()[:12]
+    path = CACHE / f"{encoder}_{name}_{digest}.npy"
+    if path.exists():
+        return np.load(path)
+    start = time.perf_counter()
+    vectors = get_encoder(encoder).embed(texts)
+    print(
+        f"  embedded {name} with {encoder}: {len(texts)} texts in "
+        f"{time.perf_counter() - start:.0f} s",
+        file=sys.stderr,
+    )
+    CACHE.mkdir(parents=True, exist_ok=True)
+    np.save(path, vectors)
+    return vectors
+
+
+def rows_for(encoder: str, name: str) -> int | None:
+    """How many rows of set ``name`` scripts use with ``encoder`` (None: all)."""
+    if name in TRAIN_LIMIT:
+        return TRAIN_LIMIT[name]
+    return E5_EVAL_LIMIT.get(name) if encoder == "e5" else None
+
+
+if __name__ == "__main__":
+    # Warm the cache, training sets first: python bench/voice_data.py [encoder ...]
+    for encoder_name in sys.argv[1:] or ["use", "e5"]:
+        for set_name in (
+            "uci_train",
+            "allocine_train",
+            "uci_test",
+            "allocine_test",
+            "airline",
+            "emotion",
+        ):
+            frame = load(set_name, rows_for(encoder_name, set_name))
+            embeddings(encoder_name, set_name, frame["text"].tolist())  # type: ignore[arg-type]

@@ -1,0 +1,127 @@
+"""Train the sentiment heads shipped in ``src/parcours/voice/heads/``.
+
+    python scripts/train_voice_heads.py [e5] [use] [lexicon]
+
+Training data (licences allow a shipped model): a fixed sample of 1,000 Allociné train
+reviews (French movie reviews, MIT, T. Blard) and the train part of the fixed UCI split
+(English Yelp/Amazon/IMDB sentences, Kotzias et al. 2015, CC BY 4.0), both from
+``../shared/data/feedback``. Airline tweets and dair-ai emotions are never used here.
+
+Recipe, per tier: the pool is split 80/20 (stratified by set and label, seed 0). A logistic
+head (scikit-learn, regularisation by 5-fold cross-validation) is fitted on the 80 %; the
+lexicon tier's logit is its polarity sum as is. The neutral
+zone is fitted on the held-out 20 % (negative/positive) plus the hand-written neutral messages
+of ``resources/neutral_calibration.txt``, by class-balanced maximum likelihood of the ordinal
+calibration (``parcours.voice.heads.fit_ordinal``). Weights are stored as float32 ``.npz``.
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+import voice_data
+
+from parcours.voice.clean import clean
+from parcours.voice.heads import LABELS, Head, fit_head, fit_ordinal
+from parcours.voice.lexicon import load_lexicon
+
+HEADS = Path(__file__).resolve().parents[1] / "src" / "parcours" / "voice" / "heads"
+SOURCES = "Allociné train (MIT, T. Blard) + UCI sentiment sentences train split (CC BY 4.0)"
+
+
+def neutral_messages() -> list[str]:
+    text = resources.files("parcours.voice").joinpath("resources/neutral_calibration.txt")
+    lines = text.read_text(encoding="utf-8").splitlines()
+    return [clean(line) for line in lines if line.strip() and not line.startswith("#")]
+
+
+def pool() -> pd.DataFrame:
+    parts = [
+        voice_data.load(name, voice_data.TRAIN_LIMIT.get(name))
+        for name in ("allocine_train", "uci_train")
+    ]
+    for part, name in zip(parts, ("allocine_train", "uci_train"), strict=True):
+        part["set"] = name
+    return pd.concat(parts, ignore_index=True)[["text", "label", "set"]]
+
+
+def featurise(kind: str, name: str, texts: list[str]) -> np.ndarray:
+    if kind == "lexicon":
+        return load_lexicon().polarities(texts)[:, None]
+    return voice_data.embeddings(kind, name, texts)  # type: ignore[arg-type]
+
+
+def split(frame: pd.DataFrame) -> np.ndarray:
+    """Boolean mask of the 20 % calibration rows, stratified by set and label, seed 0."""
+    rng = np.random.default_rng(0)
+    mask = np.zeros(len(frame), dtype=bool)
+    for _, group in frame.groupby(["set", "label"], sort=True):
+        index = group.index.to_numpy()
+        mask[rng.choice(index, size=round(0.2 * len(index)), replace=False)] = True
+    return mask
+
+
+def train(kind: str) -> Head:
+    frame = pool()
+    vectors = np.concatenate(
+        [
+            featurise(kind, name, frame.loc[frame["set"] == name, "text"].tolist())
+            for name in ("allocine_train", "uci_train")
+        ]
+    )
+    calibration_rows = split(frame)
+    labels = frame["label"].tolist()
+    meta = {"trained_on": SOURCES, "recipe": "scripts/train_voice_heads.py"}
+    if kind == "lexicon":
+        # The polarity sum is the logit itself (no sentiment at 0); only the calibration is fit.
+        head = Head("lexicon", ("negative", "positive"), np.ones((1, 1)), np.zeros(1), meta=meta)
+    else:
+        head = fit_head(
+            vectors[~calibration_rows],
+            [label for label, held in zip(labels, calibration_rows, strict=True) if not held],
+            kind,
+            meta=meta,
+        )
+    neutral = neutral_messages()
+    z = np.concatenate(
+        [
+            head.logits(vectors[calibration_rows])[:, 0],
+            head.logits(featurise(kind, "neutral_calibration", neutral))[:, 0],
+        ]
+    )
+    calibration_labels = [
+        label for label, held in zip(labels, calibration_rows, strict=True) if held
+    ] + ["neutral"] * len(neutral)
+    calibration = fit_ordinal(z, calibration_labels)
+    fitted = Head(head.encoder, head.classes, head.weights, head.bias, calibration, head.meta)
+    predicted = [
+        LABELS[i]
+        for i in fitted.probabilities(
+            np.concatenate(
+                [vectors[calibration_rows], featurise(kind, "neutral_calibration", neutral)]
+            )
+        ).argmax(axis=1)
+    ]
+    accuracy = np.mean([p == t for p, t in zip(predicted, calibration_labels, strict=True)])
+    print(
+        f"{kind}: C={head.meta.get('C', '-')} slope={calibration.slope:.3f} "
+        f"band={calibration.band:.2f} calibration-set accuracy={accuracy:.3f}"
+    )
+    return fitted
+
+
+def main(kinds: list[str]) -> None:
+    for kind in kinds or ["lexicon", "use", "e5"]:
+        path = train(kind).save(HEADS / f"{kind}.npz")
+        print(f"  wrote {path.relative_to(HEADS.parents[3])} ({path.stat().st_size} bytes)")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

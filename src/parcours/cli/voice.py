@@ -1,0 +1,59 @@
+"""``parcours voice``: analyse a feedback file ad hoc (sentiment, emotions, themes)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+FEEDBACK = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@click.command()
+@click.argument("file", type=FEEDBACK)
+@click.option("--text-col", required=True, help="Column holding the feedback text.")
+@click.option("--id-col", help="Column holding the feedback id (default: the row number).")
+@click.option("--rating-col", help="Column of stars/NPS/CSAT, kept beside the prediction.")
+@click.option("--lang", type=click.Choice(["auto", "fr", "en"]), default="auto", show_default=True)
+@click.option(
+    "--tier",
+    type=click.Choice(["accurate", "fast", "lexicon"]),
+    default="accurate",
+    show_default=True,
+    help="accurate: e5 (~20 texts/s); fast: USE (~300 texts/s); lexicon: no model.",
+)
+@click.option("--taxonomy", type=FEEDBACK, help="Your theme taxonomy (YAML) instead of ours.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True
+)
+def voice(
+    file: Path,
+    text_col: str,
+    id_col: str | None,
+    rating_col: str | None,
+    lang: str,
+    tier: str,
+    taxonomy: Path | None,
+    fmt: str,
+) -> None:
+    """Analyse the feedback in FILE (CSV, JSONL, Parquet): one result per input row."""
+    from parcours.voice.pipeline import analyse_file
+
+    results = analyse_file(
+        file,
+        text_col,
+        id_col=id_col,
+        rating_col=rating_col,
+        tier=tier,  # type: ignore[arg-type]
+        lang=lang,
+        taxonomy=taxonomy,
+    )
+    if fmt == "csv":
+        click.echo(results.to_frame().to_csv(index=False), nl=False)
+        return
+    for record in results:
+        click.echo(json.dumps(record.to_dict(), ensure_ascii=False, default=str))
+
+
+COMMANDS = [voice]

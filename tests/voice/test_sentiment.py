@@ -1,0 +1,75 @@
+"""Sentiment tiers on real encoders, ratings kept, refit on a user's verbatims."""
+
+from __future__ import annotations
+
+import pytest
+
+from parcours.errors import VoiceError
+from parcours.voice import analyse, refit
+from parcours.voice.encoders import Encoder
+
+TEXTS = [
+    "Colis jamais reçu et personne ne répond au service client.",
+    "Livraison rapide, produit parfait, je recommande !",
+    "The package arrived broken and the refund never came.",
+    "Excellent service, the staff were lovely and helpful.",
+]
+EXPECTED = ["negative", "positive", "negative", "positive"]
+
+
+def test_fast_tier(use_encoder: Encoder) -> None:
+    results = analyse(TEXTS, tier="fast", ratings=[1, 5, None, 4.5])
+    assert [s.label for s in results] == EXPECTED
+    assert [s.rating for s in results] == [1.0, 5.0, None, 4.5]
+    frame = results.to_frame()
+    assert list(frame["label"]) == EXPECTED and frame["score"].between(-1, 1).all()
+    assert results.to_dict()["tier"] == "fast"
+
+
+def test_accurate_tier(e5_encoder: Encoder) -> None:
+    results = analyse(TEXTS, tier="accurate")
+    assert [s.label for s in results] == EXPECTED
+    assert all(abs(s.p_negative + s.p_neutral + s.p_positive - 1) < 1e-3 for s in results)
+
+
+def test_ratings_must_match_texts() -> None:
+    with pytest.raises(VoiceError, match="2 ratings for 1 texts"):
+        analyse(["ok"], tier="lexicon", ratings=[1, 2])
+
+
+def test_refit_on_own_verbatims(use_encoder: Encoder, tmp_path) -> None:
+    negative = [
+        "Mon colis est encore en retard.",
+        "Still no refund after a month.",
+        "Le conseiller m'a raccroché au nez.",
+        "The app crashes at checkout.",
+        "Facturé deux fois, aucune réponse.",
+        "Rude staff and long queues.",
+    ] * 3
+    neutral = [
+        "Quels sont vos horaires ?",
+        "How do I change my address?",
+        "Commande passée lundi.",
+        "I called about my subscription.",
+        "Je voudrais une facture.",
+        "Is delivery possible on Sunday?",
+    ] * 3
+    positive = [
+        "Livraison en avance, merci !",
+        "Great support, solved in minutes.",
+        "Très bon produit, conforme.",
+        "Lovely staff, I recommend.",
+        "Remboursement rapide, parfait.",
+        "Smooth checkout, thanks!",
+    ] * 3
+    texts = negative + neutral + positive
+    labels = ["negative"] * 18 + ["neutral"] * 18 + ["positive"] * 18
+    path = tmp_path / "my_head.npz"
+    head = refit(texts, labels, tier="fast", path=path)
+    assert head.classes == ("negative", "neutral", "positive") and path.exists()
+    results = analyse(
+        ["Quels sont vos horaires d'ouverture ?", "Encore en retard !"], tier="fast", head=path
+    )
+    assert [s.label for s in results] == ["neutral", "negative"]
+    with pytest.raises(VoiceError, match="tier 'accurate'"):
+        analyse(["x"], tier="accurate", head=path)
