@@ -45,6 +45,7 @@ def test_each_rule_reports_where_the_map_falls_short() -> None:
         ("stage-touchpoint", "stages.paiement"),
         ("empathy-map-complete", "stages.paiement.empathy"),
         ("persona-evidence", "personas.lea"),
+        ("conversion-defined", "conversion"),
     }
     assert {r.severity for r in RULES.values()} == {"error", "warning"}
     assert all(r.explanation.endswith(")") or r.explanation.endswith(".") for r in RULES.values())

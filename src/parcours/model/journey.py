@@ -245,6 +245,9 @@ class Journey(Model):
     language: Lang = Lang.FR
     success: Text | None = None
     objectives: Texts = ()
+    #: The events that mark the journey's conversion (purchase, signature): the goal that
+    #: attribution credits touchpoints for.
+    conversion: EventMatcher | None = None
     personas: tuple[Persona, ...] = ()
     stages: tuple[Stage, ...] = ()
     opportunities: tuple[Opportunity, ...] = ()

@@ -150,6 +150,17 @@ def _persona_evidence(journey: Journey, _: frozenset[str] | None) -> Iterator[tu
 
 
 @rule(
+    "conversion-defined",
+    "warning",
+    "A journey should say which events mark its conversion (`conversion: {events: [...]}`), "
+    "so that touchpoints can be credited for it.",
+)
+def _conversion_defined(journey: Journey, _: frozenset[str] | None) -> Iterator[tuple[str, str]]:
+    if journey.conversion is None and journey.stages:
+        yield "conversion", "no conversion events"
+
+
+@rule(
     "binding-known-events",
     "error",
     "Data bindings must name events that exist in the event catalogue (checked when one is given).",
@@ -159,9 +170,9 @@ def _binding_known_events(
 ) -> Iterator[tuple[str, str]]:
     if catalogue is None:
         return
-    bound = [(f"stages.{s.id}", s.match) for s in journey.stages] + [
-        (f"stages.{s.id}.touchpoints.{t.id}", t.match) for s, t in journey.touchpoints()
-    ]
+    bound = [("conversion", journey.conversion)]
+    bound += [(f"stages.{s.id}", s.match) for s in journey.stages]
+    bound += [(f"stages.{s.id}.touchpoints.{t.id}", t.match) for s, t in journey.touchpoints()]
     for where, match in bound:
         if match is not None:
             for pattern in match.unknown_events(catalogue):

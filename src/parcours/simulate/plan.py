@@ -18,7 +18,6 @@ from parcours.simulate.texts import theme_of
 
 _SURVEYS = {KpiKind.NPS: "nps", KpiKind.CSAT: "csat", KpiKind.CES: "ces"}
 _WAITING = {Channel.CALL_CENTRE, Channel.PHONE, Channel.STORE, Channel.LIVE_CHAT}
-_PURCHASE = re.compile(r"order|purchase|achat|commande|subscri|abonn|contract|sign|paid|pay")
 #: Without a persona mix, personas still differ: the first moves on more readily, the second less.
 _DEFAULT_PROGRESS = (1.3, 0.75, 1.0)
 _DAYS_TO_NEXT_STAGE = {Typology.SIMPLE: 0.5, Typology.COMPLEX: 3.0, Typology.LONG: 10.0}
@@ -63,12 +62,13 @@ def plan(journey: Journey, config: SimulationConfig, catalogue: Iterable[str] = 
         PersonaMix(persona=i, progress=_DEFAULT_PROGRESS[n % 3]) for n, i in enumerate(ids)
     )
     shares = np.array([m.share for m in mixes], dtype=float)
+    goal = journey.conversion.events if journey.conversion else ()
     buying = [
         i
         for i, s in enumerate(stages)
-        if any(_PURCHASE.search(e) for tp in s.touchpoints for e in tp.events)
+        if any(fnmatch.fnmatchcase(e, g) for tp in s.touchpoints for e in tp.events for g in goal)
     ]
-    purchase = buying[0] if buying else min(2, len(stages) - 1)
+    purchase = buying[0] if buying else len(stages) - 1
     b2b = journey.business_type is BusinessType.B2B
     return Plan(
         stages=stages,
