@@ -15,6 +15,7 @@ from parcours.model import parse_journey
 MAP = """
 name: Boutique
 typology: simple
+conversion: {events: [order_done]}
 stages:
   - name: Visite
     touchpoints:
@@ -87,6 +88,10 @@ def test_stage_funnel_and_stage_figures(connection: duckdb.DuckDBPyConnection) -
     assert paiement.conversion == pytest.approx(2 / 3)
     assert confirmation.conversion is None
     assert result.measures.touchpoint("page-paiement").volume == 3
+    # both touchpoints lie on every converting path: equal Markov removal effects
+    shares = {t: result.measures.touchpoint(t).attribution_share for t in ("site", "page-paiement")}
+    assert shares == {"site": pytest.approx(0.5), "page-paiement": pytest.approx(0.5)}
+    assert result.measures.touchpoint("mail").attribution_share is None
     assert result.coverage.unmatched == {"newsletter_open": 1}
     assert result.measures.period == "2026-03-01 → 2026-03-05"
     # measured emotion from the touchpoint's answers: csat 5 → +2, csat 2 → -1

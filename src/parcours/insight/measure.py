@@ -23,9 +23,12 @@ import pandas as pd
 from parcours.data.workspace import Workspace
 from parcours.engine import Step, funnel
 from parcours.engine import kpis as stats
-from parcours.engine.binding import Coverage, bind, literal, stage_predicate
+from parcours.engine.attribution import attribute
+from parcours.engine.binding import Coverage, bind, compile_matcher, literal, stage_predicate
 from parcours.engine.eventlog import EventLog
 from parcours.engine.funnel_result import FunnelResult
+from parcours.engine.journeys import paths_from_events
+from parcours.engine.markov import CONVERSION
 from parcours.errors import DataError, EngineError
 from parcours.insight.scope import Scope
 from parcours.model import KPI, Journey, KpiKind, load_journey
@@ -154,6 +157,7 @@ def measure(
         window=window or WINDOWS[journey.typology],
     )
     scope = Scope(connection, log, journey, names)
+    credit = _attribution_shares(log, journey)
     stages: dict[str, Measured] = {}
     touchpoints: dict[str, Measured] = {}
     measured_kpis: list[KpiMeasure] = []
@@ -184,6 +188,7 @@ def measure(
             touchpoints[touchpoint.id] = Measured(
                 customers=scope.customers(f"touchpoint = {literal(touchpoint.id)}"),
                 volume=coverage.per_touchpoint.get(touchpoint.id, 0),
+                attribution_share=credit.get(touchpoint.id),
                 emotion=emotion,
                 negative_share=negative,
                 kpis=_shown(tp_kpis),
@@ -249,6 +254,28 @@ def measure_trend(
 
 
 _views = itertools.count()
+
+
+def _attribution_shares(log: EventLog, journey: Journey) -> dict[str, float]:
+    """Each touchpoint's share of the journey's conversions, by Markov removal effects (order
+    1) over the touchpoints customers met before converting; empty without conversion events."""
+    if journey.conversion is None:
+        return {}
+    view = f"parcours_conversions_{next(_views)}"
+    log.execute(
+        f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * REPLACE (CASE WHEN "
+        f"{compile_matcher(journey.conversion)} THEN '{CONVERSION}' ELSE event END AS event) "
+        "FROM {events}"
+    ).fetchall()
+    try:
+        paths = paths_from_events(EventLog(log.connection, view), CONVERSION, channel="touchpoint")
+    except EngineError:  # no touch before any conversion
+        return {}
+    if not paths.conversions.any():
+        return {}
+    credits = attribute(paths, "markov").channels
+    total = sum(c.conversions for c in credits)
+    return {c.channel: c.conversions / total for c in credits} if total else {}
 
 
 def _cohort_views(
