@@ -1,10 +1,11 @@
 """``parcours demo``: a workspace built from the bundled samples, every view rendered.
 
 The demo copies the four sample journeys (and their event catalogues) into a new workspace,
-simulates customers for the online sports subscription (with abandonment at the payment step
-rising from April), ingests that data into the workspace's DuckDB file and renders every view of
-every journey as self-contained HTML (the emotion curve also as SVG); the simulated journey's
-views carry its measures, red where a KPI misses its target.
+simulates customers for the online sports subscription (from April: abandonment at the payment
+step rises, call-centre waits double, the classes disappoint), ingests that data into the
+workspace's DuckDB file, measures the map (the emotion curve from the feedback texts) and renders
+every view of every journey as self-contained HTML (the emotion curve also as SVG); the
+simulated journey's views carry its measures, red where a KPI misses its target.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ DEMO_CONFIG = SimulationConfig.model_validate(
             {"kind": "abandonment", "touchpoint": "page-paiement", "change": 0.3, **_APRIL},
             {"kind": "waiting_time", "touchpoint": "service-client-telephone", "factor": 2.0}
             | _APRIL,
+            {"kind": "sentiment", "touchpoint": "seances-application", "shift": -1.5, **_APRIL},
         ],
     }
 )
@@ -86,7 +88,7 @@ def build_demo(directory: str | Path = "demo", *, customers: int | None = None) 
         catalogue=sample_events(SIMULATED),
     )
     report = workspace.ingest()
-    measured = measure_workspace(workspace, [SIMULATED])[SIMULATED]
+    measured = measure_workspace(workspace, [SIMULATED], voice="fast")[SIMULATED]
     for name, path in journeys.items():
         measures = measured.measures if name == SIMULATED else None
         views[name] = _render_all(load_journey(path), root / "views" / name, measures)

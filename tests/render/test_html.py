@@ -9,7 +9,7 @@ import pytest
 
 from parcours.errors import RenderError
 from parcours.model import Journey, Layout, load_journey
-from parcours.model.measures import Measures
+from parcours.model.measures import Measured, Measures
 from parcours.render import VIEWS, render_emotion_svg, render_html
 
 from .conftest import IMG, SAMPLES, SCRIPT
@@ -192,3 +192,25 @@ def test_samples_render_in_every_view_and_language(sample: object) -> None:
 def test_an_empty_journey_renders(view: str) -> None:
     empty = Journey.model_validate({"name": "Vide"})
     assert '<h1 class="journey-name">Vide</h1>' in render_html(empty, view)
+
+
+def test_the_voice_of_customers_is_shown_and_escaped(journey: Journey) -> None:
+    stage = journey.stages[0]
+    heard = Measured(
+        emotion=-1.2,
+        emotion_interval=(-1.4, -1.0),
+        feedback=87,
+        negative_share=0.6,
+        themes=(("paiement", 40), ("<b>livraison</b>", 3)),
+        verbatims=("Le paiement a échoué <script>alert(1)</script>",),
+    )
+    measures = Measures(stages={stage.id: heard})
+    html = render_html(journey, "grid", measures=measures, lang="fr")
+    page = Tags(html)
+    assert [a for a in page.with_class("span", "tag", "theme")]
+    assert "paiement · 40" in page.text
+    assert "&lt;b&gt;livraison&lt;/b&gt;" in html and "<b>livraison" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert not [attrs for name, attrs in page.tags if name == "script"]
+    assert "−1,2 [−1,4 ; −1]" in html.replace("\u00a0", " ")
+    assert "87" in page.text

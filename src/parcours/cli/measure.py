@@ -23,6 +23,14 @@ from parcours.render import export
     help="Print each KPI per cohort of customers (by first event) instead of drawing the map.",
 )
 @click.option(
+    "--voice",
+    type=click.Choice(["fast", "accurate", "lexicon", "none"]),
+    default="fast",
+    show_default=True,
+    help="Read the measured emotion and themes from feedback texts with this tier "
+    "(none: from ratings only).",
+)
+@click.option(
     "--segment",
     multiple=True,
     metavar="ATTRIBUTE=VALUE",
@@ -34,6 +42,7 @@ def measure(
     fmt: str,
     lang: str | None,
     by: str | None,
+    voice: str,
     segment: tuple[str, ...],
 ) -> None:
     """Measure the journeys of WORKSPACE (default: here) on its ingested data; write each
@@ -52,7 +61,8 @@ def measure(
                 table = frame.pivot_table(index="kpi", columns="period", values="value")
                 click.echo(table.round(2).to_string())
         return
-    results = measure_workspace(space, journeys or None, segment=chosen)
+    tier = None if voice == "none" else voice
+    results = measure_workspace(space, journeys or None, segment=chosen, voice=tier)  # type: ignore[arg-type]
     if fmt == "json":
         click.echo(json.dumps({k: v.to_dict() for k, v in results.items()}, ensure_ascii=False))
         return

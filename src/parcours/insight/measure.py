@@ -13,7 +13,7 @@ import datetime as dt
 import itertools
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,10 +31,12 @@ from parcours.engine.journeys import paths_from_events
 from parcours.engine.markov import CONVERSION
 from parcours.errors import DataError, EngineError
 from parcours.insight.scope import Scope
+from parcours.insight.voice import VoiceSummary, read_answers, voice_by_place
 from parcours.model import KPI, Journey, KpiKind, load_journey
 from parcours.model.measures import Measured, Measures
 from parcours.model.vocabulary import Typology
 
+Tier = Literal["accurate", "fast", "lexicon"]
 #: How long a customer may take from the first stage to the last, by journey typology.
 WINDOWS = {Typology.SIMPLE: "30d", Typology.COMPLEX: "90d", Typology.LONG: "365d"}
 _TIME_UNITS = {"s": 1, "min": 60, "h": 3600, "j": 86400, "d": 86400, "days": 86400}
@@ -140,9 +142,12 @@ def measure(
     *,
     window: str | None = None,
     cohort: Cohort | None = None,
+    voice: Tier | None = None,
 ) -> MeasuredJourney:
     """Measure ``journey`` on the ``events`` (and, when present, ``feedback`` and ``orders``)
-    tables of ``connection``, for every customer or for a ``cohort``."""
+    tables of ``connection``, for every customer or for a ``cohort``. With a ``voice`` tier
+    (``fast``, ``accurate``, ``lexicon``), the measured emotion, negative share, themes and
+    verbatims come from the feedback texts; without it, from the ratings."""
     tables = {row[0] for row in connection.execute("SHOW TABLES").fetchall()}
     names = {t: t for t in ("events", "feedback", "orders") if t in tables}
     if cohort is not None:
@@ -158,6 +163,11 @@ def measure(
     )
     scope = Scope(connection, log, journey, names)
     credit = _attribution_shares(log, journey)
+    heard_touchpoints, heard_stages = (
+        voice_by_place(read_answers(connection, names["feedback"], voice), journey)
+        if voice and "feedback" in names
+        else ({}, {})
+    )
     stages: dict[str, Measured] = {}
     touchpoints: dict[str, Measured] = {}
     measured_kpis: list[KpiMeasure] = []
@@ -171,27 +181,33 @@ def measure(
         stage_kpis = _measure_kpis(scope, f"stages.{stage.id}", stage.kpis, stage.id, None)
         measured_kpis += stage_kpis
         emotion, negative = scope.feedback_emotion([t.id for t in stage.touchpoints])
-        stages[stage.id] = Measured(
-            customers=scope.customers(f"stage = {literal(stage.id)}"),
-            conversion=conversion,
-            drop_off=None if conversion is None else 1 - conversion,
-            median_seconds=scope.median_time(f"stage = {literal(stage.id)}"),
-            emotion=emotion,
-            negative_share=negative,
-            kpis=_shown(stage_kpis),
+        stages[stage.id] = _heard(
+            heard_stages.get(stage.id),
+            Measured(
+                customers=scope.customers(f"stage = {literal(stage.id)}"),
+                conversion=conversion,
+                drop_off=None if conversion is None else 1 - conversion,
+                median_seconds=scope.median_time(f"stage = {literal(stage.id)}"),
+                emotion=emotion,
+                negative_share=negative,
+                kpis=_shown(stage_kpis),
+            ),
         )
         for touchpoint in stage.touchpoints:
             where = f"stages.{stage.id}.touchpoints.{touchpoint.id}"
             tp_kpis = _measure_kpis(scope, where, touchpoint.kpis, stage.id, touchpoint.id)
             measured_kpis += tp_kpis
             emotion, negative = scope.feedback_emotion([touchpoint.id])
-            touchpoints[touchpoint.id] = Measured(
-                customers=scope.customers(f"touchpoint = {literal(touchpoint.id)}"),
-                volume=coverage.per_touchpoint.get(touchpoint.id, 0),
-                attribution_share=credit.get(touchpoint.id),
-                emotion=emotion,
-                negative_share=negative,
-                kpis=_shown(tp_kpis),
+            touchpoints[touchpoint.id] = _heard(
+                heard_touchpoints.get(touchpoint.id),
+                Measured(
+                    customers=scope.customers(f"touchpoint = {literal(touchpoint.id)}"),
+                    volume=coverage.per_touchpoint.get(touchpoint.id, 0),
+                    attribution_share=credit.get(touchpoint.id),
+                    emotion=emotion,
+                    negative_share=negative,
+                    kpis=_shown(tp_kpis),
+                ),
             )
     period = scope.period()
     return MeasuredJourney(
@@ -298,6 +314,21 @@ def _cohort_views(
     return views
 
 
+def _heard(summary: VoiceSummary | None, measured: Measured) -> Measured:
+    """``measured`` with the emotion and themes read from feedback texts, when there are any."""
+    if summary is None:
+        return measured
+    return replace(
+        measured,
+        emotion=summary.emotion,
+        negative_share=summary.negative_share,
+        feedback=summary.feedback,
+        emotion_interval=summary.interval,
+        themes=summary.themes,
+        verbatims=summary.verbatims,
+    )
+
+
 def _in_unit(kpi: KPI, value: float | None) -> float | None:
     """A natural-scale value in the KPI's unit (``%`` for rates, ``min`` for times...)."""
     if value is None:
@@ -347,12 +378,13 @@ def measure_workspace(
     journeys: Iterable[str] | None = None,
     *,
     segment: Mapping[str, str] | None = None,
+    voice: Tier | None = None,
 ) -> dict[str, MeasuredJourney]:
     """Measure the journeys of ``workspace`` (all, or those named by file stem) on its data."""
     cohort = Cohort(segment=segment) if segment else None
     with workspace.connect(read_only=True) as connection:
         return {
-            name: measure(connection, load_journey(path), cohort=cohort)
+            name: measure(connection, load_journey(path), cohort=cohort, voice=voice)
             for name, path in _journey_files(workspace, journeys).items()
         }
 

@@ -23,6 +23,10 @@ class Measured:
     emotion: float | None = None  # measured emotion on the map's −2..+2 scale
     negative_share: float | None = None  # share of negative feedback, 0..1
     kpis: Mapping[str, float] = field(default_factory=lambda: _EMPTY)  # KPI id → value
+    feedback: int | None = None  # answers the measured emotion rests on
+    emotion_interval: tuple[float, float] | None = None  # 95 % interval of the emotion
+    themes: tuple[tuple[str, int], ...] = ()  # top pain-point themes: (name, negative answers)
+    verbatims: tuple[str, ...] = ()  # example negative verbatims, personal data masked
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ MEASURED_FIELDS = (
     "median_seconds",
     "attribution_share",
     "emotion",
+    "feedback",
     "negative_share",
 )
 _SHARES = frozenset({"conversion", "drop_off", "attribution_share", "negative_share"})
@@ -158,6 +159,9 @@ class View:
                 text = fmt.duration(value, self.t)
             elif key == "emotion":
                 text = fmt.signed(value, self.lang)
+                if measured.emotion_interval is not None:
+                    low, high = measured.emotion_interval
+                    text += f" [{fmt.signed(low, self.lang)} ; {fmt.signed(high, self.lang)}]"
             else:
                 text = fmt.number(value, self.lang)
             views.append(MeasureView(key, self.t(f"measure.{key}"), text))

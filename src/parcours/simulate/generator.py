@@ -24,7 +24,8 @@ DAY = 86_400 * US
 _EPOCH = dt.datetime(1970, 1, 1)
 _REGIONS = ("Île-de-France", "Auvergne-Rhône-Alpes", "Occitanie", "Hauts-de-France", "Bretagne")
 _AGES = ("18-24", "25-34", "35-44", "45-54", "55-64", "65+")
-_SURVEY_ODDS = 0.25  # share of survey touchpoint visits that get an answer
+_SURVEY_ODDS = 0.25  # share of visits answered where a survey is asked (KPI, moment of truth)
+_REVIEW_ODDS = 0.04  # share of other visits that leave a review
 _RELATIONAL_ODDS = 0.3  # share of customers answering the "à froid" NPS
 
 
@@ -58,7 +59,8 @@ def generate(plan: Plan, config: SimulationConfig, batch_no: int, first: int, si
     name_count = np.array([len(tp.events) for tp in flat])
     emotion = np.array([tp.emotion for tp in flat])
     waits = np.array([tp.waits for tp in flat])
-    surveyed = np.array([tp.survey is not None for tp in flat])
+    asked = np.array([tp.asked for tp in flat])
+    answer_odds = np.where(asked, _SURVEY_ODDS, _REVIEW_ODDS)
 
     persona = rng.choice(len(plan.persona_ids), size=size, p=plan.persona_shares)
     start = _seasonal_starts(config, rng, size)
@@ -130,9 +132,8 @@ def generate(plan: Plan, config: SimulationConfig, batch_no: int, first: int, si
                     effect.shift,
                     0.0,
                 )
-        measured = surveyed[tp]
-        np.minimum.at(worst, who[measured], latent[measured])
-        answer = measured & (rng.random(who.size) < _SURVEY_ODDS)
+        np.minimum.at(worst, who[asked[tp]], latent[asked[tp]])
+        answer = rng.random(who.size) < answer_odds[tp]
         draw.feedback.append((who[answer], ts[answer] + 10 * 60 * US, tp[answer], latent[answer]))
 
         last = ts[ends]

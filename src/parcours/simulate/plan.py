@@ -29,7 +29,8 @@ class TouchpointPlan:
     events: tuple[str, ...]
     channel: str
     emotion: float
-    survey: str | None  # nps / csat / ces / review (moment of truth) / None
+    survey: str  # nps / csat / ces, else review
+    asked: bool  # a survey KPI or a moment of truth: answers are frequent
     theme: str
     waits: bool  # carries a waiting time (call centre, store...)
     properties: str = ""  # JSON members every event of it carries, to satisfy `where`
@@ -90,7 +91,8 @@ def _stage(journey: Journey, index: int, catalogue: tuple[str, ...]) -> StagePla
         events = _names(stage.match.events, catalogue) if stage.match else ()
         channels = stage.match.channels if stage.match else ()
         channel = channels[0] if channels else ""
-        only = TouchpointPlan(None, events or (stage.id,), channel, emotion, None, "product", False)
+        names = events or (stage.id,)
+        only = TouchpointPlan(None, names, channel, emotion, "review", False, "product", False)
         touchpoints = (only,)
     severe = sum(p.severity in (Severity.HIGH, Severity.CRITICAL) for p in stage.pain_points)
     moves_on = float(np.clip(0.62 + 0.08 * emotion - 0.05 * severe, 0.2, 0.95))
@@ -104,8 +106,7 @@ def _touchpoint(
     events = _names(match.events, catalogue) if match else ()
     channel = match.channels[0] if match and match.channels else touchpoint.channel.value
     survey = next((_SURVEYS[k.kind] for k in touchpoint.kpis if k.kind in _SURVEYS), None)
-    if survey is None and touchpoint.moment_of_truth is not None:
-        survey = "review"
+    asked = survey is not None or touchpoint.moment_of_truth is not None
     waits = touchpoint.channel in _WAITING or any(
         k.kind is KpiKind.WAITING_TIME for k in touchpoint.kpis
     )
@@ -114,7 +115,9 @@ def _touchpoint(
     theme = theme_of(touchpoint)
     members = _satisfying(match.where) if match else {}
     properties = json.dumps(members, ensure_ascii=False)[1:-1]
-    return TouchpointPlan(touchpoint.id, events, channel, emotion, survey, theme, waits, properties)
+    return TouchpointPlan(
+        touchpoint.id, events, channel, emotion, survey or "review", asked, theme, waits, properties
+    )
 
 
 def _satisfying(conditions: tuple[Condition, ...]) -> dict[str, Any]:
