@@ -73,7 +73,13 @@ def measure(
         path = export(
             result.journey, folder / f"measured-{view}.html", measures=result.measures, lang=lang
         )
-        click.echo(f"{name}: {path} ({result.coverage.share:.0%} of events bound)")
+        coverage = result.coverage
+        click.echo(f"{name}: {path} ({coverage.share:.0%} of events bound)")
+        if coverage.unmatched:
+            top = ", ".join(f"{event} ({n:,})" for event, n in list(coverage.unmatched.items())[:5])
+            click.echo(f"  events no stage or touchpoint matches: {top}")
+        if coverage.silent_touchpoints:
+            click.echo(f"  touchpoints that see no event: {', '.join(coverage.silent_touchpoints)}")
         for kpi in result.kpis:
             if kpi.shown is not None:
                 status = {True: "met", False: "MISSED", None: "no target"}[kpi.met]
