@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from parcours.engine import _funnel_kernel as kernel
+from parcours.engine import _funnel_vector as vector
 from parcours.engine.durations import parse_duration, to_microseconds
 from parcours.engine.eventlog import ORDER_BY, EventLog
 from parcours.engine.funnel_result import FunnelResult, FunnelSegment, build_steps
@@ -77,10 +78,13 @@ def funnel(
     specs = [s if isinstance(s, Step) else Step(s) for s in steps]
     excl = _check(specs, exclusions, order)
     window_us = to_microseconds(parse_duration(window))
-    data = _fetch(log, specs, excl, order, breakdown, customers)
     n = len(specs)
     names = [s.label for s in specs]
-    levels, times, values = _run(data, n, window_us, order, specs)
+    if order == "ordered" and not excl:
+        levels, times, values = _run_ordered(log, specs, window_us, breakdown, customers)
+    else:
+        data = _fetch(log, specs, excl, order, breakdown, customers)
+        levels, times, values = _run(data, n, window_us, order, specs)
     overall = build_steps(names, levels, times)
     segments: tuple[FunnelSegment, ...] = ()
     if breakdown is not None:
@@ -132,6 +136,23 @@ def _match(step: Step) -> tuple[str, list[Any]]:
     return cond, params
 
 
+def _value(
+    log: EventLog, breakdown: str | None, customers: str | None
+) -> tuple[str, str, list[Any]]:
+    """SQL of the breakdown value, the join it needs, and its parameters."""
+    if breakdown is None:
+        return "NULL", "", []
+    if customers is not None:
+        return (
+            f'CAST(c."{breakdown}" AS VARCHAR)',
+            f"LEFT JOIN {customers} c USING (customer_id)",
+            [],
+        )
+    if breakdown in log.columns() and breakdown != "properties":
+        return f'CAST(e."{breakdown}" AS VARCHAR)', "", []
+    return "json_extract_string(e.properties, ?)", "", [f'$."{breakdown}"']
+
+
 def _fetch(
     log: EventLog,
     specs: Sequence[Step],
@@ -153,18 +174,8 @@ def _fetch(
         params.append(event)
     step_sql = " | ".join(step_terms)
     excl_sql = " | ".join(excl_terms) if excl_terms else "0"
-    value_sql, join_sql = "NULL", ""
-    if breakdown is not None and customers is not None:
-        value_sql = f'CAST(c."{breakdown}" AS VARCHAR)'
-        join_sql = f"LEFT JOIN {customers} c USING (customer_id)"
-    elif breakdown is not None:
-        value_sql = (
-            f'CAST(e."{breakdown}" AS VARCHAR)'
-            if breakdown in log.columns() and breakdown != "properties"
-            else "json_extract_string(e.properties, ?)"
-        )
-        if value_sql.startswith("json"):
-            params.append(f'$."{breakdown}"')
+    value_sql, join_sql, value_params = _value(log, breakdown, customers)
+    params += value_params
     where = "" if order == "strict" else "WHERE step_mask <> 0 OR excl_mask <> 0"
     sql = f"""
         SELECT customer_id, ts, step_mask, excl_mask, value FROM (
@@ -179,7 +190,7 @@ def _fetch(
 
 def _run(
     data: pa.Table, n: int, window_us: int, order: str, specs: Sequence[Step]
-) -> tuple[np.ndarray, list[tuple[int, ...]], list[Any]]:
+) -> tuple[np.ndarray, np.ndarray, list[Any]]:
     ids = data.column("customer_id")
     ts = data.column("ts").to_pylist()
     steps = data.column("step_mask").to_pylist()
@@ -204,7 +215,10 @@ def _run(
         values.append(
             next((v for v, m in zip(raw_values[a:b], steps[a:b], strict=True) if m and v), None)
         )
-    return np.asarray(levels, dtype=np.int64), times, values
+    table = np.zeros((len(times), n), dtype=np.int64)
+    for i, stamps in enumerate(times):
+        table[i, : len(stamps)] = stamps
+    return np.asarray(levels, dtype=np.int64), table, values
 
 
 def _boundaries(ids: pa.ChunkedArray) -> list[int]:
@@ -218,15 +232,122 @@ def _boundaries(ids: pa.ChunkedArray) -> list[int]:
     return [0, *inner.tolist(), m]
 
 
+def _run_ordered(
+    log: EventLog,
+    specs: Sequence[Step],
+    window_us: int,
+    breakdown: str | None,
+    customers: str | None,
+) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+    """The ordered funnel without exclusions, vectorised over the step events (see
+    :mod:`parcours.engine._funnel_vector`); customers it cannot settle go to the state machine.
+
+    The step events are read in the source's own order, which is checked: the workspace keeps
+    events sorted, so no sort is needed there; any other order is re-read sorted. Customers are
+    told apart by a 64-bit hash of ``customer_id``: a customer whose rows are not contiguous
+    fails the check, and two neighbouring customers sharing a hash (chance ~2^-64 per pair)
+    would be merged.
+    """
+    n = len(specs)
+    data = _fetch_steps(log, specs, breakdown, customers, sort=False)
+    key, ts, seq, mask = (_numpy(data, c) for c in ("key", "ts", "seq", "step_mask"))
+    if not _in_order(key, ts, seq):
+        data = _fetch_steps(log, specs, breakdown, customers, sort=True)
+        key, ts, seq, mask = (_numpy(data, c) for c in ("key", "ts", "seq", "step_mask"))
+    starts = vector.customer_starts(key)
+    levels, times, unsettled = vector.ordered(starts, key, ts, mask, n, window_us)
+    bounds = np.r_[starts, len(key)]
+    for c in np.flatnonzero(unsettled).tolist():
+        a, b = int(bounds[c]), int(bounds[c + 1])
+        rows = slice(a, b)
+        level, stamps = kernel.ordered_customer(
+            ts[rows].tolist(), mask[rows].tolist(), [0] * (b - a), n, window_us, False
+        )
+        levels[c] = level
+        times[c, : len(stamps)] = stamps
+    counted = levels > 0
+    values: list[Any] = []
+    if breakdown is not None:
+        values = _first_values(data.column("value"), starts)[counted].tolist()
+    return levels[counted], times[counted], values
+
+
+def _fetch_steps(
+    log: EventLog, specs: Sequence[Step], breakdown: str | None, customers: str | None, sort: bool
+) -> pa.Table:
+    """Step events only: customer hash, time (µs), event_seq, step bits and breakdown value."""
+    # steps given by an event name alone: one CASE on the name gives all their bits
+    bits_of: dict[str, int] = {}
+    for k, spec in enumerate(specs):
+        if spec.event != ANY_EVENT and not spec.where:
+            bits_of[spec.event] = bits_of.get(spec.event, 0) | 1 << k
+    whens = " ".join(f"WHEN ? THEN {bits}" for bits in bits_of.values())
+    terms = [f"CASE e.event {whens} ELSE 0 END"] if bits_of else []
+    params: list[Any] = list(bits_of)
+    for k, spec in enumerate(specs):
+        if spec.event == ANY_EVENT or spec.where:
+            cond, p = _match(spec)
+            terms.append(f"CASE WHEN {cond} THEN {1 << k} ELSE 0 END")
+            params += p
+    # equalities, not IN: DuckDB turns a long IN list into a join that loses the row order
+    plain = sorted(bits_of)
+    conds = ["event = ?" for _ in plain]
+    where_params: list[Any] = list(plain)
+    for spec in specs:
+        if spec.event == ANY_EVENT or spec.where:
+            cond, p = _match(spec)
+            conds.append(f"({cond})")
+            where_params += p
+    value_sql, join_sql, value_params = _value(log, breakdown, customers)
+    bits = "UTINYINT" if len(specs) <= 8 else "UBIGINT"
+    order_by = ", ".join(f"e.{c.strip()}" for c in ORDER_BY.split(","))
+    sql = f"""
+        SELECT hash(e.customer_id) AS key, epoch_us(e.timestamp) AS ts, e.event_seq AS seq,
+               ({" | ".join(terms)})::{bits} AS step_mask, {value_sql} AS value
+        FROM {{events}} e {join_sql}
+        WHERE {" OR ".join(conds)}
+        {"ORDER BY " + order_by if sort else ""}
+    """
+    return log.arrow(sql, [*params, *value_params, *where_params])
+
+
+def _numpy(table: pa.Table, column: str) -> np.ndarray:
+    return np.asarray(table.column(column).to_numpy())
+
+
+def _in_order(key: np.ndarray, ts: np.ndarray, seq: np.ndarray) -> bool:
+    """Whether each customer's rows are contiguous and in (timestamp, event_seq) order."""
+    if len(key) < 2:
+        return True
+    same = key[1:] == key[:-1]
+    dt = ts[1:] - ts[:-1]
+    if np.any(same & ((dt < 0) | ((dt == 0) & (seq[1:] <= seq[:-1])))):
+        return False
+    heads = np.sort(key[np.r_[True, ~same]])
+    return not np.any(heads[1:] == heads[:-1])
+
+
+def _first_values(values: pa.ChunkedArray, starts: np.ndarray) -> np.ndarray:
+    """Per customer, the first non-empty value of their rows (None when there is none)."""
+    flat = values.combine_chunks()
+    filled = pc.and_(pc.is_valid(flat), pc.greater(pc.utf8_length(flat), 0))
+    rows = np.flatnonzero(pc.fill_null(filled, False).to_numpy(zero_copy_only=False))
+    owner = np.searchsorted(starts, rows, side="right") - 1
+    first = np.r_[True, owner[1:] != owner[:-1]] if len(owner) else np.zeros(0, dtype=bool)
+    out = np.full(len(starts), None, dtype=object)
+    out[owner[first]] = flat.take(pa.array(rows[first])).to_pylist()
+    return out
+
+
 def _segments(
-    names: list[str], levels: np.ndarray, times: list[tuple[int, ...]], values: list[Any]
+    names: list[str], levels: np.ndarray, times: np.ndarray, values: list[Any]
 ) -> tuple[FunnelSegment, ...]:
     groups: dict[Any, list[int]] = {}
     for i, v in enumerate(values):
         groups.setdefault(v, []).append(i)
     segs = []
     for value, idx in groups.items():
-        steps = build_steps(names, levels[idx], [times[i] for i in idx])
+        steps = build_steps(names, levels[idx], times[idx])
         segs.append(FunnelSegment(value=value, steps=steps))
     segs.sort(key=lambda s: (-s.steps[-1].customers, -s.steps[0].customers, str(s.value)))
     return tuple(segs)

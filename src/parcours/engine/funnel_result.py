@@ -92,17 +92,17 @@ class FunnelResult:
 
 
 def build_steps(
-    names: Sequence[str], levels: np.ndarray, times: Sequence[tuple[int, ...]]
+    names: Sequence[str], levels: np.ndarray, times: np.ndarray
 ) -> tuple[FunnelStep, ...]:
-    """Steps from each customer's level (furthest step, 1-based) and step times (microseconds)."""
+    """Steps from each customer's level (furthest step, 1-based) and step times (microseconds,
+    one row per customer, one column per step; columns at or past the level are ignored)."""
     n = len(names)
     counts = [int(np.count_nonzero(levels >= k + 1)) for k in range(n)]
-    durations: list[list[float]] = [[] for _ in range(n)]
-    for level, stamps in zip(levels.tolist(), times, strict=True):
-        for k in range(1, min(level, len(stamps))):
-            delta = (stamps[k] - stamps[k - 1]) / 1e6
-            if delta > 0:
-                durations[k].append(delta)
+    durations: list[np.ndarray] = [np.zeros(0)]
+    for k in range(1, n):
+        reached = levels >= k + 1
+        delta = (times[reached, k] - times[reached, k - 1]) / 1e6
+        durations.append(delta[delta > 0])
     steps = []
     for k, name in enumerate(names):
         prev = counts[k - 1] if k else counts[0]
@@ -115,8 +115,12 @@ def build_steps(
                 conversion_from_first=_share(counts[k], counts[0]),
                 drop_off=lost,
                 drop_off_rate=_share(lost, prev) if k else None,
-                average_time_to_convert_s=float(np.mean(durations[k])) if durations[k] else None,
-                median_time_to_convert_s=float(np.median(durations[k])) if durations[k] else None,
+                average_time_to_convert_s=float(np.mean(durations[k]))
+                if len(durations[k])
+                else None,
+                median_time_to_convert_s=float(np.median(durations[k]))
+                if len(durations[k])
+                else None,
             )
         )
     return tuple(steps)
