@@ -198,7 +198,7 @@ def period_of(day: float, unit: str) -> date:
     return d.replace(day=1) if unit == "month" else d
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(logs, st.sampled_from(["day", "week", "month"]), st.sampled_from(EVENTS))
 def test_cohorts_and_lifecycle_invariants(cases, unit, start) -> None:
     log = log_from_cases({c: [[at(t), e] for t, e in sorted(evs)] for c, evs in cases.items()})

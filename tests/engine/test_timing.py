@@ -214,7 +214,7 @@ def assert_matches(stats: TimeStats, values: list[float]) -> None:
         assert stats.mean_s is None
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(logs)
 def test_durations_match_a_brute_force_walk(cases) -> None:
     # stable sort by time keeps listing order on ties, as event_seq does
