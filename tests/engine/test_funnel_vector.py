@@ -50,7 +50,7 @@ def assert_same(got: list[dict], want: list[dict]) -> None:
             assert g[field] == (pytest.approx(value) if isinstance(value, float) else value)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(events=logs, steps=step_lists, window=st.integers(0, 8))
 @example(events={"u0": [(0, "b"), (1, "a"), (1, "b")]}, steps=["b", "a", "b"], window=1)
 @example(events={"u0": [(0, "a"), (0, "b"), (0, "c")]}, steps=["c", "b", "a"], window=0)
@@ -61,7 +61,7 @@ def test_vectorised_equals_state_machine(events, steps, window):
     assert_same(got, reference(log, steps, window))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(events=logs, steps=step_lists, window=st.integers(0, 8), seed=st.integers(0, 1000))
 def test_any_source_order_gives_the_same_funnel(events, steps, window, seed):
     """Rows stored out of order (shuffled) are re-read sorted by (customer, time, event_seq)."""

@@ -44,13 +44,6 @@ def tie_order(
     return order, np.union1d(tied, tied - 1)[in_mixed][bad]
 
 
-def customer_starts(key: np.ndarray) -> np.ndarray:
-    """First row of each customer (each run of equal keys)."""
-    if not len(key):
-        return np.zeros(0, dtype=np.int64)
-    return np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-
-
 def ordered(
     starts: np.ndarray, key: np.ndarray, ts: np.ndarray, mask: np.ndarray, n: int, window: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

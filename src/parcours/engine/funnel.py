@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from parcours.engine import _funnel_kernel as kernel
 from parcours.engine import _funnel_vector as vector
+from parcours.engine._sorted import KEYS, column, customer_starts, read_in_order
 from parcours.engine.durations import parse_duration, to_microseconds
 from parcours.engine.eventlog import ORDER_BY, EventLog
 from parcours.engine.funnel_result import FunnelResult, FunnelSegment, build_steps
@@ -242,19 +243,13 @@ def _run_ordered(
     """The ordered funnel without exclusions, vectorised over the step events (see
     :mod:`parcours.engine._funnel_vector`); customers it cannot settle go to the state machine.
 
-    The step events are read in the source's own order, which is checked: the workspace keeps
-    events sorted, so no sort is needed there; any other order is re-read sorted. Customers are
-    told apart by a 64-bit hash of ``customer_id``: a customer whose rows are not contiguous
-    fails the check, and two neighbouring customers sharing a hash (chance ~2^-64 per pair)
-    would be merged.
+    The step events are read in storage order when that is the sorted order (see
+    :mod:`parcours.engine._sorted`).
     """
     n = len(specs)
-    data = _fetch_steps(log, specs, breakdown, customers, sort=False)
-    key, ts, seq, mask = (_numpy(data, c) for c in ("key", "ts", "seq", "step_mask"))
-    if not _in_order(key, ts, seq):
-        data = _fetch_steps(log, specs, breakdown, customers, sort=True)
-        key, ts, seq, mask = (_numpy(data, c) for c in ("key", "ts", "seq", "step_mask"))
-    starts = vector.customer_starts(key)
+    data = read_in_order(log, *_steps_sql(log, specs, breakdown, customers))
+    key, ts, mask = (column(data, c) for c in ("key", "ts", "step_mask"))
+    starts = customer_starts(key)
     levels, times, unsettled = vector.ordered(starts, key, ts, mask, n, window_us)
     bounds = np.r_[starts, len(key)]
     for c in np.flatnonzero(unsettled).tolist():
@@ -272,9 +267,9 @@ def _run_ordered(
     return levels[counted], times[counted], values
 
 
-def _fetch_steps(
-    log: EventLog, specs: Sequence[Step], breakdown: str | None, customers: str | None, sort: bool
-) -> pa.Table:
+def _steps_sql(
+    log: EventLog, specs: Sequence[Step], breakdown: str | None, customers: str | None
+) -> tuple[str, list[Any]]:
     """Step events only: customer hash, time (µs), event_seq, step bits and breakdown value."""
     # steps given by an event name alone: one CASE on the name gives all their bits
     bits_of: dict[str, int] = {}
@@ -289,9 +284,9 @@ def _fetch_steps(
             cond, p = _match(spec)
             terms.append(f"CASE WHEN {cond} THEN {1 << k} ELSE 0 END")
             params += p
-    # equalities, not IN: DuckDB turns a long IN list into a join that loses the row order
+    # equalities, not IN (see read_in_order)
     plain = sorted(bits_of)
-    conds = ["event = ?" for _ in plain]
+    conds = ["e.event = ?" for _ in plain]
     where_params: list[Any] = list(plain)
     for spec in specs:
         if spec.event == ANY_EVENT or spec.where:
@@ -300,31 +295,12 @@ def _fetch_steps(
             where_params += p
     value_sql, join_sql, value_params = _value(log, breakdown, customers)
     bits = "UTINYINT" if len(specs) <= 8 else "UBIGINT"
-    order_by = ", ".join(f"e.{c.strip()}" for c in ORDER_BY.split(","))
     sql = f"""
-        SELECT hash(e.customer_id) AS key, epoch_us(e.timestamp) AS ts, e.event_seq AS seq,
-               ({" | ".join(terms)})::{bits} AS step_mask, {value_sql} AS value
+        SELECT {KEYS}, ({" | ".join(terms)})::{bits} AS step_mask, {value_sql} AS value
         FROM {{events}} e {join_sql}
         WHERE {" OR ".join(conds)}
-        {"ORDER BY " + order_by if sort else ""}
     """
-    return log.arrow(sql, [*params, *value_params, *where_params])
-
-
-def _numpy(table: pa.Table, column: str) -> np.ndarray:
-    return np.asarray(table.column(column).to_numpy())
-
-
-def _in_order(key: np.ndarray, ts: np.ndarray, seq: np.ndarray) -> bool:
-    """Whether each customer's rows are contiguous and in (timestamp, event_seq) order."""
-    if len(key) < 2:
-        return True
-    same = key[1:] == key[:-1]
-    dt = ts[1:] - ts[:-1]
-    if np.any(same & ((dt < 0) | ((dt == 0) & (seq[1:] <= seq[:-1])))):
-        return False
-    heads = np.sort(key[np.r_[True, ~same]])
-    return not np.any(heads[1:] == heads[:-1])
+    return sql, [*params, *value_params, *where_params]
 
 
 def _first_values(values: pa.ChunkedArray, starts: np.ndarray) -> np.ndarray:

@@ -8,15 +8,22 @@ case duration is last minus first event time. Durations are in seconds.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import asdict, dataclass
+from itertools import pairwise
 from typing import Any
 
+import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from parcours.engine._sorted import KEYS, column, customer_starts, read_in_order
 from parcours.engine.eventlog import EventLog
 
-_names = itertools.count()
+# odd 64-bit constants of the variant hash (golden ratio, and a large prime for the length)
+_HASH_BASE = 0x9E3779B97F4A7C15
+_HASH_LENGTH = 0xFFFFFFFFFFFFFFC5
 
 
 @dataclass(frozen=True)
@@ -110,83 +117,166 @@ class PathsResult:
 def paths(log: EventLog, *, top_variants: int | None = 20) -> PathsResult:
     """Directly-follows graph, activities, variants (the ``top_variants`` most frequent; all
     with ``None``), case durations and loops of ``log``."""
-    table = f"parcours_dfg_{next(_names)}"
-    log.execute(
-        f"""CREATE TEMP TABLE {table} AS
-        SELECT customer_id, event, epoch_us(timestamp) AS ts,
-               lead(event) OVER w AS next_event,
-               lead(epoch_us(timestamp)) OVER w - epoch_us(timestamp) AS gap_us,
-               row_number() OVER w AS pos
-        FROM {{events}}
-        WINDOW w AS (PARTITION BY customer_id ORDER BY timestamp, event_seq)"""
-    )
+    rows = read_in_order(log, f"SELECT {KEYS}, e.event FROM {{events}} e")
+    return _summarise(rows, top_variants)
+
+
+def _summarise(rows: pa.Table, top: int | None) -> PathsResult:
+    """Everything from the events in (customer, timestamp, event_seq) order, in one pass of
+    numpy over their columns; grouped aggregates (median gaps, repeats) in DuckDB."""
+    encoded = pc.dictionary_encode(rows.column("event").combine_chunks())
+    names = [str(v) for v in encoded.dictionary.to_pylist()]
+    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    ts = column(rows, "ts")
+    starts = customer_starts(column(rows, "key"))
+    m, cases, kinds = len(codes), len(starts), len(names)
+    lengths = np.diff(np.r_[starts, m])
+    ends = starts + lengths - 1
+    follows = np.ones(max(m - 1, 0), dtype=bool)
+    follows[starts[1:] - 1] = False
+    pairs = (codes[:-1] * kinds + codes[1:])[follows]
+    gaps = (ts[1:] - ts[:-1])[follows]
+    ids, first_case = _variant_ids(codes, starts, lengths)
+    counts = np.bincount(ids, minlength=len(first_case))
+    # one representative sequence per variant: its codes, and where each one starts
+    size = lengths[first_case]
+    offsets = np.r_[0, np.cumsum(size)]
+    seqs = codes[np.repeat(starts[first_case] - offsets[:-1], size) + np.arange(offsets[-1])]
+    con = duckdb.connect()
     try:
-        return _summarise(log, table, top_variants)
+        dfg = _edges(con, pairs, gaps, names)
+        variants = _variants(con, counts, seqs, offsets, names, top)
     finally:
-        log.execute(f"DROP TABLE IF EXISTS {table}")
-
-
-def _counts(log: EventLog, sql: str) -> dict[str, int]:
-    return {str(k): int(v) for k, v in log.execute(sql).fetchall()}
-
-
-def _summarise(log: EventLog, t: str, top: int | None) -> PathsResult:
-    ((cases, events),) = log.execute(
-        f"SELECT count(DISTINCT customer_id), count(*) FROM {t}"
-    ).fetchall()
-    activities = _counts(
-        log, f"SELECT event, count(*) AS n FROM {t} GROUP BY event ORDER BY n DESC, event"
-    )
-    dfg = tuple(
-        Edge(a, b, int(n), float(mean) / 1e6, float(median) / 1e6)
-        for a, b, n, mean, median in log.execute(
-            f"""SELECT event, next_event, count(*) AS n, avg(gap_us), median(gap_us)
-            FROM {t} WHERE next_event IS NOT NULL
-            GROUP BY event, next_event ORDER BY n DESC, event, next_event"""
-        ).fetchall()
-    )
-    starts = _counts(
-        log, f"SELECT event, count(*) AS n FROM {t} WHERE pos = 1 GROUP BY event ORDER BY n DESC"
-    )
-    ends = _counts(
-        log,
-        f"SELECT event, count(*) AS n FROM {t} WHERE next_event IS NULL "
-        "GROUP BY event ORDER BY n DESC, event",
-    )
-    per_case = f"""SELECT customer_id, list(event ORDER BY pos) AS variant,
-                   (max(ts) - min(ts)) / 1e6 AS duration FROM {t} GROUP BY customer_id"""
-    limit = "" if top is None else f"LIMIT {int(top)}"
-    ((n_variants,),) = log.execute(f"SELECT count(DISTINCT variant) FROM ({per_case})").fetchall()
-    variants = tuple(
-        Variant(tuple(v), int(n), int(n) / cases)
-        for v, n in log.execute(
-            f"""SELECT variant, count(*) AS n FROM ({per_case}) GROUP BY variant
-            ORDER BY n DESC, variant {limit}"""
-        ).fetchall()
-    )
-    ((n, mean, median, lo, hi, p90),) = log.execute(
-        f"""SELECT count(*), avg(duration), list_sort(list(duration))[count(*) // 2 + 1],
-        min(duration), max(duration), quantile_cont(duration, 0.9) FROM ({per_case})"""
-    ).fetchall()
-    loops = {e.source: e.count for e in dfg if e.source == e.target}
-    repetitions = tuple(
-        Repetition(str(a), int(c), int(x))
-        for a, c, x in log.execute(
-            f"""SELECT event, count(*) AS cases, sum(n - 1) AS extra FROM
-            (SELECT customer_id, event, count(*) AS n FROM {t} GROUP BY ALL HAVING n > 1)
-            GROUP BY event ORDER BY extra DESC, event"""
-        ).fetchall()
-    )
+        con.close()
     return PathsResult(
-        cases=int(cases),
-        events=int(events),
-        activities=activities,
+        cases=cases,
+        events=m,
+        activities=_named(np.bincount(codes, minlength=kinds), names),
         dfg=dfg,
-        start_activities=starts,
-        end_activities=ends,
-        n_variants=int(n_variants),
+        start_activities=_named(np.bincount(codes[starts], minlength=kinds), names),
+        end_activities=_named(np.bincount(codes[ends], minlength=kinds), names),
+        n_variants=len(counts),
         variants=variants,
-        case_duration=DurationStats(int(n), mean, median, lo, hi, p90),
-        self_loops=loops,
-        repetitions=repetitions,
+        case_duration=_durations((ts[ends] - ts[starts]) / 1e6),
+        self_loops={e.source: e.count for e in dfg if e.source == e.target},
+        repetitions=_repetitions(counts, seqs, offsets, names),
+    )
+
+
+def _named(counts: np.ndarray, names: list[str]) -> dict[str, int]:
+    """Non-zero counts by name, most frequent first (ties by name)."""
+    pairs = [(names[i], int(n)) for i, n in enumerate(counts.tolist()) if n]
+    return dict(sorted(pairs, key=lambda p: (-p[1], p[0])))
+
+
+def _edges(
+    con: duckdb.DuckDBPyConnection, pairs: np.ndarray, gaps: np.ndarray, names: list[str]
+) -> tuple[Edge, ...]:
+    con.register("parcours_pairs", pa.table({"pair": pairs, "gap": gaps}))
+    found = con.execute(
+        "SELECT pair, count(*), avg(gap), median(gap) FROM parcours_pairs GROUP BY pair"
+    ).fetchall()
+    kinds = len(names)
+    edges = [
+        Edge(names[p // kinds], names[p % kinds], int(n), float(mean) / 1e6, float(median) / 1e6)
+        for p, n, mean, median in found
+    ]
+    return tuple(sorted(edges, key=lambda e: (-e.count, e.source, e.target)))
+
+
+def _repetitions(
+    counts: np.ndarray, seqs: np.ndarray, offsets: np.ndarray, names: list[str]
+) -> tuple[Repetition, ...]:
+    """Activities done more than once in a case: counted on each variant's sequence, weighted
+    by the cases following it (blocks of variants keep the count table small)."""
+    kinds = len(names)
+    cases = np.zeros(kinds, dtype=np.int64)
+    extra = np.zeros(kinds, dtype=np.int64)
+    variant_of = np.repeat(np.arange(len(counts)), np.diff(offsets))
+    block = max(1, (1 << 22) // max(kinds, 1))
+    for lo in range(0, len(counts), block):
+        hi = min(len(counts), lo + block)
+        rows = slice(offsets[lo], offsets[hi])
+        local = (variant_of[rows] - lo) * kinds + seqs[rows]
+        done = np.bincount(local, minlength=(hi - lo) * kinds).reshape(hi - lo, kinds)
+        weight = counts[lo:hi, None]
+        cases += ((done > 1) * weight).sum(axis=0)
+        extra += (np.maximum(done - 1, 0) * weight).sum(axis=0)
+    reps = [Repetition(names[a], int(cases[a]), int(extra[a])) for a in np.flatnonzero(cases)]
+    return tuple(sorted(reps, key=lambda r: (-r.extra, r.activity)))
+
+
+def _variant_ids(
+    codes: np.ndarray, starts: np.ndarray, lengths: np.ndarray, base: int = _HASH_BASE
+) -> tuple[np.ndarray, np.ndarray]:
+    """A dense variant id per case (equal ids for equal activity sequences, exactly), and the
+    first case of each variant.
+
+    Cases are grouped by a polynomial hash of their sequence (wrapping 64-bit arithmetic); every
+    case is then compared with its group's first case, and a collision falls back to grouping
+    the sequences themselves.
+    """
+    if not len(starts):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    powers = np.cumprod(np.full(int(lengths.max()), base, dtype=np.uint64))
+    pos = np.arange(len(codes)) - np.repeat(starts, lengths)
+    terms = (codes.astype(np.uint64) + np.uint64(1)) * powers[pos]
+    hashes = np.add.reduceat(terms, starts) + lengths.astype(np.uint64) * np.uint64(_HASH_LENGTH)
+    _, first, ids = np.unique(hashes, return_index=True, return_inverse=True)
+    rep = first[ids]
+    if np.array_equal(lengths[rep], lengths) and np.array_equal(
+        codes, codes[np.repeat(starts[rep], lengths) + pos]
+    ):
+        return np.asarray(ids, dtype=np.int64), np.asarray(first, dtype=np.int64)
+    seen: dict[tuple[int, ...], int] = {}
+    bounds = np.r_[starts, len(codes)].tolist()
+    exact = np.array(
+        [seen.setdefault(tuple(codes[a:b].tolist()), len(seen)) for a, b in pairwise(bounds)],
+        dtype=np.int64,
+    )
+    return exact, np.unique(exact, return_index=True)[1]
+
+
+def _variants(
+    con: duckdb.DuckDBPyConnection,
+    counts: np.ndarray,
+    seqs: np.ndarray,
+    offsets: np.ndarray,
+    names: list[str],
+    top: int | None,
+) -> tuple[Variant, ...]:
+    """The ``top`` most frequent variants (all with ``None``), ties ordered by the names of
+    their activities (compared as lists of name ranks)."""
+    cases, n_variants = int(counts.sum()), len(counts)
+    candidates = np.arange(n_variants)
+    if top is not None and top < n_variants:
+        floor = np.partition(counts, n_variants - top)[n_variants - top]
+        candidates = np.flatnonzero(counts >= floor)
+    rank = np.empty(len(names), dtype=np.int32)
+    rank[np.argsort(np.array(names, dtype=object))] = np.arange(len(names), dtype=np.int32)
+    lists = pa.LargeListArray.from_arrays(pa.array(offsets, pa.int64()), rank[seqs])
+    table = pa.table({"v": candidates, "n": counts[candidates], "seq": lists.take(candidates)})
+    con.register("parcours_variants", table)
+    limit = "" if top is None else f"LIMIT {int(top)}"
+    chosen = con.execute(f"SELECT v FROM parcours_variants ORDER BY n DESC, seq {limit}").fetchall()
+    out = []
+    for (v,) in chosen:
+        seq = seqs[offsets[v] : offsets[v + 1]].tolist()
+        out.append(Variant(tuple(names[c] for c in seq), int(counts[v]), int(counts[v]) / cases))
+    return tuple(out)
+
+
+def _durations(seconds: np.ndarray) -> DurationStats:
+    """Case durations; the median is the upper middle one, as pm4py reports it."""
+    n = len(seconds)
+    if not n:
+        return DurationStats(0, None, None, None, None, None)
+    ordered = np.sort(seconds)
+    return DurationStats(
+        n=n,
+        mean=float(seconds.mean()),
+        median=float(ordered[n // 2]),
+        min=float(ordered[0]),
+        max=float(ordered[-1]),
+        p90=float(np.quantile(ordered, 0.9)),
     )
