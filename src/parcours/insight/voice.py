@@ -43,7 +43,11 @@ class VoiceSummary:
 
 
 def read_answers(connection: duckdb.DuckDBPyConnection, feedback: str, tier: str) -> list[Answer]:
-    """Every feedback text of ``feedback`` (a table or view), analysed with ``tier``."""
+    """Every feedback text of ``feedback`` (a table or view), analysed with ``tier``; none when
+    the feedback holds ratings only."""
+    columns = {row[0] for row in connection.execute(f"DESCRIBE {feedback}").fetchall()}
+    if "text" not in columns:
+        return []
     voice = require("parcours.voice.pipeline", extra="voice", feature="Feedback analysis")
     rows = connection.execute(
         f"SELECT touchpoint, text, rating FROM {feedback} "
