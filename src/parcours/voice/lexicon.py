@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -36,6 +36,7 @@ class _Entries:
 
     exact: dict[str, float]
     prefixes: tuple[tuple[str, float], ...]
+    _seen: dict[str, float | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, groups: dict[float, list[str]]) -> _Entries:
@@ -53,10 +54,10 @@ class _Entries:
     def get(self, token: str) -> float | None:
         if token in self.exact:
             return self.exact[token]
-        for prefix, value in self.prefixes:
-            if token.startswith(prefix):
-                return value
-        return None
+        if token not in self._seen:
+            found = next((v for prefix, v in self.prefixes if token.startswith(prefix)), None)
+            self._seen[token] = found
+        return self._seen[token]
 
 
 def keyword_pattern(phrases: list[str]) -> re.Pattern[str]:
