@@ -9,11 +9,9 @@ against its target. The map views draw ``MeasuredJourney.measures``.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
-import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -30,6 +28,7 @@ from parcours.engine.funnel_result import FunnelResult
 from parcours.engine.journeys import paths_from_events
 from parcours.engine.markov import CONVERSION
 from parcours.errors import DataError, EngineError
+from parcours.insight.cohort import Cohort, cohort_views
 from parcours.insight.scope import Scope
 from parcours.insight.voice import VoiceSummary, read_answers, voice_by_place
 from parcours.model import KPI, Journey, KpiKind, load_journey
@@ -104,38 +103,6 @@ class MeasuredJourney:
         return pd.DataFrame([k.to_dict() for k in self.kpis])
 
 
-@dataclass(frozen=True)
-class Cohort:
-    """Which customers to measure: those whose first event falls in ``since`` (inclusive) ..
-    ``until`` (exclusive), and whose customer attributes equal ``segment`` (``{"persona": "lea"}``).
-    """
-
-    since: dt.datetime | None = None
-    until: dt.datetime | None = None
-    segment: Mapping[str, str] = field(default_factory=dict)
-
-    def customers(self, has_customers: bool) -> str:
-        """A query giving the cohort's customer ids."""
-        having = [f"min(timestamp) >= {literal(str(self.since))}::TIMESTAMP"] if self.since else []
-        if self.until:
-            having.append(f"min(timestamp) < {literal(str(self.until))}::TIMESTAMP")
-        query = "SELECT customer_id FROM events GROUP BY 1"
-        if having:
-            query += f" HAVING {' AND '.join(having)}"
-        if self.segment:
-            if not has_customers:
-                raise EngineError(
-                    "a segment needs a customers table with attributes; declare a customers "
-                    "source in parcours.toml and run `parcours ingest`"
-                )
-            equal = [
-                f"json_extract_string(attributes, {literal('$.' + json.dumps(key))}) = {literal(v)}"
-                for key, v in self.segment.items()
-            ]
-            query += f" INTERSECT SELECT customer_id FROM customers WHERE {' AND '.join(equal)}"
-        return query
-
-
 def measure(
     connection: duckdb.DuckDBPyConnection,
     journey: Journey,
@@ -151,7 +118,7 @@ def measure(
     tables = {row[0] for row in connection.execute("SHOW TABLES").fetchall()}
     names = {t: t for t in ("events", "feedback", "orders") if t in tables}
     if cohort is not None:
-        names = _cohort_views(connection, names, cohort, "customers" in tables)
+        names = cohort_views(connection, names, cohort, "customers" in tables)
     events = EventLog(connection, names["events"])
     if cohort is not None and events.count() == 0:
         raise EngineError(f"no customer in the cohort {cohort}; check the segment values")
@@ -219,56 +186,6 @@ def measure(
     )
 
 
-@dataclass(frozen=True)
-class Trend:
-    """The map measured cohort by cohort: customers who started in each week or month."""
-
-    every: str
-    periods: tuple[str, ...]
-    results: tuple[MeasuredJourney, ...]
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per period and KPI: value in the KPI's unit, target, met, observations."""
-        return pd.DataFrame(self.to_dict()["kpis"])
-
-    def to_dict(self) -> dict[str, Any]:
-        kpis = [
-            {"period": period, **kpi.to_dict()}
-            for period, result in zip(self.periods, self.results, strict=True)
-            for kpi in result.kpis
-        ]
-        return {"every": self.every, "periods": list(self.periods), "kpis": kpis}
-
-
-def measure_trend(
-    connection: duckdb.DuckDBPyConnection,
-    journey: Journey,
-    *,
-    every: Literal["week", "month"] = "month",
-    segment: Mapping[str, str] | None = None,
-    window: str | None = None,
-) -> Trend:
-    """Measure ``journey`` for each weekly or monthly cohort of customers (by first event)."""
-    has_customers = bool(
-        connection.execute(
-            "SELECT 1 FROM duckdb_tables() WHERE table_name = 'customers'"
-        ).fetchall()
-    )
-    members = Cohort(segment=segment or {}).customers(has_customers)
-    bounds = connection.execute(
-        f"SELECT DISTINCT date_trunc('{every}', first) AS start, "
-        f"date_trunc('{every}', first) + INTERVAL 1 {every.upper()} AS stop FROM "
-        f"(SELECT min(timestamp) AS first FROM events WHERE customer_id IN ({members}) "
-        "GROUP BY customer_id) ORDER BY 1"
-    ).fetchall()
-    label = "%G-W%V" if every == "week" else "%Y-%m"
-    results = tuple(
-        measure(connection, journey, window=window, cohort=Cohort(start, stop, segment or {}))
-        for start, stop in bounds
-    )
-    return Trend(every, tuple(start.strftime(label) for start, _ in bounds), results)
-
-
 _views = itertools.count()
 
 
@@ -292,26 +209,6 @@ def _attribution_shares(log: EventLog, journey: Journey) -> dict[str, float]:
     credits = attribute(paths, "markov").channels
     total = sum(c.conversions for c in credits)
     return {c.channel: c.conversions / total for c in credits} if total else {}
-
-
-def _cohort_views(
-    connection: duckdb.DuckDBPyConnection,
-    names: dict[str, str],
-    cohort: Cohort,
-    has_customers: bool,
-) -> dict[str, str]:
-    """Temporary views of events, feedback and orders restricted to the cohort's customers."""
-    customers = cohort.customers(has_customers)
-    views = {}
-    n = next(_views)
-    for table, name in names.items():
-        view = f"parcours_cohort_{n}_{table}"
-        connection.execute(
-            f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM {name} "
-            f"WHERE customer_id IN ({customers})"
-        ).fetchall()
-        views[table] = view
-    return views
 
 
 def _heard(summary: VoiceSummary | None, measured: Measured) -> Measured:
@@ -360,7 +257,7 @@ def _measure_kpis(
     return measured
 
 
-def _journey_files(workspace: Workspace, journeys: Iterable[str] | None) -> dict[str, Path]:
+def journey_files(workspace: Workspace, journeys: Iterable[str] | None) -> dict[str, Path]:
     folder = workspace.root / workspace.settings.journeys
     files = {p.stem: p for p in sorted(folder.glob("*.y*ml")) + sorted(folder.glob("*.json"))}
     wanted = list(journeys) if journeys else list(files)
@@ -385,20 +282,5 @@ def measure_workspace(
     with workspace.connect(read_only=True) as connection:
         return {
             name: measure(connection, load_journey(path), cohort=cohort, voice=voice)
-            for name, path in _journey_files(workspace, journeys).items()
-        }
-
-
-def trend_workspace(
-    workspace: Workspace,
-    journeys: Iterable[str] | None = None,
-    *,
-    every: Literal["week", "month"] = "month",
-    segment: Mapping[str, str] | None = None,
-) -> dict[str, Trend]:
-    """:func:`measure_trend` for the journeys of ``workspace``."""
-    with workspace.connect(read_only=True) as connection:
-        return {
-            name: measure_trend(connection, load_journey(path), every=every, segment=segment)
-            for name, path in _journey_files(workspace, journeys).items()
+            for name, path in journey_files(workspace, journeys).items()
         }
