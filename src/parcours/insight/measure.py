@@ -30,7 +30,7 @@ from parcours.engine.markov import CONVERSION
 from parcours.errors import DataError, EngineError
 from parcours.insight.cohort import Cohort, cohort_views
 from parcours.insight.scope import Scope
-from parcours.insight.voice import VoiceSummary, read_answers, voice_by_place
+from parcours.insight.voice import heard
 from parcours.model import KPI, Journey, KpiKind, load_journey
 from parcours.model.measures import Measured, Measures
 from parcours.model.vocabulary import Typology
@@ -131,7 +131,7 @@ def measure(
     scope = Scope(connection, log, journey, names)
     credit = _attribution_shares(log, journey)
     heard_touchpoints, heard_stages = (
-        voice_by_place(read_answers(connection, names["feedback"], voice), journey)
+        heard(connection, names["feedback"], journey, voice)
         if voice and "feedback" in names
         else ({}, {})
     )
@@ -211,18 +211,18 @@ def _attribution_shares(log: EventLog, journey: Journey) -> dict[str, float]:
     return {c.channel: c.conversions / total for c in credits} if total else {}
 
 
-def _heard(summary: VoiceSummary | None, measured: Measured) -> Measured:
+def _heard(voice: Measured | None, measured: Measured) -> Measured:
     """``measured`` with the emotion and themes read from feedback texts, when there are any."""
-    if summary is None:
+    if voice is None:
         return measured
     return replace(
         measured,
-        emotion=summary.emotion,
-        negative_share=summary.negative_share,
-        feedback=summary.feedback,
-        emotion_interval=summary.interval,
-        themes=summary.themes,
-        verbatims=summary.verbatims,
+        emotion=voice.emotion,
+        negative_share=voice.negative_share,
+        feedback=voice.feedback,
+        emotion_interval=voice.emotion_interval,
+        themes=voice.themes,
+        verbatims=voice.verbatims,
     )
 
 
