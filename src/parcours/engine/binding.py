@@ -6,13 +6,18 @@ belongs to the first touchpoint, in map order, whose matcher it satisfies, and t
 touchpoint's stage; an event no touchpoint claims may still belong to a stage through the
 stage's own matcher. The coverage report says which events nothing claims and which
 touchpoints see no events.
+
+Predicates are written in DuckDB's SQL by default; ``dialect="spark"`` writes the same predicate
+in Spark SQL (``get_json_object``, ``RLIKE`` for globs, backslash-escaped literals), so that a
+``Step(where=...)`` means the same on both engines.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -23,52 +28,102 @@ from parcours.model.vocabulary import MatchOp
 _views = itertools.count()
 _ORDER = {MatchOp.GT: ">", MatchOp.GTE: ">=", MatchOp.LT: "<", MatchOp.LTE: "<="}
 
+Dialect = Literal["duckdb", "spark"]
 
-def literal(value: str | int | float | bool) -> str:
+
+def literal(value: str | int | float | bool, dialect: Dialect = "duckdb") -> str:
     """A SQL literal for a matcher value."""
     if isinstance(value, bool):
         return "'true'" if value else "'false'"
     if isinstance(value, int | float):
         return repr(float(value))
+    if dialect == "spark":  # Spark reads backslash escapes and joins adjacent literals
+        return "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def compile_matcher(matcher: EventMatcher) -> str:
-    """A DuckDB boolean expression over the events contract for ``matcher``."""
+def compile_matcher(matcher: EventMatcher, dialect: Dialect = "duckdb") -> str:
+    """A boolean expression over the events contract for ``matcher``, in ``dialect``'s SQL."""
     parts: list[str] = []
     if matcher.events:
-        parts.append("(" + " OR ".join(f"event GLOB {literal(p)}" for p in matcher.events) + ")")
+        parts.append("(" + " OR ".join(_glob("event", p, dialect) for p in matcher.events) + ")")
     if matcher.channels:
-        parts.append(f"channel IN ({', '.join(literal(c) for c in matcher.channels)})")
-    parts += [_condition(c) for c in matcher.where]
+        parts.append(f"channel IN ({', '.join(literal(c, dialect) for c in matcher.channels)})")
+    parts += [_condition(c, dialect) for c in matcher.where]
     return " AND ".join(parts)
 
 
-def _condition(condition: Condition) -> str:
-    path = literal("$." + _json_key(condition.property))
-    text = f"json_extract_string(properties, {path})"
+def json_text(key: str, dialect: Dialect = "duckdb", *, nested: bool = True) -> str:
+    """The text of ``properties``' key ``key`` (NULL when absent); with ``nested``, dots in
+    ``a.b`` walk nested objects, else the key is taken whole."""
+    parts = key.split(".") if nested else [key]
+    if dialect == "spark":
+        steps = "".join(
+            f".{p}" if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", p) else f"['{p}']" for p in parts
+        )
+        return f"get_json_object(properties, {literal('$' + steps, dialect)})"
+    path = ".".join('"' + part.replace('"', '\\"') + '"' for part in parts)
+    return f"json_extract_string(properties, {literal('$.' + path)})"
+
+
+def _glob(column: str, pattern: str, dialect: Dialect) -> str:
+    if dialect == "duckdb":
+        return f"{column} GLOB {literal(pattern)}"
+    return f"{column} RLIKE {literal(glob_regex(pattern), dialect)}"
+
+
+def glob_regex(pattern: str) -> str:
+    """A whole-string Java regular expression (Spark's ``RLIKE``) for a glob: ``*``, ``?``,
+    ``[abc]`` and ``[!abc]``, as DuckDB's ``GLOB`` reads them."""
+    out, i = ["(?s)^"], 0
+    while i < len(pattern):
+        char = pattern[i]
+        end = pattern.find("]", i + 2) if char == "[" else -1
+        if char == "*":
+            out.append(".*")
+        elif char == "?":
+            out.append(".")
+        elif end > 0:
+            body = pattern[i + 1 : end]
+            negate = body.startswith("!")
+            body = body[1:] if negate else body
+            escaped = "".join(c if c.isalnum() or c == "-" else "\\" + c for c in body)
+            out.append(f"[{'^' if negate else ''}{escaped}]")
+            i = end
+        else:
+            out.append(char if char.isalnum() or char == "_" else "\\" + char)
+        i += 1
+    return "".join(out) + "\\z"
+
+
+def _condition(condition: Condition, dialect: Dialect = "duckdb") -> str:
+    text = json_text(condition.property, dialect)
     value = condition.value
+
+    def lit(v: str | int | float | bool) -> str:
+        return literal(v, dialect)
+
     if condition.op is MatchOp.EXISTS:
         return f"({text} IS NOT NULL)"
     if condition.op in (MatchOp.IN, MatchOp.NOT_IN):
         assert isinstance(value, tuple)
-        listed = ", ".join(literal(_as_text(v)) for v in value)
+        listed = ", ".join(lit(_as_text(v)) for v in value)
         negate = "NOT " if condition.op is MatchOp.NOT_IN else ""
         return f"coalesce({text} {negate}IN ({listed}), false)"
     assert value is not None and not isinstance(value, tuple)
     if condition.op in _ORDER:
         operator = _ORDER[condition.op]
         if isinstance(value, int | float):
-            return f"coalesce(TRY_CAST({text} AS DOUBLE) {operator} {literal(value)}, false)"
-        return f"coalesce({text} {operator} {literal(value)}, false)"
+            return f"coalesce(TRY_CAST({text} AS DOUBLE) {operator} {lit(value)}, false)"
+        return f"coalesce({text} {operator} {lit(value)}, false)"
     if condition.op is MatchOp.CONTAINS:
-        return f"coalesce(contains({text}, {literal(str(value))}), false)"
+        return f"coalesce(contains({text}, {lit(str(value))}), false)"
     if condition.op is MatchOp.GLOB:
-        return f"coalesce({text} GLOB {literal(str(value))}, false)"
+        return f"coalesce({_glob(text, str(value), dialect)}, false)"
     if isinstance(value, int | float) and not isinstance(value, bool):
-        compared = f"TRY_CAST({text} AS DOUBLE) = {literal(value)}"
+        compared = f"TRY_CAST({text} AS DOUBLE) = {lit(value)}"
     else:
-        compared = f"{text} = {literal(_as_text(value))}"
+        compared = f"{text} = {lit(_as_text(value))}"
     return f"coalesce({'NOT ' if condition.op is MatchOp.NE else ''}({compared}), false)"
 
 
@@ -78,16 +133,11 @@ def _as_text(value: str | int | float | bool) -> str:
     return str(value)
 
 
-def _json_key(name: str) -> str:
-    """A JSON path step for a property name (dots in ``a.b`` walk nested objects)."""
-    return ".".join('"' + part.replace('"', '\\"') + '"' for part in name.split("."))
-
-
-def stage_predicate(journey: Journey, stage_id: str) -> str:
+def stage_predicate(journey: Journey, stage_id: str, dialect: Dialect = "duckdb") -> str:
     """Events of a stage: its own matcher or any of its touchpoints' matchers."""
     stage = next(s for s in journey.stages if s.id == stage_id)
     matchers = [stage.match] + [t.match for t in stage.touchpoints]
-    parts = [f"({compile_matcher(m)})" for m in matchers if m is not None]
+    parts = [f"({compile_matcher(m, dialect)})" for m in matchers if m is not None]
     return " OR ".join(parts) or "false"
 
 
@@ -123,7 +173,7 @@ class Coverage:
 
 def bind(log: EventLog, journey: Journey) -> tuple[EventLog, Coverage]:
     """The log with ``touchpoint`` and ``stage`` columns added (NULL when unclaimed), as a
-    view of the same connection, and its coverage report."""
+    temporary table of the same connection, and its coverage report."""
     touchpoint_cases = [
         f"WHEN {compile_matcher(t.match)} THEN {literal(t.id)}"
         for _, t in journey.touchpoints()
@@ -140,8 +190,10 @@ def bind(log: EventLog, journey: Journey) -> tuple[EventLog, Coverage]:
     stage_cases = from_touchpoint + from_stage
     stage = f"CASE {' '.join(stage_cases)} END" if stage_cases else "NULL"
     view = f"parcours_bound_{next(_views)}"
+    # a table, not a view: every later query filters on stage or touchpoint, and a view would
+    # evaluate the matchers again in each of them (and once per CASE branch)
     log.execute(
-        f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * EXCLUDE (tp), tp AS touchpoint, "
+        f"CREATE OR REPLACE TEMP TABLE {view} AS SELECT * EXCLUDE (tp), tp AS touchpoint, "
         f"{stage} AS stage FROM (SELECT *, {touchpoint} AS tp FROM {{events}})"
     ).fetchall()
     bound = EventLog(log.connection, view)

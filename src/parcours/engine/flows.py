@@ -14,6 +14,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from parcours.engine.eventlog import ORDER_BY, EventLog
+from parcours.engine.spark.eventlog import SparkEventLog
 from parcours.errors import EngineError
 
 END = "(end)"
@@ -55,13 +56,17 @@ class FlowResult:
 
 
 def flows(
-    log: EventLog,
+    log: EventLog | SparkEventLog,
     event: str,
     *,
     steps: int = 3,
     direction: Literal["after", "before"] = "after",
 ) -> FlowResult:
     """The ``steps`` events after (or before) each customer's first ``event``, as Sankey links."""
+    if isinstance(log, SparkEventLog):  # the Spark engine (parcours.engine.spark)
+        from parcours.engine.spark.flows import flows as on_spark
+
+        return on_spark(log, event, steps=steps, direction=direction)
     if steps < 1:
         raise EngineError(f"steps must be at least 1; got {steps}.")
     if direction not in ("after", "before"):

@@ -23,6 +23,7 @@ from parcours.engine._sorted import KEYS, column, customer_starts, read_in_order
 from parcours.engine.durations import parse_duration, to_microseconds
 from parcours.engine.eventlog import ORDER_BY, EventLog
 from parcours.engine.funnel_result import FunnelResult, FunnelSegment, build_steps
+from parcours.engine.spark.eventlog import SparkEventLog
 from parcours.errors import EngineError
 
 FunnelOrder = Literal["ordered", "strict", "unordered"]
@@ -60,7 +61,7 @@ class Exclusion:
 
 
 def funnel(
-    log: EventLog,
+    log: EventLog | SparkEventLog,
     steps: Sequence[str | Step],
     *,
     window: str | timedelta | float = "14d",
@@ -76,6 +77,13 @@ def funnel(
     ``customers`` (a table or view of the log's connection with a ``customer_id`` column),
     ``breakdown`` names a column of that table instead.
     """
+    if isinstance(log, SparkEventLog):  # the Spark engine (parcours.engine.spark), same rules
+        from parcours.engine.spark.funnel import funnel as on_spark
+
+        return on_spark(
+            log, steps, window=window, order=order, exclusions=exclusions,
+            breakdown=breakdown, customers=customers,
+        )  # fmt: skip
     specs = [s if isinstance(s, Step) else Step(s) for s in steps]
     excl = _check(specs, exclusions, order)
     window_us = to_microseconds(parse_duration(window))

@@ -8,13 +8,16 @@ total_null`` files, where a path reads ``a > b > c``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
 
 from parcours.engine.eventlog import ORDER_BY, EventLog
+from parcours.engine.spark.eventlog import SparkEventLog
 from parcours.errors import EngineError
 
 SEPARATOR = " > "
@@ -85,12 +88,20 @@ def read_paths(location: str | Path) -> ConversionPaths:
 
 
 def paths_from_events(
-    log: EventLog, conversion: str, *, value: str | None = None, channel: str = "channel"
+    log: EventLog | SparkEventLog,
+    conversion: str,
+    *,
+    value: str | None = None,
+    channel: str = "channel",
 ) -> ConversionPaths:
     """Derive conversion paths from events: the touches (events with a ``channel``) of a
     customer before each ``conversion`` event form one converting path; touches after the last
     conversion form a non-converting path (one path per customer and conversion, with each
     touch's age). ``value`` names a ``properties`` key holding the conversion value."""
+    if isinstance(log, SparkEventLog):  # the Spark engine (parcours.engine.spark)
+        from parcours.engine.spark.journeys import paths_from_events as on_spark
+
+        return on_spark(log, conversion, value=value, channel=channel)
     value_sql = "0.0"
     params: list[object] = [conversion]
     if value is not None:
@@ -110,6 +121,14 @@ def paths_from_events(
         FROM g GROUP BY customer_id, coalesce(k, 0) ORDER BY customer_id, coalesce(k, 0)""",
         params,
     ).fetchall()
+    return paths_from_rows(rows, conversion, channel)
+
+
+def paths_from_rows(
+    rows: Sequence[Sequence[Any]], conversion: str, channel: str = "channel"
+) -> ConversionPaths:
+    """Conversion paths from one row per (customer, conversion) in (customer, conversion)
+    order: touch channels, touch times (µs), converted, last time (µs), conversion value."""
     kept = [r for r in rows if r[0]]
     if not kept:
         raise EngineError(

@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 from parcours.engine._sorted import KEYS, column, customer_starts, read_in_order
 from parcours.engine.eventlog import EventLog
+from parcours.engine.spark.eventlog import SparkEventLog
 
 # odd 64-bit constants of the variant hash (golden ratio, and a large prime for the length)
 _HASH_BASE = 0x9E3779B97F4A7C15
@@ -114,9 +115,13 @@ class PathsResult:
         return str(self.to_frame().to_html(index=False))
 
 
-def paths(log: EventLog, *, top_variants: int | None = 20) -> PathsResult:
+def paths(log: EventLog | SparkEventLog, *, top_variants: int | None = 20) -> PathsResult:
     """Directly-follows graph, activities, variants (the ``top_variants`` most frequent; all
     with ``None``), case durations and loops of ``log``."""
+    if isinstance(log, SparkEventLog):  # the Spark engine (parcours.engine.spark)
+        from parcours.engine.spark.paths import paths as on_spark
+
+        return on_spark(log, top_variants=top_variants)
     rows = read_in_order(log, f"SELECT {KEYS}, e.event FROM {{events}} e")
     return _summarise(rows, top_variants)
 

@@ -1,0 +1,173 @@
+"""Funnels on Spark: the DuckDB engine's per-customer state machine, run on each partition.
+
+Events are range-partitioned by customer and sorted within partitions by (customer_id,
+timestamp, event_seq); each partition goes through :func:`parcours.engine.funnel._run` (the
+PostHog state machine of :mod:`parcours.engine._funnel_kernel`) with ``mapInArrow``. The
+per-customer results come back to the driver in customer order, where the same code as on
+DuckDB builds the steps and segments, so both engines give identical results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import timedelta
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from parcours.engine.binding import json_text
+from parcours.engine.durations import parse_duration, to_microseconds
+from parcours.engine.funnel import (  # the DuckDB engine's own rules, shared
+    Exclusion,
+    FunnelOrder,
+    Step,
+    _check,
+    _match,
+    _run,
+    _segments,
+)
+from parcours.engine.funnel_result import FunnelResult, FunnelSegment, build_steps
+from parcours.engine.spark.eventlog import SparkEventLog, collect
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame
+
+#: What each partition returns: one row per customer who entered the funnel.
+RESULT_SCHEMA = "level BIGINT, times ARRAY<BIGINT>, value STRING"
+
+
+def funnel(
+    log: SparkEventLog,
+    steps: Sequence[str | Step],
+    *,
+    window: str | timedelta | float = "14d",
+    order: FunnelOrder = "ordered",
+    exclusions: Sequence[Exclusion] = (),
+    breakdown: str | None = None,
+    customers: str | None = None,
+) -> FunnelResult:
+    """:func:`parcours.engine.funnel` on Spark; ``customers`` names a Spark table or view and
+    ``Step.where`` predicates are Spark SQL."""
+    specs = [s if isinstance(s, Step) else Step(s) for s in steps]
+    excl = _check(specs, exclusions, order)
+    window_us = to_microseconds(parse_duration(window))
+    n = len(specs)
+    names = [s.label for s in specs]
+    rows = _prepare(log, specs, excl, order, breakdown, customers)
+    run = partial(_partition, n=n, window_us=window_us, order=order, specs=tuple(specs))
+    by_customer = rows.repartitionByRange("customer_id").sortWithinPartitions(
+        "customer_id", "ts", "event_seq"
+    )
+    result = collect(by_customer.mapInArrow(run, RESULT_SCHEMA))
+    levels = result.column("level").to_numpy().astype(np.int64)
+    times = _times(result.column("times"), n)
+    values = result.column("value").to_pylist()
+    segments: tuple[FunnelSegment, ...] = ()
+    if breakdown is not None:
+        segments = _segments(names, levels, times, values)
+    return FunnelResult(
+        steps=build_steps(names, levels, times),
+        window_s=window_us / 1e6,
+        order=order,
+        breakdown=breakdown,
+        segments=segments,
+    )
+
+
+def _prepare(
+    log: SparkEventLog,
+    specs: Sequence[Step],
+    exclusions: list[tuple[str, int, int]],
+    order: str,
+    breakdown: str | None,
+    customers: str | None,
+) -> DataFrame:
+    """The rows the state machine reads: customer, time (µs), seq, step and exclusion bits."""
+    args: list[Any] = []
+    step_terms = []
+    for k, spec in enumerate(specs):
+        cond, params = _match(spec)
+        step_terms.append(f"CASE WHEN {cond} THEN {1 << k}L ELSE 0L END")
+        args += params
+    excl_terms = []
+    for event, lo, hi in exclusions:
+        bits = sum(1 << i for i in range(lo + 1, hi + 1))
+        excl_terms.append(f"CASE WHEN event = ? THEN {bits}L ELSE 0L END")
+        args.append(event)
+    value_sql, join_sql = "CAST(NULL AS STRING)", ""
+    if breakdown is not None and customers is not None:
+        value_sql = f"CAST(c.`{breakdown}` AS STRING)"
+        join_sql = f"LEFT JOIN {customers} c USING (customer_id)"
+    elif breakdown is not None:
+        value_sql = (
+            f"CAST(e.`{breakdown}` AS STRING)"
+            if log.has_column(breakdown) and breakdown != "properties"
+            else json_text(breakdown, "spark", nested=False)
+        )
+    where = "" if order == "strict" else "WHERE step_mask <> 0 OR excl_mask <> 0"
+    return log.sql(
+        f"""SELECT customer_id, ts, event_seq, step_mask, excl_mask, value FROM (
+            SELECT e.customer_id, unix_micros(e.timestamp) AS ts, e.event_seq,
+                   ({" | ".join(step_terms)}) AS step_mask,
+                   ({" | ".join(excl_terms) or "0L"}) AS excl_mask, {value_sql} AS value
+            FROM {{events}} e {join_sql}) {where}""",
+        args,
+    )
+
+
+def _partition(
+    batches: Iterator[pa.RecordBatch],
+    *,
+    n: int,
+    window_us: int,
+    order: str,
+    specs: tuple[Step, ...],
+) -> Iterator[pa.RecordBatch]:
+    """One partition, sorted by customer: the state machine over each whole customer (a
+    customer split across Arrow batches is carried to the next batch)."""
+    carry: pa.Table | None = None
+    for batch in batches:
+        table = pa.Table.from_batches([batch])
+        if carry is not None:
+            table = pa.concat_tables([carry, table])
+        if table.num_rows == 0:
+            continue
+        ids = table.column("customer_id").combine_chunks()
+        last = ids[len(ids) - 1]
+        cut = int(np.argmax(pc.equal(ids, last).to_numpy(zero_copy_only=False)))
+        if cut:
+            yield _customers(table.slice(0, cut), n, window_us, order, specs)
+        carry = table.slice(cut)
+    if carry is not None and carry.num_rows:
+        yield _customers(carry, n, window_us, order, specs)
+
+
+def _customers(
+    table: pa.Table, n: int, window_us: int, order: str, specs: Sequence[Step]
+) -> pa.RecordBatch:
+    levels, times, values = _run(table, n, window_us, order, specs)
+    stamps = [[int(t) for t in row[:level]] for row, level in zip(times, levels, strict=True)]
+    return pa.RecordBatch.from_pydict(
+        {
+            "level": pa.array(levels, pa.int64()),
+            "times": pa.array(stamps, pa.list_(pa.int64())),
+            "value": pa.array(values, pa.string()),
+        }
+    )
+
+
+def _times(column: pa.ChunkedArray, n: int) -> np.ndarray:
+    """Step times as a customers × steps array (zero past each customer's level)."""
+    lists = column.combine_chunks()
+    out = np.zeros((len(lists), n), dtype=np.int64)
+    if not len(lists):
+        return out
+    lengths = pc.list_value_length(lists).to_numpy(zero_copy_only=False)
+    rows = np.repeat(np.arange(len(lists)), lengths)
+    offsets = np.r_[0, np.cumsum(lengths)[:-1]]
+    cols = np.arange(len(rows)) - np.repeat(offsets, lengths)
+    out[rows, cols] = lists.flatten().to_numpy(zero_copy_only=False)
+    return out

@@ -1,0 +1,43 @@
+"""Conversion paths from events on Spark, for the attribution models (run on the driver)."""
+
+from __future__ import annotations
+
+from parcours.engine.binding import json_text
+from parcours.engine.journeys import ConversionPaths, paths_from_rows
+from parcours.engine.spark.eventlog import SparkEventLog, collect
+
+
+def paths_from_events(
+    log: SparkEventLog, conversion: str, *, value: str | None = None, channel: str = "channel"
+) -> ConversionPaths:
+    """:func:`parcours.engine.paths_from_events` on Spark: paths are built by a Spark group-by,
+    then aggregated on the driver by the same code as on DuckDB."""
+    value_sql = "0D"
+    if value is not None:
+        text = json_text(value, "spark", nested=False)
+        value_sql = f"coalesce(try_cast({text} AS DOUBLE), 0D)"
+    frame = log.sql(
+        f"""WITH e AS (
+            SELECT customer_id, unix_micros(timestamp) AS ts, event_seq, `{channel}` AS ch,
+                   {value_sql} AS v, event = ? AS is_conv
+            FROM {{events}}),
+        g AS (SELECT *, coalesce(sum(CAST(is_conv AS INT)) OVER (
+                  PARTITION BY customer_id ORDER BY ts, event_seq
+                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS k FROM e),
+        touches AS (SELECT customer_id, k,
+               sort_array(collect_list(CASE WHEN NOT is_conv AND ch IS NOT NULL
+                                       THEN struct(ts, event_seq, ch) END)) AS touched,
+               bool_or(is_conv) AS converted, max(ts) AS last_ts,
+               sum(v) FILTER (WHERE is_conv) AS v
+            FROM g GROUP BY customer_id, k)
+        SELECT customer_id, k, transform(touched, t -> t.ch) AS channels,
+               transform(touched, t -> t.ts) AS times, converted, last_ts, v
+        FROM touches""",
+        [conversion],
+    )
+    rows = sorted(collect(frame).to_pylist(), key=lambda r: (r["customer_id"], r["k"]))
+    return paths_from_rows(
+        [(r["channels"], r["times"], r["converted"], r["last_ts"], r["v"]) for r in rows],
+        conversion,
+        channel,
+    )
