@@ -9,10 +9,10 @@ reviews (French movie reviews, MIT, T. Blard) and the train part of the fixed UC
 
 Recipe, per tier: the pool is split 80/20 (stratified by set and label, seed 0). A logistic
 head (scikit-learn, regularisation by 5-fold cross-validation) is fitted on the 80 %; the
-lexicon tier's logit is its polarity sum as is. The neutral
-zone is fitted on the held-out 20 % (negative/positive) plus the hand-written neutral messages
-of ``resources/neutral_calibration.txt``, by class-balanced maximum likelihood of the ordinal
-calibration (``parcours.voice.heads.fit_ordinal``). Weights are stored as float32 ``.npz``.
+lexicon tier's logit is its polarity sum as is. The neutral zone (centred on the head's
+boundary) is fitted on the held-out 20 % (negative/positive) plus the hand-written neutral
+messages of ``resources/neutral_calibration.txt``, by class-balanced maximum likelihood of the
+ordinal calibration (``parcours.voice.heads.fit_ordinal``). Weights are stored as float32 ``.npz``.
 """
 
 from __future__ import annotations
@@ -99,7 +99,9 @@ def train(kind: str) -> Head:
     calibration_labels = [
         label for label, held in zip(labels, calibration_rows, strict=True) if held
     ] + ["neutral"] * len(neutral)
-    calibration = fit_ordinal(z, calibration_labels)
+    # The zone stays centred on the head's own boundary: an off-centre zone fitted on this small
+    # calibration set moved the negative/positive boundary and did worse (docs/benchmarks_voice.md).
+    calibration = fit_ordinal(z, calibration_labels, centred=True)
     fitted = Head(head.encoder, head.classes, head.weights, head.bias, calibration, head.meta)
     predicted = [
         LABELS[i]
@@ -112,7 +114,8 @@ def train(kind: str) -> Head:
     accuracy = np.mean([p == t for p, t in zip(predicted, calibration_labels, strict=True)])
     print(
         f"{kind}: C={head.meta.get('C', '-')} slope={calibration.slope:.3f} "
-        f"band={calibration.band:.2f} calibration-set accuracy={accuracy:.3f}"
+        f"neutral zone=[{calibration.low:.2f}, {calibration.high:.2f}] "
+        f"calibration-set accuracy={accuracy:.3f}"
     )
     return fitted
 

@@ -11,7 +11,7 @@ from parcours.voice.heads import Head, OrdinalCalibration, fit_head, fit_ordinal
 
 def test_ordinal_probabilities_are_a_distribution_ordered_by_the_logit() -> None:
     z = np.linspace(-6, 6, 25)
-    p = OrdinalCalibration(slope=1.3, band=1.0).probabilities(z)
+    p = OrdinalCalibration(slope=1.3, low=-0.8, high=0.8).probabilities(z)
     np.testing.assert_allclose(p.sum(axis=1), 1.0)
     assert (np.diff(p[:, 2]) > 0).all() and (np.diff(p[:, 0]) < 0).all()
     assert p[12].argmax() == 1  # z = 0 is neutral

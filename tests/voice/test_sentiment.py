@@ -79,7 +79,7 @@ def test_binary_refit_keeps_a_neutral_zone() -> None:
     texts = ["super", "génial", "parfait", "excellent"] * 5 + ["nul", "horrible", "déçu"] * 5
     labels = ["positive"] * 20 + ["negative"] * 15
     head = refit(texts, labels, tier="lexicon")
-    assert head.is_binary and head.calibration.band > 0
+    assert head.is_binary and head.calibration.half_width > 0
     results = analyse(["J'ai commandé lundi.", "Parfait !"], tier="lexicon", head=head)
     assert [s.label for s in results] == ["neutral", "positive"]
     with pytest.raises(VoiceError, match="3 texts and 2 labels"):

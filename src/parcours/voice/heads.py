@@ -3,11 +3,13 @@
 A head turns embeddings into probabilities over :data:`LABELS` with numpy alone.
 
 * A **binary head** (shipped; trained on negative/positive reviews) gives a polarity logit
-  ``z``. Three classes come from an ordinal calibration of that logit: ``P(negative) =
-  sigmoid(-slope*z - band)``, ``P(positive) = sigmoid(slope*z - band)``, ``P(neutral)`` the rest.
-  ``slope`` and ``band`` are fitted by maximum likelihood on a calibration set that holds
-  neutral texts (see ``scripts/train_voice_heads.py``), so the neutral zone and the confidence
-  (the probability of the chosen label) are calibrated, not guessed.
+  ``z``. Three classes come from an ordinal logistic calibration of that logit with two cut
+  points: ``P(negative) = sigmoid(slope * (low - z))``, ``P(positive) = sigmoid(slope * (z -
+  high))``, ``P(neutral)`` the rest. ``slope``, ``low`` and ``high`` are fitted by maximum
+  likelihood on a calibration set that holds neutral texts (see
+  ``scripts/train_voice_heads.py``; the shipped heads keep the zone centred on the head's own
+  boundary), so the neutral zone and the confidence (the probability of the chosen label) are
+  calibrated, not guessed.
 * A **three-class head** (from :func:`parcours.voice.refit` on a user's labelled verbatims) is
   a multinomial logistic regression: softmax over the three labels.
 
@@ -41,21 +43,29 @@ class OrdinalCalibration:
     """Maps a polarity logit to three calibrated probabilities (see the module docstring)."""
 
     slope: float = 1.0
-    band: float = 0.0
+    low: float = 0.0
+    high: float = 0.0
 
     def probabilities(self, z: np.ndarray) -> np.ndarray:
         """Rows of ``(P(negative), P(neutral), P(positive))`` for logits ``z``."""
-        scaled = self.slope * np.asarray(z, dtype=np.float64)
-        negative = _sigmoid(-scaled - self.band)
-        positive = _sigmoid(scaled - self.band)
+        z = np.asarray(z, dtype=np.float64)
+        negative = _sigmoid(self.slope * (self.low - z))
+        positive = _sigmoid(self.slope * (z - self.high))
         neutral = np.clip(1.0 - negative - positive, 0.0, 1.0)
         return np.stack([negative, neutral, positive], axis=1)
 
+    @property
+    def half_width(self) -> float:
+        """Half the neutral zone, in calibrated logit units (``slope`` times logit units)."""
+        return self.slope * (self.high - self.low) / 2
 
-def fit_ordinal(z: np.ndarray, labels: list[str]) -> OrdinalCalibration:
-    """Fit ``slope`` and ``band`` by class-balanced maximum likelihood (grid search).
 
-    ``z`` are a binary head's logits on texts labelled negative, neutral and positive.
+def fit_ordinal(z: np.ndarray, labels: list[str], *, centred: bool = False) -> OrdinalCalibration:
+    """Fit ``slope``, ``low`` and ``high`` by class-balanced maximum likelihood (grid search).
+
+    ``z`` are a binary head's logits on texts labelled negative, neutral and positive. With
+    ``centred`` the neutral zone is kept symmetric around 0 (for a logit whose 0 means "no
+    evidence", like the lexicon's polarity sum).
     """
     target = np.array([LABELS.index(label) for label in labels])
     if len(set(target.tolist())) < 3:
@@ -65,14 +75,16 @@ def fit_ordinal(z: np.ndarray, labels: list[str]) -> OrdinalCalibration:
         )
     # Each label weighs the same in the likelihood, whatever its share of the calibration set.
     weight = 1.0 / np.bincount(target, minlength=3)[target]
+    rows = np.arange(len(target))
     best = (np.inf, OrdinalCalibration())
-    for slope in np.geomspace(0.05, 20.0, 60):
-        for band in np.linspace(0.0, 6.0, 61):
-            calibration = OrdinalCalibration(float(slope), float(band))
-            p = calibration.probabilities(z)[np.arange(len(target)), target]
-            loss = -float(np.sum(weight * np.log(np.maximum(p, 1e-9))))
-            if loss < best[0]:
-                best = (loss, calibration)
+    for slope in np.geomspace(0.1, 10.0, 30):
+        for centre in [0.0] if centred else np.linspace(-4.0, 4.0, 33):
+            for half in np.linspace(0.0, 6.0, 31) / slope:
+                calibration = OrdinalCalibration(float(slope), centre - half, centre + half)
+                p = calibration.probabilities(z)[rows, target]
+                loss = -float(np.sum(weight * np.log(np.maximum(p, 1e-9))))
+                if loss < best[0]:
+                    best = (loss, calibration)
     return best[1]
 
 
@@ -116,7 +128,8 @@ class Head:
             "encoder": self.encoder,
             "classes": list(self.classes),
             "slope": self.calibration.slope,
-            "band": self.calibration.band,
+            "low": self.calibration.low,
+            "high": self.calibration.high,
         }
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:
@@ -141,7 +154,7 @@ class Head:
                 f"Cannot read the sentiment head {path}: {exc}. Write it with Head.save() "
                 "or parcours.voice.refit()."
             ) from exc
-        calibration = OrdinalCalibration(meta.pop("slope"), meta.pop("band"))
+        calibration = OrdinalCalibration(meta.pop("slope"), meta.pop("low"), meta.pop("high"))
         return cls(
             encoder=meta.pop("encoder"),
             classes=tuple(meta.pop("classes")),
@@ -176,7 +189,8 @@ def fit_head(
     """Fit a logistic head (regularisation chosen by 5-fold cross-validation).
 
     With only ``negative``/``positive`` labels the head is binary (its calibration is left at
-    slope 1, band 0; fit one with :func:`fit_ordinal`); with ``neutral`` too it has 3 classes.
+    slope 1 and no neutral zone; fit one with :func:`fit_ordinal`); with ``neutral`` too it has
+    3 classes.
     """
     linear_model = require("sklearn.linear_model", extra="voice", feature="Fitting a head")
     unknown = sorted(set(labels) - set(LABELS))

@@ -158,6 +158,10 @@ def analyse(
     return classify(features(cleaned, tier), resolved, tier, ratings)
 
 
+def _centred_zone(half_width: float) -> OrdinalCalibration:
+    return OrdinalCalibration(1.0, -half_width, half_width)
+
+
 def refit(
     texts: Sequence[str],
     labels: Sequence[str],
@@ -187,8 +191,9 @@ def refit(
             fitted.classes,
             fitted.weights,
             fitted.bias,
-            # The fitted logit is already on a probability scale: keep the neutral band only.
-            OrdinalCalibration(1.0, shipped_head(tier).calibration.band),
+            # The fitted logit is already on a probability scale: keep the width of the
+            # shipped neutral zone, centred on the new head's own boundary.
+            _centred_zone(shipped_head(tier).calibration.half_width),
             fitted.meta,
         )
     if path is not None:
