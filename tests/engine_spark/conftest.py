@@ -62,6 +62,8 @@ def spark() -> Iterator[Any]:
         config={
             "spark.sql.execution.arrow.maxRecordsPerBatch": "700",
             "spark.sql.shuffle.partitions": "3",
+            # keep the three partitions: customers must be split among partitions
+            "spark.sql.adaptive.coalescePartitions.enabled": "false",
         }
     )
     yield session

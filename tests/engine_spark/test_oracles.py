@@ -16,14 +16,14 @@ pytestmark = SPARK
 
 POSTHOG = json.loads((ORACLES / "funnels" / "posthog_funnel_cases.json").read_text())["cases"]
 UNIT_S = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400}
-SMALL = "spark.sql.adaptive.coalescePartitions.parallelismFirst"
+SMALL = "spark.sql.adaptive.coalescePartitions.enabled"
 
 
 @pytest.fixture(scope="module")
 def small_jobs(spark):
     """Tiny logs: let adaptive execution run each shuffle as one task."""
     before = spark.conf.get(SMALL)
-    spark.conf.set(SMALL, "false")
+    spark.conf.set(SMALL, "true")
     yield spark
     spark.conf.set(SMALL, before)
 

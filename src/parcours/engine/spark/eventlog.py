@@ -60,7 +60,9 @@ class SparkEventLog:
     def from_arrow(cls, table: pa.Table, session: SparkSession | None = None) -> SparkEventLog:
         """Wrap an Arrow table (``event_seq`` is added in row order when absent)."""
         if "event_seq" not in table.column_names:
-            table = table.append_column("event_seq", pa.array(range(table.num_rows), pa.int64()))
+            table = table.append_column(
+                "event_seq", pa.array(range(1, table.num_rows + 1), pa.int64())
+            )
         spark = session or spark_session()
         major = int(pyspark("the Spark engine").__version__.split(".")[0])
         data: Any = table if major >= 4 else table.to_pandas()

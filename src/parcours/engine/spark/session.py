@@ -16,6 +16,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from parcours._optional import require
+from parcours.errors import EngineError
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -39,6 +40,8 @@ LOCAL_CONFIG: dict[str, str] = {
     "spark.default.parallelism": "4",
     "spark.ui.enabled": "false",
     "spark.driver.memory": "2g",
+    # small inputs run as one task after a shuffle, large ones by the advisory partition size
+    "spark.sql.adaptive.coalescePartitions.parallelismFirst": "false",
 }
 
 
@@ -56,12 +59,12 @@ def spark_session(
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.appName("parcours")
-    remote = master is not None and master.startswith("sc://")
+    url = master or LOCAL
+    remote = url.startswith("sc://")
     settings = dict(BASE_CONFIG)
     if remote:
-        builder = builder.remote(master)
+        builder = builder.remote(url)
     else:
-        url = master or LOCAL
         builder = builder.master(url)
         settings.update(CLASSIC_CONFIG)
         if url.startswith("local"):
@@ -71,7 +74,15 @@ def spark_session(
     settings.update(config or {})
     for key, value in settings.items():
         builder = builder.config(key, value)
-    session = builder.getOrCreate()
+    try:
+        session = builder.getOrCreate()
+    except Exception as exc:  # PySpark's own error tree; a missing Java is the usual cause
+        reason = str(exc).strip().splitlines()[0].rstrip(".") if str(exc).strip() else "error"
+        raise EngineError(
+            f"cannot start Spark on {url!r}: {reason}. Spark needs "
+            "Java 17 on the PATH or in JAVA_HOME (Debian: apt-get install "
+            "openjdk-17-jre-headless); a cluster or Spark Connect URL must be reachable."
+        ) from exc
     if not remote:
         session.sparkContext.setLogLevel("ERROR")
     return session
