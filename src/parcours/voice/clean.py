@@ -18,7 +18,9 @@ import html
 import re
 import unicodedata
 
-import ftfy
+from parcours._optional import require
+
+ftfy = require("ftfy", extra="voice", feature="Feedback text repair")
 
 __all__ = ["clean", "mask", "normalise", "repair", "strip_html"]
 
