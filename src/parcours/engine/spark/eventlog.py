@@ -31,7 +31,8 @@ _views = itertools.count()
 
 @dataclass(frozen=True)
 class SparkEventLog:
-    """Events in a Spark DataFrame; build one with the ``from_*`` constructors."""
+    """Events in a Spark DataFrame: ``SparkEventLog(frame)`` for a DataFrame with the contract's
+    columns, or the ``from_*`` constructors. The session's time zone is set to UTC."""
 
     frame: DataFrame
     view: str = field(init=False)
@@ -54,7 +55,10 @@ class SparkEventLog:
         except Exception as exc:  # Spark raises its own AnalysisException tree
             if isinstance(exc, EngineError):
                 raise
-            raise EngineError(f"{location}: cannot read the events with Spark: {exc}") from exc
+            raise EngineError(
+                f"{location}: cannot read the events with Spark: {_first_line(exc)}. Give a "
+                "Parquet file, folder or glob with the columns of the events contract."
+            ) from exc
 
     @classmethod
     def from_arrow(cls, table: pa.Table, session: SparkSession | None = None) -> SparkEventLog:
