@@ -162,6 +162,25 @@ def _value(
     return "json_extract_string(e.properties, ?)", "", [f'$."{breakdown}"']
 
 
+def mask_sql(
+    specs: Sequence[Step], exclusions: list[tuple[str, int, int]], integer: str = ""
+) -> tuple[str, str, list[Any]]:
+    """SQL for each event's step bits and exclusion bits, and their parameters; ``integer`` is
+    the literal suffix of the engine's 64-bit integers (``L`` on Spark)."""
+    params: list[Any] = []
+    step_terms = []
+    for k, spec in enumerate(specs):
+        cond, p = _match(spec)
+        step_terms.append(f"CASE WHEN {cond} THEN {1 << k}{integer} ELSE 0{integer} END")
+        params += p
+    excl_terms = []
+    for event, lo, hi in exclusions:
+        bits = sum(1 << i for i in range(lo + 1, hi + 1))
+        excl_terms.append(f"CASE WHEN event = ? THEN {bits}{integer} ELSE 0{integer} END")
+        params.append(event)
+    return " | ".join(step_terms), " | ".join(excl_terms) or f"0{integer}", params
+
+
 def _fetch(
     log: EventLog,
     specs: Sequence[Step],
@@ -170,19 +189,7 @@ def _fetch(
     breakdown: str | None,
     customers: str | None,
 ) -> pa.Table:
-    params: list[Any] = []
-    step_terms = []
-    for k, spec in enumerate(specs):
-        cond, p = _match(spec)
-        step_terms.append(f"CASE WHEN {cond} THEN {1 << k} ELSE 0 END")
-        params += p
-    excl_terms = []
-    for event, lo, hi in exclusions:
-        bits = sum(1 << i for i in range(lo + 1, hi + 1))
-        excl_terms.append(f"CASE WHEN event = ? THEN {bits} ELSE 0 END")
-        params.append(event)
-    step_sql = " | ".join(step_terms)
-    excl_sql = " | ".join(excl_terms) if excl_terms else "0"
+    step_sql, excl_sql, params = mask_sql(specs, exclusions)
     value_sql, join_sql, value_params = _value(log, breakdown, customers)
     params += value_params
     where = "" if order == "strict" else "WHERE step_mask <> 0 OR excl_mask <> 0"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -25,9 +25,9 @@ from parcours.engine.funnel import (  # the DuckDB engine's own rules, shared
     FunnelOrder,
     Step,
     _check,
-    _match,
     _run,
     _segments,
+    mask_sql,
 )
 from parcours.engine.funnel_result import FunnelResult, FunnelSegment, build_steps
 from parcours.engine.spark.eventlog import SparkEventLog, collect
@@ -86,17 +86,7 @@ def _prepare(
     customers: str | None,
 ) -> DataFrame:
     """The rows the state machine reads: customer, time (µs), seq, step and exclusion bits."""
-    args: list[Any] = []
-    step_terms = []
-    for k, spec in enumerate(specs):
-        cond, params = _match(spec)
-        step_terms.append(f"CASE WHEN {cond} THEN {1 << k}L ELSE 0L END")
-        args += params
-    excl_terms = []
-    for event, lo, hi in exclusions:
-        bits = sum(1 << i for i in range(lo + 1, hi + 1))
-        excl_terms.append(f"CASE WHEN event = ? THEN {bits}L ELSE 0L END")
-        args.append(event)
+    step_sql, excl_sql, args = mask_sql(specs, exclusions, "L")
     value_sql, join_sql = "CAST(NULL AS STRING)", ""
     if breakdown is not None and customers is not None:
         value_sql = f"CAST(c.`{breakdown}` AS STRING)"
@@ -111,8 +101,7 @@ def _prepare(
     return log.sql(
         f"""SELECT customer_id, ts, event_seq, step_mask, excl_mask, value FROM (
             SELECT e.customer_id, unix_micros(e.timestamp) AS ts, e.event_seq,
-                   ({" | ".join(step_terms)}) AS step_mask,
-                   ({" | ".join(excl_terms) or "0L"}) AS excl_mask, {value_sql} AS value
+                   ({step_sql}) AS step_mask, ({excl_sql}) AS excl_mask, {value_sql} AS value
             FROM {{events}} e {join_sql}) {where}""",
         args,
     )
