@@ -84,11 +84,18 @@ def read_events(
     is_db = "://" in location
     try:
         config = SourceConfig(
-            kind=Kind.EVENTS, path=None if is_db else location, url=location if is_db else None,
-            table=table, query=query, format=format, columns=mapping.columns,
-            timezone=mapping.timezone, timestamp_format=mapping.timestamp_format,
-            delimiter=delimiter, encoding=encoding,
-        )  # fmt: skip
+            kind=Kind.EVENTS,
+            path=None if is_db else location,
+            url=location if is_db else None,
+            table=table,
+            query=query,
+            format=format,
+            columns=mapping.columns,
+            timezone=mapping.timezone,
+            timestamp_format=mapping.timestamp_format,
+            delimiter=delimiter,
+            encoding=encoding,
+        )
     except ValidationError as exc:
         raise DataError(f"{location}: {exc.errors()[0]['msg']}") from None
     con = con if con is not None else duckdb.connect()

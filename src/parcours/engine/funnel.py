@@ -81,9 +81,14 @@ def funnel(
         from parcours.engine.spark.funnel import funnel as on_spark
 
         return on_spark(
-            log, steps, window=window, order=order, exclusions=exclusions,
-            breakdown=breakdown, customers=customers,
-        )  # fmt: skip
+            log,
+            steps,
+            window=window,
+            order=order,
+            exclusions=exclusions,
+            breakdown=breakdown,
+            customers=customers,
+        )
     specs = [s if isinstance(s, Step) else Step(s) for s in steps]
     excl = _check(specs, exclusions, order)
     window_us = to_microseconds(parse_duration(window))
