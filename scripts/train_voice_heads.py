@@ -2,10 +2,12 @@
 
     python scripts/train_voice_heads.py [e5] [use] [lexicon]
 
-Training data (licences allow a shipped model): a fixed sample of 1,000 Allociné train
-reviews (French movie reviews, MIT, T. Blard) and the train part of the fixed UCI split
-(English Yelp/Amazon/IMDB sentences, Kotzias et al. 2015, CC BY 4.0), both from
-``../shared/data/feedback``. Airline tweets and dair-ai emotions are never used here.
+Training data (licences allow a shipped model): the 2,000 Allociné train reviews (French
+movie reviews, MIT, T. Blard) and the train part of the fixed UCI split (English
+Yelp/Amazon/IMDB sentences, Kotzias et al. 2015, CC BY 4.0), both from
+``../shared/data/feedback``. Airline tweets and dair-ai emotions are never used here. The recipe
+(features, data size) was chosen by 5-fold cross-validation on these train sets only
+(``bench/voice_head_cv.py``; Allociné test was not read).
 
 Recipe, per tier: the pool is split 80/20 (stratified by set and label, seed 0). A logistic
 head (scikit-learn, regularisation by 5-fold cross-validation) is fitted on the 80 %; the

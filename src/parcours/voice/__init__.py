@@ -2,10 +2,12 @@
 
 Clean text (:mod:`parcours.voice.clean`), detect its language (:func:`detect`), read its
 sentiment in three tiers (:func:`analyse`: ``accurate`` e5, ``fast`` USE, ``lexicon`` no model),
-refit a head on your own labelled verbatims (:func:`refit`), score emotions
-(:func:`score_emotions`), assign pinned themes (:class:`Taxonomy`, :func:`assign`) and discover
-new ones (:func:`discover`); :func:`analyse_feedback` does it all for a batch. Names are imported
-on first use, and the sentence encoders only when a tier needs them.
+refit a head on your own labelled verbatims (:func:`refit`) or read sentiment from your own
+local Hugging Face checkpoint (``analyse(texts, model=PATH)``, :mod:`parcours.voice.hf`, the
+``hf`` extra), score emotions (:func:`score_emotions`), assign pinned themes
+(:class:`Taxonomy`, :func:`assign`) and discover new ones (:func:`discover`);
+:func:`analyse_feedback` does it all for a batch. Names are imported on first use, and the
+sentence encoders only when a tier needs them.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ _EXPORTS = {
     "analyse_file": "pipeline",
     "discover_themes": "pipeline",
     "get_encoder": "encoders",
+    "load_checkpoint": "hf",
     "VoiceSummary": "summary",
     "summarise": "summary",
 }

@@ -148,5 +148,15 @@ def mask(text: str) -> str:
 
 
 def clean(text: str) -> str:
-    """Repair, strip HTML, normalise and mask one text; the form stored and shown."""
-    return mask(normalise(strip_html(repair(text))))
+    """Repair, strip HTML, normalise and mask one text; the form stored and shown.
+
+    The chain runs again until the text no longer changes (at most 4 times): ftfy reads a
+    damaged sequence differently once a soft hyphen, control character or line break around it
+    is gone, and cleaning a clean text must give it back unchanged.
+    """
+    for _ in range(4):
+        cleaned = mask(normalise(strip_html(repair(text))))
+        if cleaned == text:
+            break
+        text = cleaned
+    return cleaned

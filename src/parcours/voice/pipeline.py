@@ -21,7 +21,14 @@ from parcours.voice.emotions import Emotions, EmotionSet, score_emotions
 from parcours.voice.encoders import get_encoder
 from parcours.voice.heads import Head
 from parcours.voice.language import detect
-from parcours.voice.sentiment import Sentiment, Tier, _check_tier, _resolve_head, classify
+from parcours.voice.sentiment import (
+    Sentiment,
+    Tier,
+    _check_tier,
+    _resolve_head,
+    classify,
+    from_probabilities,
+)
 from parcours.voice.sentiment import features as sentiment_features
 from parcours.voice.themes import Taxonomy, ThemeMatch, assign
 
@@ -115,20 +122,32 @@ def analyse_feedback(
     taxonomy: Taxonomy | None = None,
     emotion_set: EmotionSet | None = None,
     head: Head | str | Path | None = None,
+    model: str | Path | None = None,
 ) -> VoiceResults:
     """Analyse each text: language (``lang="auto"`` detects, or give ``fr``/``en``), sentiment
     (``ratings`` kept beside it), emotions and themes of ``taxonomy`` (the shipped one if None).
+
+    ``model`` (a local Hugging Face checkpoint folder, the ``hf`` extra) replaces the tier's
+    sentiment head; emotions and themes still come from the tier's encoders.
     """
     tier = _check_tier(tier)
     if ids is not None and len(ids) != len(texts):
         raise VoiceError(f"Got {len(ids)} ids for {len(texts)} texts; give one each.")
     if lang not in ("auto", "fr", "en", "other"):
         raise VoiceError(f"Unknown language {lang!r}; use auto, fr or en.")
-    resolved_head = _resolve_head(tier, head)
+    if model is not None and head is not None:
+        raise VoiceError("Give either a head or a model (a checkpoint folder), not both.")
+    resolved_head = _resolve_head(tier, head) if model is None else None
     taxonomy = taxonomy or Taxonomy.from_file()
     cleaned = [clean("" if pd.isna(text) else str(text)) for text in texts]
     vectors = sentiment_features(cleaned, tier)
-    sentiments = classify(vectors, resolved_head, tier, ratings)
+    if resolved_head is None:
+        from parcours.voice.hf import load_checkpoint
+
+        probs = load_checkpoint(str(model)).probabilities(cleaned)
+        sentiments = from_probabilities(probs, "hf", ratings)
+    else:
+        sentiments = classify(vectors, resolved_head, tier, ratings)
     if tier == "lexicon":
         emotions = score_emotions(cleaned, encoder=None, emotion_set=emotion_set)
         themes = assign(cleaned, taxonomy, encoder=None)
@@ -185,6 +204,7 @@ def analyse_file(
     tier: Tier = "accurate",
     lang: str = "auto",
     taxonomy: str | Path | None = None,
+    model: str | Path | None = None,
 ) -> VoiceResults:
     """:func:`analyse_feedback` on a column of a CSV, JSONL or Parquet file."""
     path = Path(path)
@@ -207,4 +227,5 @@ def analyse_file(
         tier=tier,
         lang=lang,
         taxonomy=Taxonomy.from_file(taxonomy) if taxonomy else None,
+        model=model,
     )

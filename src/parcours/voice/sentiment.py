@@ -120,9 +120,15 @@ def classify(
     ratings: Sequence[float | None] | None = None,
 ) -> SentimentResults:
     """Sentiments from features already computed with :func:`features`."""
-    if ratings is not None and len(ratings) != len(vectors):
-        raise VoiceError(f"Got {len(ratings)} ratings for {len(vectors)} texts; give one each.")
-    probs = head.probabilities(vectors)
+    return from_probabilities(head.probabilities(vectors), tier, ratings)
+
+
+def from_probabilities(
+    probs: np.ndarray, tier: str, ratings: Sequence[float | None] | None = None
+) -> SentimentResults:
+    """Sentiments from rows of ``(P(negative), P(neutral), P(positive))``."""
+    if ratings is not None and len(ratings) != len(probs):
+        raise VoiceError(f"Got {len(ratings)} ratings for {len(probs)} texts; give one each.")
     items = []
     for row, p in enumerate(probs):
         best = int(np.argmax(p))
@@ -147,14 +153,24 @@ def analyse(
     *,
     ratings: Sequence[float | None] | None = None,
     head: Head | str | Path | None = None,
+    model: str | Path | None = None,
 ) -> SentimentResults:
     """Sentiment of each text (cleaned first) with ``tier``'s shipped head or your ``head``.
 
     ``ratings`` (stars, NPS, CSAT; ``None`` where absent) are carried into the results as given.
+    ``model`` is the folder of your own Hugging Face sequence-classification checkpoint (the
+    ``hf`` extra; see :mod:`parcours.voice.hf`): it replaces the tier and its head.
     """
+    cleaned = [clean(str(text)) for text in texts]
+    if model is not None:
+        if head is not None:
+            raise VoiceError("Give either a head or a model (a checkpoint folder), not both.")
+        from parcours.voice.hf import load_checkpoint
+
+        checkpoint = load_checkpoint(model)
+        return from_probabilities(checkpoint.probabilities(cleaned), "hf", ratings)
     tier = _check_tier(tier)
     resolved = _resolve_head(tier, head)
-    cleaned = [clean(str(text)) for text in texts]
     return classify(features(cleaned, tier), resolved, tier, ratings)
 
 
