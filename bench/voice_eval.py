@@ -1,6 +1,6 @@
 """Evaluate parcours.voice on the labelled feedback sets; print a markdown table.
 
-    python bench/voice_eval.py [--tiers accurate,fast,lexicon] [--write docs/benchmarks_voice.md]
+    python bench/voice_eval.py [--tiers accurate,fast,lexicon] [--write FILE]
     python bench/voice_eval.py --speed-only   # texts/s and load time alone (on an idle machine)
 
 Held out from training: Allociné test (FR), the test part of the fixed UCI split (EN, 30 %,

@@ -25,6 +25,11 @@ FEEDBACK = click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 @click.option("--taxonomy", type=FEEDBACK, help="Your theme taxonomy (YAML) instead of ours.")
 @click.option(
+    "--model",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A local Hugging Face sentiment checkpoint (pip install 'parcours[hf]'); GPU if any.",
+)
+@click.option(
     "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True
 )
 def voice(
@@ -35,6 +40,7 @@ def voice(
     lang: str,
     tier: str,
     taxonomy: Path | None,
+    model: Path | None,
     fmt: str,
 ) -> None:
     """Analyse the feedback in FILE (CSV, JSONL, Parquet): one result per input row."""
@@ -48,6 +54,7 @@ def voice(
         tier=tier,  # type: ignore[arg-type]
         lang=lang,
         taxonomy=taxonomy,
+        model=model,
     )
     if fmt == "csv":
         click.echo(results.to_frame().to_csv(index=False), nl=False)
