@@ -102,7 +102,7 @@ def train(kind: str) -> Head:
         label for label, held in zip(labels, calibration_rows, strict=True) if held
     ] + ["neutral"] * len(neutral)
     # The zone stays centred on the head's own boundary: an off-centre zone fitted on this small
-    # calibration set moved the negative/positive boundary and did worse (docs/benchmarks.md, voice section).
+    # calibration set moved the negative/positive boundary and did worse (docs/benchmarks.md).
     calibration = fit_ordinal(z, calibration_labels, centred=True)
     fitted = Head(head.encoder, head.classes, head.weights, head.bias, calibration, head.meta)
     predicted = [
