@@ -94,7 +94,6 @@ def generate(plan: Plan, config: SimulationConfig, batch_no: int, first: int, si
         reach = np.where(moves, n_tp - 1, drop_at)  # last local touchpoint each customer meets
 
         visits = 1 + rng.poisson(0.6 * min(n_tp, 3), alive.size)
-        visits = np.maximum(visits, 1)
         who = np.repeat(alive, visits)
         group = np.repeat(np.arange(alive.size), visits)
         local = (rng.random(who.size) * np.repeat(reach + 1, visits)).astype(np.int64)
