@@ -109,6 +109,9 @@ def test_kpis_are_measured_in_their_unit_and_compared_with_their_target(
     assert kpis["nps"].shown == pytest.approx(100 * (2 / 3 - 1 / 3)) and kpis["nps"].met is True
     assert kpis["return-rate"].shown == pytest.approx(50.0) and kpis["return-rate"].met is False
     assert kpis["nps"].value.low is not None and kpis["nps"].value.low < kpis["nps"].shown
+    # the CSAT answers follow the payment page ("à chaud"); the NPS is on the whole journey
+    assert (kpis["csat-paiement"].basis, kpis["nps"].basis) == ("transactional", "relational")
+    assert kpis["abandon"].basis is None
 
 
 def test_measure_command_writes_the_measured_map(tmp_path, connection) -> None:  # type: ignore[no-untyped-def]

@@ -60,6 +60,7 @@ class KpiMeasure:
     kpi: KPI
     value: stats.KpiValue  # natural scale: rates 0..1, NPS −100..100, seconds
     shown: float | None  # in the KPI's own unit (``%``, ``min``...), comparable to its target
+    basis: str | None = None  # surveys: transactional ("à chaud") or relational ("à froid")
 
     @property
     def met(self) -> bool | None:
@@ -74,6 +75,7 @@ class KpiMeasure:
             "unit": self.kpi.unit,
             "target": self.kpi.target,
             "met": self.met,
+            "basis": self.basis,
             "n": self.value.n,
             "low": _in_unit(self.kpi, self.value.low),
             "high": _in_unit(self.kpi, self.value.high),
@@ -253,7 +255,8 @@ def _measure_kpis(
     measured = []
     for kpi in kpis:
         value = scope.kpi(kpi, stage, touchpoint)
-        measured.append(KpiMeasure(where, kpi, value, _in_unit(kpi, value.value)))
+        basis = scope.survey_basis(kpi, stage, touchpoint)
+        measured.append(KpiMeasure(where, kpi, value, _in_unit(kpi, value.value), basis))
     return measured
 
 

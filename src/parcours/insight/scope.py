@@ -81,13 +81,25 @@ class Scope:
         emotions = np.array([stats.emotion_of_rating(s or "review", r) for s, r in rows])
         return float(emotions.mean()), float(np.mean(emotions < NEGATIVE))
 
+    def survey_basis(self, kpi: KPI, stage: str, touchpoint: str | None) -> str | None:
+        """``transactional`` ("à chaud") when a survey KPI rests on answers linked to the
+        touchpoints, ``relational`` ("à froid") when on whole-journey answers, else None."""
+        if kpi.kind not in (KpiKind.NPS, KpiKind.CSAT, KpiKind.CES):
+            return None
+        if self.feedback_rows(self._feedback_at(stage, touchpoint), kpi.kind.value):
+            return "transactional"
+        if touchpoint is None and self.feedback_rows(None, kpi.kind.value):
+            return "relational"
+        return None
+
+    def _feedback_at(self, stage: str, touchpoint: str | None) -> list[str]:
+        if touchpoint:
+            return [touchpoint]
+        return [t.id for s in self.journey.stages if s.id == stage for t in s.touchpoints]
+
     def kpi(self, kpi: KPI, stage: str, touchpoint: str | None) -> stats.KpiValue:
         scope = f"touchpoint = {literal(touchpoint)}" if touchpoint else f"stage = {literal(stage)}"
-        feedback_at = (
-            [touchpoint]
-            if touchpoint
-            else [t.id for s in self.journey.stages if s.id == stage for t in s.touchpoints]
-        )
+        feedback_at = self._feedback_at(stage, touchpoint)
         kind = kpi.kind
         if kind in (KpiKind.NPS, KpiKind.CSAT, KpiKind.CES):
             survey = kind.value
