@@ -133,8 +133,8 @@ def _stage_touchpoint(journey: Journey, _: frozenset[str] | None) -> Iterator[tu
 )
 def _empathy_complete(journey: Journey, _: frozenset[str] | None) -> Iterator[tuple[str, str]]:
     for stage in journey.stages:
-        empty = [name for name, value in stage.empathy if not value]
-        if empty:
+        if not stage.empathy.complete:
+            empty = [name for name, value in stage.empathy if not value]
             yield f"stages.{stage.id}.empathy", f"empty: {', '.join(empty)}"
 
 
