@@ -157,3 +157,29 @@ def test_journey_objects_are_frozen() -> None:
     with pytest.raises(ValueError, match="frozen"):
         journey.stages[0].emotion = 2  # type: ignore[misc]
     assert isinstance(journey, Journey)
+
+
+def test_overlapping_bindings_are_flagged_when_a_catalogue_is_given() -> None:
+    text = """
+name: x
+stages:
+  - name: A
+    touchpoints:
+      - {name: Essai, channel: mobile_app, match: {events: ["class_*"], channels: [app]}}
+      - {name: Web, channel: website, match: {events: [class_started], channels: [web]}}
+  - name: B
+    touchpoints:
+      - {name: Cours, channel: mobile_app, match: {events: [class_started]}}
+      - name: Push
+        channel: mobile_app
+        match: {events: [class_started], where: [{property: push, op: exists}]}
+"""
+    found = [f for f in lint(parse_journey(text), ["class_started", "class_done"])]
+    overlaps = [(f.where, f.message) for f in found if f.rule == "binding-overlap"]
+    # Essai and Cours share class_started (Cours has no channel); Web is on another channel;
+    # Push is told apart by its `where`
+    assert overlaps == [
+        ("stages.a.touchpoints.essai.match", "also claimed by 'cours': class_started"),
+        ("stages.a.touchpoints.web.match", "also claimed by 'cours': class_started"),
+    ]
+    assert not [f for f in lint(parse_journey(text)) if f.rule == "binding-overlap"]

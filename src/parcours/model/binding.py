@@ -66,6 +66,10 @@ class EventMatcher(BaseModel):
             raise ValueError("a `match` needs at least one of `events`, `channels`, `where`")
         return self
 
+    def accepts_name(self, name: str) -> bool:
+        """Whether an event called ``name`` passes the ``events`` part of this matcher."""
+        return not self.events or any(fnmatch.fnmatchcase(name, p) for p in self.events)
+
     def unknown_events(self, catalogue: Iterable[str]) -> list[str]:
         """The event names or globs of this matcher that match no name in ``catalogue``."""
         names = list(catalogue)

@@ -161,6 +161,33 @@ def _conversion_defined(journey: Journey, _: frozenset[str] | None) -> Iterator[
 
 
 @rule(
+    "binding-overlap",
+    "warning",
+    "An event that two touchpoints' bindings both accept (same name, a shared channel, no `where` "
+    "to tell them apart) is credited to the first one only; narrow one of the bindings "
+    "(checked when an event catalogue is given).",
+)
+def _binding_overlap(
+    journey: Journey, catalogue: frozenset[str] | None
+) -> Iterator[tuple[str, str]]:
+    if catalogue is None:
+        return
+    bound = [(s, t) for s, t in journey.touchpoints() if t.match and not t.match.where]
+    for i, (stage, first) in enumerate(bound):
+        for _, second in bound[i + 1 :]:
+            a, b = first.match, second.match
+            assert a is not None and b is not None
+            if a.channels and b.channels and not set(a.channels) & set(b.channels):
+                continue
+            shared = sorted(
+                name for name in catalogue if a.accepts_name(name) and b.accepts_name(name)
+            )
+            if shared:
+                where = f"stages.{stage.id}.touchpoints.{first.id}.match"
+                yield where, f"also claimed by {second.id!r}: {', '.join(shared)}"
+
+
+@rule(
     "binding-known-events",
     "error",
     "Data bindings must name events that exist in the event catalogue (checked when one is given).",
