@@ -203,7 +203,7 @@ def bind(log: EventLog, journey: Journey) -> tuple[EventLog, Coverage]:
             "SELECT event, count(*) FROM {events} WHERE stage IS NULL GROUP BY 1 ORDER BY 2 DESC, 1"
         ).fetchall()
     )
-    total = log.count()
+    total = sum(counts.values())  # every event falls in one touchpoint group, NULL included
     claimed = total - sum(unmatched.values())
     per_touchpoint = {t.id: int(counts.get(t.id, 0)) for _, t in journey.touchpoints()}
     silent = tuple(t for t, n in per_touchpoint.items() if n == 0)

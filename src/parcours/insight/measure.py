@@ -149,16 +149,15 @@ def measure(
         )
         stage_kpis = _measure_kpis(scope, f"stages.{stage.id}", stage.kpis, stage.id, None)
         measured_kpis += stage_kpis
-        emotion, negative = scope.feedback_emotion([t.id for t in stage.touchpoints])
-        stages[stage.id] = _heard(
+        stages[stage.id] = _felt(
+            scope,
             heard_stages.get(stage.id),
+            [t.id for t in stage.touchpoints],
             Measured(
                 customers=scope.customers(f"stage = {literal(stage.id)}"),
                 conversion=conversion,
                 drop_off=None if conversion is None else 1 - conversion,
                 median_seconds=scope.median_time(f"stage = {literal(stage.id)}"),
-                emotion=emotion,
-                negative_share=negative,
                 kpis=_shown(stage_kpis),
             ),
         )
@@ -166,15 +165,14 @@ def measure(
             where = f"stages.{stage.id}.touchpoints.{touchpoint.id}"
             tp_kpis = _measure_kpis(scope, where, touchpoint.kpis, stage.id, touchpoint.id)
             measured_kpis += tp_kpis
-            emotion, negative = scope.feedback_emotion([touchpoint.id])
-            touchpoints[touchpoint.id] = _heard(
+            touchpoints[touchpoint.id] = _felt(
+                scope,
                 heard_touchpoints.get(touchpoint.id),
+                [touchpoint.id],
                 Measured(
                     customers=scope.customers(f"touchpoint = {literal(touchpoint.id)}"),
                     volume=coverage.per_touchpoint.get(touchpoint.id, 0),
                     attribution_share=credit.get(touchpoint.id),
-                    emotion=emotion,
-                    negative_share=negative,
                     kpis=_shown(tp_kpis),
                 ),
             )
@@ -213,10 +211,14 @@ def _attribution_shares(log: EventLog, journey: Journey) -> dict[str, float]:
     return {c.channel: c.conversions / total for c in credits} if total else {}
 
 
-def _heard(voice: Measured | None, measured: Measured) -> Measured:
-    """``measured`` with the emotion and themes read from feedback texts, when there are any."""
+def _felt(
+    scope: Scope, voice: Measured | None, touchpoints: list[str], measured: Measured
+) -> Measured:
+    """``measured`` with its emotion: read from the feedback texts when there are any, else
+    from the ratings of the answers at ``touchpoints``."""
     if voice is None:
-        return measured
+        emotion, negative = scope.feedback_emotion(touchpoints)
+        return replace(measured, emotion=emotion, negative_share=negative)
     return replace(
         measured,
         emotion=voice.emotion,
@@ -254,8 +256,10 @@ def _measure_kpis(
 ) -> list[KpiMeasure]:
     measured = []
     for kpi in kpis:
-        value = scope.kpi(kpi, stage, touchpoint)
-        basis = scope.survey_basis(kpi, stage, touchpoint)
+        if kpi.kind in (KpiKind.NPS, KpiKind.CSAT, KpiKind.CES):
+            value, basis = scope.survey(kpi, stage, touchpoint)
+        else:
+            value, basis = scope.kpi(kpi, stage, touchpoint), None
         measured.append(KpiMeasure(where, kpi, value, _in_unit(kpi, value.value), basis))
     return measured
 

@@ -39,11 +39,10 @@ class Scope:
         return self.log.execute(sql).fetchall()
 
     def customers(self, condition: str) -> int:
-        return int(
-            self._rows(f"SELECT count(DISTINCT customer_id) FROM {{events}} WHERE {condition}")[0][
-                0
-            ]
+        ((count,),) = self._rows(
+            f"SELECT count(DISTINCT customer_id) FROM {{events}} WHERE {condition}"
         )
+        return int(count)
 
     def median_time(self, condition: str) -> float | None:
         (value,) = self._rows(
@@ -81,37 +80,31 @@ class Scope:
         emotions = np.array([stats.emotion_of_rating(s or "review", r) for s, r in rows])
         return float(emotions.mean()), float(np.mean(emotions < NEGATIVE))
 
-    def survey_basis(self, kpi: KPI, stage: str, touchpoint: str | None) -> str | None:
-        """``transactional`` ("à chaud") when a survey KPI rests on answers linked to the
-        touchpoints, ``relational`` ("à froid") when on whole-journey answers, else None."""
-        if kpi.kind not in (KpiKind.NPS, KpiKind.CSAT, KpiKind.CES):
-            return None
-        if self.feedback_rows(self._feedback_at(stage, touchpoint), kpi.kind.value):
-            return "transactional"
-        if touchpoint is None and self.feedback_rows(None, kpi.kind.value):
-            return "relational"
-        return None
-
     def _feedback_at(self, stage: str, touchpoint: str | None) -> list[str]:
         if touchpoint:
             return [touchpoint]
         return [t.id for s in self.journey.stages if s.id == stage for t in s.touchpoints]
 
-    def kpi(self, kpi: KPI, stage: str, touchpoint: str | None) -> stats.KpiValue:
-        scope = f"touchpoint = {literal(touchpoint)}" if touchpoint else f"stage = {literal(stage)}"
+    def survey(
+        self, kpi: KPI, stage: str, touchpoint: str | None
+    ) -> tuple[stats.KpiValue, str | None]:
+        """An NPS, CSAT or CES KPI and its basis: ``transactional`` ("à chaud") when it rests
+        on answers linked to the place's touchpoints, else ``relational`` ("à froid"): answers
+        on the whole journey, for a stage without answers of its own; None without answers."""
         feedback_at = self._feedback_at(stage, touchpoint)
+        rows = self.feedback_rows(feedback_at, kpi.kind.value)
+        if kpi.kind is KpiKind.CSAT and not rows:
+            rows = self.feedback_rows(feedback_at, "review")
+        basis = "transactional"
+        if not rows and touchpoint is None:
+            rows, basis = self.feedback_rows(None, kpi.kind.value), "relational"
+        score = {KpiKind.NPS: stats.nps, KpiKind.CSAT: stats.csat, KpiKind.CES: stats.mean}
+        return score[kpi.kind]([r for _, r in rows]), basis if rows else None
+
+    def kpi(self, kpi: KPI, stage: str, touchpoint: str | None) -> stats.KpiValue:
+        """Any other KPI kind (custom KPIs are not measured)."""
+        scope = f"touchpoint = {literal(touchpoint)}" if touchpoint else f"stage = {literal(stage)}"
         kind = kpi.kind
-        if kind in (KpiKind.NPS, KpiKind.CSAT, KpiKind.CES):
-            survey = kind.value
-            rows = self.feedback_rows(feedback_at, survey) or (
-                self.feedback_rows(None, survey) if touchpoint is None else []
-            )
-            if kind is KpiKind.CSAT and not rows:
-                rows = self.feedback_rows(feedback_at, "review")
-            ratings = [r for _, r in rows]
-            return {KpiKind.NPS: stats.nps, KpiKind.CSAT: stats.csat, KpiKind.CES: stats.mean}[
-                kind
-            ](ratings)
         if kind in (KpiKind.CONVERSION, KpiKind.ABANDONMENT):
             reached = self._reached_next(stage, scope)
             if reached is None:

@@ -60,11 +60,17 @@ def parse_journey(raw: bytes | str, filename: str = "<journey>", fmt: Format = "
     try:
         return Journey.model_validate(data)
     except ValidationError as exc:
-        problems = _validation_problems(exc, data, positions, filename)
+        error: ValidationError | BrokenReferences = exc
     except BrokenReferences as exc:
+        error = exc
+    if positions is None:  # JSON: locate keys only when there is something to report
+        positions = _json_positions(text, filename)
+    if isinstance(error, ValidationError):
+        problems = _validation_problems(error, data, positions, filename)
+    else:
         problems = [
             _located(filename, positions, loc, loc, message, hint)
-            for loc, message, hint in exc.problems
+            for loc, message, hint in error.problems
         ]
     raise JourneyValidationError(problems)
 
@@ -128,18 +134,23 @@ def _decode(raw: bytes | str, filename: str) -> str:
         ) from exc
 
 
-def _parse(text: str, filename: str, fmt: Format) -> tuple[Any, dict[Loc, Position]]:
+def _parse(text: str, filename: str, fmt: Format) -> tuple[Any, dict[Loc, Position] | None]:
+    """The document's data and, for YAML, where each key and value sits (read in one pass)."""
     if fmt == "json":
         try:
-            data = json.loads(text)
+            return json.loads(text), None
         except json.JSONDecodeError as exc:
             problem = Problem(filename, exc.lineno, exc.colno, f"invalid JSON: {exc.msg}")
             raise JourneyFileError(problem) from exc
-        try:
-            return data, _compose(text, filename)[1]
-        except JourneyFileError:
-            return data, {}
     return _compose(text, filename)
+
+
+def _json_positions(text: str, filename: str) -> dict[Loc, Position]:
+    """Positions in a JSON document, read as YAML (JSON is nearly a subset); none if it can't."""
+    try:
+        return _compose(text, filename)[1]
+    except JourneyFileError:
+        return {}
 
 
 def _compose(text: str, filename: str) -> tuple[Any, dict[Loc, Position]]:
