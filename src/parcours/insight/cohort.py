@@ -26,8 +26,8 @@ class Cohort:
     until: dt.datetime | None = None
     segment: Mapping[str, str] = field(default_factory=dict)
 
-    def customers(self, has_customers: bool) -> str:
-        """A query giving the cohort's customer ids."""
+    def customers(self, connection: duckdb.DuckDBPyConnection) -> str:
+        """A query giving the cohort's customer ids in ``connection``."""
         having = [f"min(timestamp) >= {literal(str(self.since))}::TIMESTAMP"] if self.since else []
         if self.until:
             having.append(f"min(timestamp) < {literal(str(self.until))}::TIMESTAMP")
@@ -35,7 +35,8 @@ class Cohort:
         if having:
             query += f" HAVING {' AND '.join(having)}"
         if self.segment:
-            if not has_customers:
+            tables = connection.execute("SHOW TABLES").fetchall()
+            if ("customers",) not in tables:
                 raise EngineError(
                     "a segment needs a customers table with attributes; declare a customers "
                     "source in parcours.toml and run `parcours ingest`"
@@ -52,10 +53,9 @@ def cohort_views(
     connection: duckdb.DuckDBPyConnection,
     names: dict[str, str],
     cohort: Cohort,
-    has_customers: bool,
 ) -> dict[str, str]:
     """Temporary views of events, feedback and orders restricted to the cohort's customers."""
-    customers = cohort.customers(has_customers)
+    customers = cohort.customers(connection)
     views = {}
     n = next(_views)
     for table, name in names.items():

@@ -120,7 +120,7 @@ def measure(
     tables = {row[0] for row in connection.execute("SHOW TABLES").fetchall()}
     names = {t: t for t in ("events", "feedback", "orders") if t in tables}
     if cohort is not None:
-        names = cohort_views(connection, names, cohort, "customers" in tables)
+        names = cohort_views(connection, names, cohort)
     events = EventLog(connection, names["events"])
     if cohort is not None and events.count() == 0:
         raise EngineError(f"no customer in the cohort {cohort}; check the segment values")

@@ -45,12 +45,7 @@ def measure_trend(
     window: str | None = None,
 ) -> Trend:
     """Measure ``journey`` for each weekly or monthly cohort of customers (by first event)."""
-    has_customers = bool(
-        connection.execute(
-            "SELECT 1 FROM duckdb_tables() WHERE table_name = 'customers'"
-        ).fetchall()
-    )
-    members = Cohort(segment=segment or {}).customers(has_customers)
+    members = Cohort(segment=segment or {}).customers(connection)
     bounds = connection.execute(
         f"SELECT DISTINCT date_trunc('{every}', first) AS start, "
         f"date_trunc('{every}', first) + INTERVAL 1 {every.upper()} AS stop FROM "
