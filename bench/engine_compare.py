@@ -120,7 +120,7 @@ def bench_funnel(n_events: int, repeat: int, pandas_max: int) -> None:
     parquet, database = ensure(n_events)
     data = f"{n_events / 1e6:.0f}M events"
     con = duckdb.connect(str(database), read_only=True)
-    log = EventLog(con, "events")
+    log = EventLog(con, "events", database=database)
     start = time.perf_counter()
     cold = funnel(log, STEPS, window="14d").counts
     row("funnel ordered 5 steps", data, "parcours cold (1st run)", time.perf_counter() - start)
@@ -190,7 +190,7 @@ def bench_paths(repeat: int, pm4py_python: str | None) -> None:
     parquet, database, n = bpic_log(10_000_000)
     data = f"bpic2013 ×{n // 65533} ({n / 1e6:.1f}M events)"
     con = duckdb.connect(str(database), read_only=True)
-    log = EventLog(con, "events")
+    log = EventLog(con, "events", database=database)
     start = time.perf_counter()
     ours = paths(log, top_variants=20)
     row("DFG + variants", data, "parcours cold (1st run)", time.perf_counter() - start)

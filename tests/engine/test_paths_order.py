@@ -40,11 +40,10 @@ def test_shuffled_source_gives_the_same_paths(events, seed):
 
 def test_variant_ids_exact_when_every_hash_collides():
     sequences = [[0, 1, 2], [2, 1, 0], [0, 1, 2], [1], [0], [1], [2, 1, 0, 3]]
-    codes = np.array([c for s in sequences for c in s], dtype=np.int64)
-    lengths = np.array([len(s) for s in sequences])
-    starts = np.r_[0, np.cumsum(lengths)[:-1]]
-    hashed = paths_module._variant_ids(codes, starts, lengths)
-    collided = paths_module._variant_ids(codes, starts, lengths, base=0)  # hash = length only
+    codes = np.array([c for s in sequences for c in s], dtype=np.int32)
+    bounds = np.r_[0, np.cumsum([len(s) for s in sequences])].astype(np.int64)
+    hashed = paths_module._variant_ids(codes, bounds)
+    collided = paths_module._variant_ids(codes, bounds, base=np.uint64(0))  # hash = length only
     for ids, first in (hashed, collided):
         assert ids[first].tolist() == list(range(len(first)))
         assert all(ids[:f].tolist().count(ids[f]) == 0 for f in first.tolist())

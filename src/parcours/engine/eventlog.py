@@ -12,7 +12,9 @@ engine (Spark) can sit behind the same functions later.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -32,10 +34,15 @@ _names = itertools.count()
 
 @dataclass(frozen=True)
 class EventLog:
-    """Events in a DuckDB connection: ``source`` names a table or view of ``connection``."""
+    """Events in a DuckDB connection: ``source`` names a table or view of ``connection``.
+
+    ``database`` is the file holding ``source`` when its hot columns may be kept beside it
+    (:mod:`parcours.engine.columns`): a workspace's events table, opened read-only.
+    """
 
     connection: duckdb.DuckDBPyConnection
     source: str
+    database: Path | None = None
 
     def __post_init__(self) -> None:
         columns = set(self.columns())
@@ -92,6 +99,14 @@ class EventLog:
         try:
             rel = self.connection.sql(sql.replace("{events}", self.source), params=params or None)
             return rel.to_arrow_table()
+        except duckdb.Error as exc:
+            raise EngineError(f"query on the event log {self.source!r} failed: {exc}") from exc
+
+    def batches(self, sql: str, rows: int) -> Iterator[pa.RecordBatch]:
+        """Run ``sql`` (which reads ``{events}``) and stream its rows in Arrow batches."""
+        try:
+            rel = self.connection.sql(sql.replace("{events}", self.source))
+            yield from rel.to_arrow_reader(rows)
         except duckdb.Error as exc:
             raise EngineError(f"query on the event log {self.source!r} failed: {exc}") from exc
 

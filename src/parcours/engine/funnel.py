@@ -7,7 +7,6 @@ their best attempt. See :mod:`parcours.engine._funnel_kernel` for the exact rule
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,8 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from parcours.engine import _funnel_kernel as kernel
-from parcours.engine import _funnel_vector as vector
-from parcours.engine._sorted import KEYS, column, customer_starts, read_in_order
+from parcours.engine.columns import event_columns
 from parcours.engine.durations import parse_duration, to_microseconds
 from parcours.engine.eventlog import ORDER_BY, EventLog
 from parcours.engine.funnel_result import FunnelResult, FunnelSegment, build_steps
@@ -29,6 +27,7 @@ from parcours.errors import EngineError
 FunnelOrder = Literal["ordered", "strict", "unordered"]
 ANY_EVENT = "*"
 MAX_STEPS = 60
+ORDERS = {"ordered": kernel.ORDERED, "strict": kernel.STRICT, "unordered": kernel.UNORDERED}
 
 
 @dataclass(frozen=True)
@@ -94,8 +93,9 @@ def funnel(
     window_us = to_microseconds(parse_duration(window))
     n = len(specs)
     names = [s.label for s in specs]
-    if order == "ordered" and not excl:
-        levels, times, values = _run_ordered(log, specs, window_us, breakdown, customers)
+    values: list[Any] = []
+    if breakdown is None and not any(s.where for s in specs):
+        levels, times = _on_columns(log, specs, excl, window_us, order)
     else:
         data = _fetch(log, specs, excl, order, breakdown, customers)
         levels, times, values = _run(data, n, window_us, order, specs)
@@ -180,10 +180,16 @@ def mask_sql(
         params += p
     excl_terms = []
     for event, lo, hi in exclusions:
-        bits = sum(1 << i for i in range(lo + 1, hi + 1))
+        bits = _gap_bits(lo, hi)
         excl_terms.append(f"CASE WHEN event = ? THEN {bits}{integer} ELSE 0{integer} END")
         params.append(event)
     return " | ".join(step_terms), " | ".join(excl_terms) or f"0{integer}", params
+
+
+def _gap_bits(lo: int, hi: int) -> int:
+    """Exclusion bits for the gaps between 0-based steps ``lo`` and ``hi`` (bit ``k-1``: the
+    gap before 1-based step ``k``)."""
+    return sum(1 << i for i in range(lo + 1, hi + 1))
 
 
 def _fetch(
@@ -212,127 +218,82 @@ def _fetch(
 def _run(
     data: pa.Table, n: int, window_us: int, order: str, specs: Sequence[Step]
 ) -> tuple[np.ndarray, np.ndarray, list[Any]]:
-    ids = data.column("customer_id")
-    ts = data.column("ts").to_pylist()
-    steps = data.column("step_mask").to_pylist()
-    excl = data.column("excl_mask").to_pylist()
-    raw_values = data.column("value").to_pylist()
-    starts = _boundaries(ids)
+    """The kernel over rows read by a query (each row its own code); the breakdown value of a
+    customer is the first non-empty one on their step events."""
+    bounds = _boundaries(data.column("customer_id"))
+    steps = column(data, "step_mask").astype(np.int64)
+    excl = column(data, "excl_mask").astype(np.int64)
+    rows = np.arange(len(steps), dtype=np.int32)
     any_event = sum(1 << k for k, s in enumerate(specs) if s.event == ANY_EVENT)
-    levels: list[int] = []
-    times: list[tuple[int, ...]] = []
-    values: list[Any] = []
-    for a, b in itertools.pairwise(starts):
-        if order == "unordered":
-            level, stamps = kernel.unordered_customer(ts[a:b], steps[a:b], window_us, any_event)
+    levels, times = kernel.run(
+        bounds, column(data, "ts"), rows, steps, excl, n, window_us, ORDERS[order], any_event
+    )
+    values = _first_values(data.column("value"), bounds[:-1], steps != 0)
+    counted = levels > 0
+    return levels[counted], times[counted], values[counted].tolist()
+
+
+def _on_columns(
+    log: EventLog,
+    specs: Sequence[Step],
+    exclusions: list[tuple[str, int, int]],
+    window_us: int,
+    order: str,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The kernel over the log's hot columns (steps given by event names or ``*``)."""
+    cols = event_columns(log)
+    every = 0
+    step_bits: dict[str, int] = {}
+    for k, spec in enumerate(specs):
+        if spec.event == ANY_EVENT:
+            every |= 1 << k
         else:
-            level, stamps = kernel.ordered_customer(
-                ts[a:b], steps[a:b], excl[a:b], n, window_us, order == "strict"
-            )
-        if level <= 0:
-            continue
-        levels.append(level)
-        times.append(stamps)
-        values.append(
-            next((v for v, m in zip(raw_values[a:b], steps[a:b], strict=True) if m and v), None)
-        )
-    table = np.zeros((len(times), n), dtype=np.int64)
-    for i, stamps in enumerate(times):
-        table[i, : len(stamps)] = stamps
-    return np.asarray(levels, dtype=np.int64), table, values
+            step_bits[spec.event] = step_bits.get(spec.event, 0) | 1 << k
+    excl_bits: dict[str, int] = {}
+    for event, lo, hi in exclusions:
+        excl_bits[event] = excl_bits.get(event, 0) | _gap_bits(lo, hi)
+    levels, times = kernel.run(
+        cols.bounds,
+        cols.ts,
+        cols.event,
+        cols.bit_sets(step_bits, every),
+        cols.bit_sets(excl_bits),
+        len(specs),
+        window_us,
+        ORDERS[order],
+        every,
+    )
+    counted = levels > 0
+    return levels[counted], times[counted]
 
 
-def _boundaries(ids: pa.ChunkedArray) -> list[int]:
-    """Start offsets of each customer's run of rows, plus the end."""
+def _boundaries(ids: pa.ChunkedArray) -> np.ndarray:
+    """Start offsets of each customer's run of rows, then the number of rows."""
     m = len(ids)
     if m == 0:
-        return [0]
+        return np.zeros(1, dtype=np.int64)
     flat = ids.combine_chunks()
     change = pc.not_equal(flat.slice(1), flat.slice(0, m - 1))
     inner = np.flatnonzero(change.to_numpy(zero_copy_only=False)) + 1
-    return [0, *inner.tolist(), m]
+    return np.r_[0, inner, m].astype(np.int64)
 
 
-def _run_ordered(
-    log: EventLog,
-    specs: Sequence[Step],
-    window_us: int,
-    breakdown: str | None,
-    customers: str | None,
-) -> tuple[np.ndarray, np.ndarray, list[Any]]:
-    """The ordered funnel without exclusions, vectorised over the step events (see
-    :mod:`parcours.engine._funnel_vector`); customers it cannot settle go to the state machine.
-
-    The step events are read in storage order when that is the sorted order (see
-    :mod:`parcours.engine._sorted`).
-    """
-    n = len(specs)
-    data = read_in_order(log, *_steps_sql(log, specs, breakdown, customers))
-    key, ts, mask = (column(data, c) for c in ("key", "ts", "step_mask"))
-    starts = customer_starts(key)
-    levels, times, unsettled = vector.ordered(starts, key, ts, mask, n, window_us)
-    bounds = np.r_[starts, len(key)]
-    for c in np.flatnonzero(unsettled).tolist():
-        a, b = int(bounds[c]), int(bounds[c + 1])
-        rows = slice(a, b)
-        level, stamps = kernel.ordered_customer(
-            ts[rows].tolist(), mask[rows].tolist(), [0] * (b - a), n, window_us, False
-        )
-        levels[c] = level
-        times[c, : len(stamps)] = stamps
-    counted = levels > 0
-    values: list[Any] = []
-    if breakdown is not None:
-        values = _first_values(data.column("value"), starts)[counted].tolist()
-    return levels[counted], times[counted], values
-
-
-def _steps_sql(
-    log: EventLog, specs: Sequence[Step], breakdown: str | None, customers: str | None
-) -> tuple[str, list[Any]]:
-    """Step events only: customer hash, time (µs), event_seq, step bits and breakdown value."""
-    # steps given by an event name alone: one CASE on the name gives all their bits
-    bits_of: dict[str, int] = {}
-    for k, spec in enumerate(specs):
-        if spec.event != ANY_EVENT and not spec.where:
-            bits_of[spec.event] = bits_of.get(spec.event, 0) | 1 << k
-    whens = " ".join(f"WHEN ? THEN {bits}" for bits in bits_of.values())
-    terms = [f"CASE e.event {whens} ELSE 0 END"] if bits_of else []
-    params: list[Any] = list(bits_of)
-    for k, spec in enumerate(specs):
-        if spec.event == ANY_EVENT or spec.where:
-            cond, p = _match(spec)
-            terms.append(f"CASE WHEN {cond} THEN {1 << k} ELSE 0 END")
-            params += p
-    # equalities, not IN (see read_in_order)
-    plain = sorted(bits_of)
-    conds = ["e.event = ?" for _ in plain]
-    where_params: list[Any] = list(plain)
-    for spec in specs:
-        if spec.event == ANY_EVENT or spec.where:
-            cond, p = _match(spec)
-            conds.append(f"({cond})")
-            where_params += p
-    value_sql, join_sql, value_params = _value(log, breakdown, customers)
-    bits = "UTINYINT" if len(specs) <= 8 else "UBIGINT"
-    sql = f"""
-        SELECT {KEYS}, ({" | ".join(terms)})::{bits} AS step_mask, {value_sql} AS value
-        FROM {{events}} e {join_sql}
-        WHERE {" OR ".join(conds)}
-    """
-    return sql, [*params, *value_params, *where_params]
-
-
-def _first_values(values: pa.ChunkedArray, starts: np.ndarray) -> np.ndarray:
-    """Per customer, the first non-empty value of their rows (None when there is none)."""
-    flat = values.combine_chunks()
+def _first_values(values: pa.ChunkedArray, starts: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+    """Per customer, the first non-empty value of their ``eligible`` rows (None when none)."""
+    flat = values.combine_chunks().cast(pa.string())  # NULL-typed when there is no breakdown
     filled = pc.and_(pc.is_valid(flat), pc.greater(pc.utf8_length(flat), 0))
-    rows = np.flatnonzero(pc.fill_null(filled, False).to_numpy(zero_copy_only=False))
+    filled_rows = pc.fill_null(filled, False).to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero(filled_rows & eligible)
     owner = np.searchsorted(starts, rows, side="right") - 1
     first = np.r_[True, owner[1:] != owner[:-1]] if len(owner) else np.zeros(0, dtype=bool)
     out = np.full(len(starts), None, dtype=object)
     out[owner[first]] = flat.take(pa.array(rows[first])).to_pylist()
     return out
+
+
+def column(table: pa.Table, name: str) -> np.ndarray:
+    """One column as a numpy array."""
+    return np.asarray(table.column(name).to_numpy())
 
 
 def _segments(

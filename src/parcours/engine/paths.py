@@ -16,15 +16,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from parcours.engine._sorted import KEYS, column, customer_starts, read_in_order
+from parcours.engine import _paths_kernel as kernel
+from parcours.engine.columns import EventColumns, event_columns
 from parcours.engine.eventlog import EventLog
 from parcours.engine.spark.eventlog import SparkEventLog
-
-# odd 64-bit constants of the variant hash (golden ratio, and a large prime for the length)
-_HASH_BASE = 0x9E3779B97F4A7C15
-_HASH_LENGTH = 0xFFFFFFFFFFFFFFC5
 
 
 @dataclass(frozen=True)
@@ -122,26 +118,18 @@ def paths(log: EventLog | SparkEventLog, *, top_variants: int | None = 20) -> Pa
         from parcours.engine.spark.paths import paths as on_spark
 
         return on_spark(log, top_variants=top_variants)
-    rows = read_in_order(log, f"SELECT {KEYS}, e.event FROM {{events}} e")
-    return _summarise(rows, top_variants)
+    return _summarise(event_columns(log), top_variants)
 
 
-def _summarise(rows: pa.Table, top: int | None) -> PathsResult:
-    """Everything from the events in (customer, timestamp, event_seq) order, in one pass of
-    numpy over their columns; grouped aggregates (median gaps, repeats) in DuckDB."""
-    encoded = pc.dictionary_encode(rows.column("event").combine_chunks())
-    names = [str(v) for v in encoded.dictionary.to_pylist()]
-    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
-    ts = column(rows, "ts")
-    starts = customer_starts(column(rows, "key"))
+def _summarise(cols: EventColumns, top: int | None) -> PathsResult:
+    """Everything from the log's hot columns, in a few compiled passes and numpy operations."""
+    names = list(cols.names)
+    codes, ts, bounds = cols.event, cols.ts, cols.bounds
+    starts = np.asarray(bounds[:-1])
     m, cases, kinds = len(codes), len(starts), len(names)
-    lengths = np.diff(np.r_[starts, m])
+    lengths = np.diff(bounds)
     ends = starts + lengths - 1
-    follows = np.ones(max(m - 1, 0), dtype=bool)
-    follows[starts[1:] - 1] = False
-    pairs = (codes[:-1] * kinds + codes[1:])[follows]
-    gaps = (ts[1:] - ts[:-1])[follows]
-    ids, first_case = _variant_ids(codes, starts, lengths)
+    ids, first_case = _variant_ids(codes, bounds)
     counts = np.bincount(ids, minlength=len(first_case))
     # one representative sequence per variant: its codes, and where each one starts
     size = lengths[first_case]
@@ -149,10 +137,10 @@ def _summarise(rows: pa.Table, top: int | None) -> PathsResult:
     seqs = codes[np.repeat(starts[first_case] - offsets[:-1], size) + np.arange(offsets[-1])]
     con = duckdb.connect()
     try:
-        dfg = _edges(con, pairs, gaps, names)
         variants = _variants(con, counts, seqs, offsets, names, top)
     finally:
         con.close()
+    dfg = _edges(codes, ts, bounds, names)
     return PathsResult(
         cases=cases,
         events=m,
@@ -175,16 +163,20 @@ def _named(counts: np.ndarray, names: list[str]) -> dict[str, int]:
 
 
 def _edges(
-    con: duckdb.DuckDBPyConnection, pairs: np.ndarray, gaps: np.ndarray, names: list[str]
+    codes: np.ndarray, ts: np.ndarray, bounds: np.ndarray, names: list[str]
 ) -> tuple[Edge, ...]:
-    con.register("parcours_pairs", pa.table({"pair": pairs, "gap": gaps}))
-    found = con.execute(
-        "SELECT pair, count(*), avg(gap), median(gap) FROM parcours_pairs GROUP BY pair"
-    ).fetchall()
     kinds = len(names)
+    count, high, low, median = kernel.edges(codes, ts, bounds, kinds)
+    means = kernel.mean_gaps(count, high, low)
     edges = [
-        Edge(names[p // kinds], names[p % kinds], int(n), float(mean) / 1e6, float(median) / 1e6)
-        for p, n, mean, median in found
+        Edge(
+            names[p // kinds],
+            names[p % kinds],
+            int(count[p]),
+            means[p] / 1e6,
+            float(median[p]) / 1e6,
+        )
+        for p in np.flatnonzero(count).tolist()
     ]
     return tuple(sorted(edges, key=lambda e: (-e.count, e.source, e.target)))
 
@@ -212,29 +204,21 @@ def _repetitions(
 
 
 def _variant_ids(
-    codes: np.ndarray, starts: np.ndarray, lengths: np.ndarray, base: int = _HASH_BASE
+    codes: np.ndarray, bounds: np.ndarray, base: np.uint64 = kernel.HASH_BASE
 ) -> tuple[np.ndarray, np.ndarray]:
     """A dense variant id per case (equal ids for equal activity sequences, exactly), and the
     first case of each variant.
 
-    Cases are grouped by a polynomial hash of their sequence (wrapping 64-bit arithmetic); every
-    case is then compared with its group's first case, and a collision falls back to grouping
-    the sequences themselves.
+    Cases are grouped by a polynomial hash of their sequence; every case is then compared with
+    its group's first case, and a collision falls back to grouping the sequences themselves.
     """
-    if not len(starts):
+    if len(bounds) < 2:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    powers = np.cumprod(np.full(int(lengths.max()), base, dtype=np.uint64))
-    pos = np.arange(len(codes)) - np.repeat(starts, lengths)
-    terms = (codes.astype(np.uint64) + np.uint64(1)) * powers[pos]
-    hashes = np.add.reduceat(terms, starts) + lengths.astype(np.uint64) * np.uint64(_HASH_LENGTH)
+    hashes = kernel.case_hashes(codes, bounds, base)
     _, first, ids = np.unique(hashes, return_index=True, return_inverse=True)
-    rep = first[ids]
-    if np.array_equal(lengths[rep], lengths) and np.array_equal(
-        codes, codes[np.repeat(starts[rep], lengths) + pos]
-    ):
+    if kernel.same_sequences(codes, bounds, first[ids]):
         return np.asarray(ids, dtype=np.int64), np.asarray(first, dtype=np.int64)
     seen: dict[tuple[int, ...], int] = {}
-    bounds = np.r_[starts, len(codes)].tolist()
     exact = np.array(
         [seen.setdefault(tuple(codes[a:b].tolist()), len(seen)) for a, b in pairwise(bounds)],
         dtype=np.int64,

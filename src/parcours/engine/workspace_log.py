@@ -6,7 +6,8 @@
     funnel(log, ["view", "cart", "pay"])            # the same call on either engine
 
 On DuckDB the log reads the workspace's ``events`` table through a read-only connection (close
-it with ``log.connection.close()``). On Spark the table is exported once to Parquet beside the
+it with ``log.connection.close()``); its hot columns are kept beside the database
+(:mod:`parcours.engine.columns`). On Spark the table is exported once to Parquet beside the
 database (``<database>.spark/events.parquet``, refreshed when the database is newer) and read by
 a session on ``spark_master`` (local mode when unset); on a cluster that folder must be on
 storage every executor can read.
@@ -17,6 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from parcours.data.workspace import Workspace
+from parcours.engine.columns import is_fresh
 from parcours.engine.eventlog import ORDER_BY, EventLog
 from parcours.engine.spark.eventlog import SparkEventLog, text_select
 from parcours.errors import EngineError
@@ -29,7 +31,8 @@ def open_event_log(workspace: Workspace) -> EventLog | SparkEventLog:
 
         session = spark_session(workspace.settings.spark_master)
         return SparkEventLog.from_parquet(export_events(workspace), session)
-    return EventLog(workspace.connect(read_only=True), "events")
+    database = workspace.settings.database_path
+    return EventLog(workspace.connect(read_only=True), "events", database=database)
 
 
 def export_events(workspace: Workspace) -> Path:
@@ -41,7 +44,7 @@ def export_events(workspace: Workspace) -> Path:
             f"{database}: the workspace has no database yet; run `parcours ingest` first."
         )
     target = database.with_name(database.name + ".spark") / "events.parquet"
-    if target.exists() and target.stat().st_mtime >= _changed(database):
+    if is_fresh(target, database):
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
@@ -51,9 +54,3 @@ def export_events(workspace: Workspace) -> Path:
         log.execute(f"COPY ({text_select(log)} ORDER BY {ORDER_BY}) TO '{path}' (FORMAT parquet)")
     partial.replace(target)
     return target
-
-
-def _changed(database: Path) -> float:
-    """When the database last changed (its write-ahead log included)."""
-    wal = database.with_name(database.name + ".wal")
-    return max(p.stat().st_mtime for p in (database, wal) if p.exists())

@@ -1,8 +1,9 @@
-"""The vectorised ordered funnel equals the per-customer state machine, ties and repeats included.
+"""The funnel over the hot columns equals the funnel over rows read by a query.
 
-The reference is the state machine of ``_funnel_kernel`` run customer by customer on the sorted
-log (the path strict funnels and exclusions take); the vectorised path must give the same steps,
-times to convert and breakdown, whatever the order the source keeps its rows in.
+Funnels whose steps are event names read the log's hot columns (event codes, see
+``parcours.engine.columns``); steps with a ``where`` and breakdowns read their step and exclusion
+bits from a query. Both feed the same kernel, so they must agree on every order, with ties,
+repeats and exclusions, whatever the order the source keeps its rows in.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from parcours.engine import EventLog, Step, funnel
+from parcours.engine import EventLog, Exclusion, Step, funnel
 from parcours.engine.durations import parse_duration, to_microseconds
 from parcours.engine.funnel_result import build_steps
 
@@ -35,11 +36,17 @@ logs = st.dictionaries(
 step_lists = st.lists(st.sampled_from([*EVENTS[:3], "*"]), min_size=1, max_size=5)
 
 
-def reference(log: EventLog, steps: list[str], window: int) -> list[dict]:
+orders = st.sampled_from(["ordered", "strict", "unordered"])
+
+
+def reference(
+    log: EventLog, steps: list[str], window: int, order: str = "ordered", exclusions=()
+) -> list[dict]:
     specs = [Step(s) for s in steps]
-    data = funnel_module._fetch(log, specs, [], "ordered", None, None)
+    excl = funnel_module._check(specs, exclusions, order)
+    data = funnel_module._fetch(log, specs, excl, order, None, None)
     window_us = to_microseconds(parse_duration(window))
-    levels, times, _ = funnel_module._run(data, len(specs), window_us, "ordered", specs)
+    levels, times, _ = funnel_module._run(data, len(specs), window_us, order, specs)
     return [vars(s) for s in build_steps(steps, levels, times)]
 
 
@@ -50,15 +57,31 @@ def assert_same(got: list[dict], want: list[dict]) -> None:
             assert g[field] == (pytest.approx(value) if isinstance(value, float) else value)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(events=logs, steps=step_lists, window=st.integers(0, 8))
-@example(events={"u0": [(0, "b"), (1, "a"), (1, "b")]}, steps=["b", "a", "b"], window=1)
-@example(events={"u0": [(0, "a"), (0, "b"), (0, "c")]}, steps=["c", "b", "a"], window=0)
-@example(events={"u0": [(0, "a"), (0, "a"), (1, "b")]}, steps=["a", "a", "b"], window=5)
-def test_vectorised_equals_state_machine(events, steps, window):
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(events=logs, steps=step_lists, window=st.integers(0, 8), order=orders)
+@example(
+    events={"u0": [(0, "b"), (1, "a"), (1, "b")]}, steps=["b", "a", "b"], window=1, order="ordered"
+)
+@example(
+    events={"u0": [(0, "a"), (0, "b"), (0, "c")]}, steps=["c", "b", "a"], window=0, order="ordered"
+)
+@example(
+    events={"u0": [(0, "a"), (0, "a"), (1, "b")]}, steps=["a", "a", "b"], window=5, order="strict"
+)
+def test_columns_equal_query(events, steps, window, order):
     log = log_from_cases(events)
-    got = [vars(s) for s in funnel(log, steps, window=window).steps]
-    assert_same(got, reference(log, steps, window))
+    got = [vars(s) for s in funnel(log, steps, window=window, order=order).steps]
+    assert_same(got, reference(log, steps, window, order))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(events=logs, window=st.integers(0, 8), order=st.sampled_from(["ordered", "strict"]))
+def test_columns_equal_query_with_exclusions(events, window, order):
+    log = log_from_cases(events)
+    steps, exclusions = ["a", "b", "c"], [Exclusion("x", 0, 2)]
+    result = funnel(log, steps, window=window, order=order, exclusions=exclusions)
+    got = [vars(s) for s in result.steps]
+    assert_same(got, reference(log, steps, window, order, exclusions))
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
