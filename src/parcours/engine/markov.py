@@ -29,7 +29,8 @@ _SPARSE = importlib.util.find_spec("scipy") is not None
 
 @dataclass(frozen=True)
 class MarkovChain:
-    """Transitions among states (``0`` is ``(start)``) as edge lists with counts."""
+    """Transitions among states (``0`` is ``(start)``) as edge lists with counts, one edge per
+    pair of states."""
 
     channels: tuple[str, ...]
     digits: np.ndarray  # (S, order) channel code per state slot; 0 = empty, start = all 0
@@ -102,12 +103,14 @@ def build_chain(paths: ConversionPaths, order: int) -> MarkovChain:
     size = len(uniq) + 1
     digits = np.zeros((size, order), dtype=np.int64)
     digits[1:] = (uniq[:, None] // (base ** np.arange(order - 1, -1, -1))) % base
+    # one edge per (from, to) pair, its weight summed: every solve then reads a small matrix
+    edges, where = np.unique(prev * size + state, return_inverse=True)
     return MarkovChain(
         channels=channels,
         digits=digits,
-        src=prev,
-        dst=state,
-        weight=weight.astype(float),
+        src=edges // size,
+        dst=edges % size,
+        weight=np.bincount(where, weight.astype(float), len(edges)),
         to_conversion=np.bincount(last, paths.conversions, size),
         to_value=np.bincount(last, paths.value, size),
         to_null=np.bincount(last, paths.nulls, size),
@@ -129,8 +132,7 @@ def removal_effects(chain: MarkovChain, into: np.ndarray) -> tuple[float, dict[s
 def transition_matrix(chain: MarkovChain) -> list[tuple[str, str, float]]:
     """(from, to, probability) rows; states are named by their channels joined with ``,``."""
     out = chain.outgoing
-    keys, inverse = np.unique(chain.src * chain.size + chain.dst, return_inverse=True)
-    sums = np.bincount(inverse, chain.weight)
+    keys, sums = chain.src * chain.size + chain.dst, chain.weight
     rows = [
         (chain.state_name(int(k // chain.size)), chain.state_name(int(k % chain.size)), w)
         for k, w in zip(keys.tolist(), (sums / out[keys // chain.size]).tolist(), strict=True)
