@@ -11,12 +11,14 @@ from __future__ import annotations
 import importlib
 import random
 
+import numpy as np
 import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from parcours.engine import EventLog, Exclusion, Step, funnel
+from parcours.engine import _funnel_kernel as kernel
 from parcours.engine.durations import parse_duration, to_microseconds
 from parcours.engine.funnel_result import build_steps
 
@@ -111,3 +113,31 @@ def test_breakdown_takes_the_first_non_empty_value_in_order():
     assert result.segment("pro").steps[1].customers == 1  # p1: first value on a step event
     with pytest.raises(KeyError):
         result.segment("free")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    customers=st.lists(
+        st.lists(st.tuples(st.integers(0, 6), st.integers(0, 4)), min_size=1, max_size=14).map(
+            sorted
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    window=st.integers(0, 6),
+)
+def test_lean_machine_equals_full_one(customers, window):
+    """Ordered funnels without exclusions, one step per event, take the lean machine; the full
+    machine (every rule: exclusion flags, row sets) must give the same levels and times."""
+    ts = np.array([t for rows in customers for t, _ in rows], dtype=np.int64)
+    codes = np.array([c for rows in customers for _, c in rows], dtype=np.int32)
+    bounds = np.r_[0, np.cumsum([len(rows) for rows in customers])].astype(np.int64)
+    step_of = np.array([0, 1, 2, 4, 0], dtype=np.int64)  # code 1 -> step 1, ..., code 4: none
+    none = np.zeros(5, dtype=np.int64)
+    args = (bounds, ts, codes, step_of, none, 3, window)
+    lean = kernel._chunk(0, len(customers), *args, kernel.SIMPLE, 0)
+    full = kernel._chunk(0, len(customers), *args, kernel.ORDERED, 0)
+    assert lean[0].tolist() == full[0].tolist()
+    assert lean[1].tolist() == full[1].tolist()
+    for level, a, b in zip(full[1], lean[2], full[2], strict=True):
+        assert a[:level].tolist() == b[:level].tolist()

@@ -26,6 +26,10 @@ event. One event fills at most one step, a specific step before an any-event ste
 is the bit set of ``*`` steps), which gives the largest matching for steps given by event name.
 When several windows tie, the earliest wins; the step times are those of the events filling the
 steps, in time order.
+
+Most funnels are ordered, without exclusions, each event matching at most one step; they take a
+lean copy of the ordered machine (:func:`_simple_customer`: no exclusion flags, no row sets),
+which the tests hold equal to the full one.
 """
 
 from __future__ import annotations
@@ -37,7 +41,8 @@ from itertools import pairwise
 import numba
 import numpy as np
 
-ORDERED, STRICT, UNORDERED = 0, 1, 2
+ORDERED, STRICT, UNORDERED, SIMPLE = 0, 1, 2, 3
+_NONE = np.iinfo(np.int64).min  # no attempt held at a step (lean machine)
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -80,26 +85,47 @@ def _advance(
 
 @numba.njit(cache=True, nogil=True, inline="always")
 def _ordered_customer(
-    m, ts, codes, step_of, excl_of, n, window, strict, valid, start, excluded, st, sr, best, out
+    a,
+    b,
+    ts,
+    codes,
+    step_of,
+    excl_of,
+    seen,
+    n,
+    window,
+    strict,
+    valid,
+    start,
+    excluded,
+    st,
+    sr,
+    best,
+    out,
 ):
-    """The best attempt of a customer whose rows seen are ``ts[:m]``, ``codes[:m]``: its level,
+    """The best attempt of the customer on rows ``a:b`` (rows not ``seen`` skipped): its level,
     its step times in ``out``."""
     valid[:] = False
     best[:] = 0  # level, found, start, excluded
-    r = 0
-    while r < m:
+    r = a
+    while r < b:
         code = codes[r]
+        if not seen[code]:
+            r += 1
+            continue
         t = ts[r]
         end = r + 1
         uniform = True
-        while end < m and ts[end] == t:
+        while end < b and ts[end] == t:
             c = codes[end]
-            if step_of[c] != step_of[code] or excl_of[c] != excl_of[code]:
+            if seen[c] and (step_of[c] != step_of[code] or excl_of[c] != excl_of[code]):
                 uniform = False
             end += 1
         valid[0], start[0], excluded[0] = True, t, False
         if uniform:
             for j in range(r, end):
+                if not seen[codes[j]]:
+                    continue
                 for k in range(n, 0, -1):
                     if (excl_of[code] >> (k - 1)) & 1:
                         _advance(
@@ -132,17 +158,75 @@ def _ordered_customer(
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _unordered_customer(m, ts, codes, step_of, any_event, window, times, out):
-    """The most steps done in one window by a customer whose step rows are ``ts[:m]``,
-    ``codes[:m]``; their times in ``out``."""
-    best = 0
-    for s in range(m):
-        if s and ts[s - 1] == ts[s]:
+def _step(k, t, window, start, times, level, out):
+    """The lean machine's move to step ``k`` at time ``t``; the new best level."""
+    prev = k - 1
+    s = start[prev]
+    if s == _NONE or t - s > window or start[k] == s:
+        return level
+    if k > level:
+        level = k
+        for i in range(prev):
+            out[i] = times[prev, i]
+        out[prev] = t
+    start[k] = s
+    for i in range(prev):
+        times[k, i] = times[prev, i]
+    times[k, prev] = t
+    return level
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _simple_customer(a, b, ts, codes, step_k, n, window, start, times, out):
+    """The ordered machine when there are no exclusions and each event matches at most one step
+    (``step_k[code]``: its 1-based step, 0 for none): same levels and times, less bookkeeping."""
+    for k in range(n + 1):
+        start[k] = _NONE
+    level = 0
+    r = a
+    while r < b:
+        k = step_k[codes[r]]
+        if k == 0:
+            r += 1
             continue
+        t = ts[r]
+        end = r + 1
+        uniform = True
+        while end < b and ts[end] == t:
+            other = step_k[codes[end]]
+            if other != 0 and other != k:
+                uniform = False
+            end += 1
+        start[0] = t
+        if uniform:
+            for j in range(r, end):
+                if step_k[codes[j]] != 0:
+                    level = _step(k, t, window, start, times, level, out)
+        else:  # a tie of different steps: in step order
+            for kk in range(1, n + 1):
+                for j in range(r, end):
+                    if step_k[codes[j]] == kk:
+                        level = _step(kk, t, window, start, times, level, out)
+        if start[n] != _NONE:
+            break
+        r = end
+    return level
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _unordered_customer(a, b, ts, codes, step_of, any_event, window, times, out):
+    """The most steps done in one window by the customer on rows ``a:b``; times in ``out``."""
+    best = 0
+    seen = False
+    last = np.int64(0)
+    for s in range(a, b):
+        if step_of[codes[s]] == 0 or (seen and ts[s] == last):
+            continue
+        seen, last = True, ts[s]
         end = ts[s] + window
         filled = np.int64(0)
         count = 0
-        for j in range(s, m):
+        for j in range(s, b):
             if ts[j] > end:
                 break
             free = step_of[codes[j]] & ~filled
@@ -159,16 +243,14 @@ def _unordered_customer(m, ts, codes, step_of, any_event, window, times, out):
 
 
 @numba.njit(cache=True, nogil=True)
-def _chunk(
-    first, last, bounds, ts, codes, step_of, excl_of, n, window, order, any_event, levels, times
-):
-    """Customers ``first:last``: their levels and step times, written in place.
-
-    Each customer's rows are first copied, without branching, into buffers holding only the rows
-    the state machine sees (every row in a strict funnel, rows matching a step or an exclusion
-    otherwise): rows of other events are most rows and would cost a mispredicted branch each.
-    """
+def _chunk(first, last, bounds, ts, codes, step_of, excl_of, n, window, order, any_event):
+    """Customers ``first:last``: the index, level and step times of those who entered."""
     seen = ((step_of | excl_of) != 0) | (order == STRICT)
+    step_k = np.zeros(len(step_of), dtype=np.int64)
+    for code in range(len(step_of)):
+        for k in range(1, n + 1):
+            if (step_of[code] >> (k - 1)) & 1:
+                step_k[code] = k
     valid = np.zeros(n + 1, dtype=np.bool_)
     start = np.zeros(n + 1, dtype=np.int64)
     excluded = np.zeros(n + 1, dtype=np.bool_)
@@ -176,42 +258,26 @@ def _chunk(
     sr = np.zeros((n + 1, n), dtype=np.int64)
     best = np.zeros(4, dtype=np.int64)
     scratch = np.zeros(n, dtype=np.int64)
-    size = 64
+    who = np.empty(last - first, dtype=np.int64)
+    levels = np.empty(last - first, dtype=np.int64)
+    times = np.empty((last - first, n), dtype=np.int64)
+    entered = 0
     for c in range(first, last):
-        size = max(size, bounds[c + 1] - bounds[c])
-    buf_ts = np.empty(size, dtype=np.int64)
-    buf_code = np.empty(size, dtype=codes.dtype)
-    for c in range(first, last):
-        m = 0
-        for r in range(bounds[c], bounds[c + 1]):
-            buf_ts[m] = ts[r]
-            buf_code[m] = codes[r]
-            m += seen[codes[r]]
-        out = times[c]
-        if order == UNORDERED:
-            level = _unordered_customer(
-                m, buf_ts, buf_code, step_of, any_event, window, scratch, out
-            )
+        a, b = bounds[c], bounds[c + 1]
+        out = times[entered]
+        if order == SIMPLE:
+            level = _simple_customer(a, b, ts, codes, step_k, n, window, start, st, out)
+        elif order == UNORDERED:
+            level = _unordered_customer(a, b, ts, codes, step_of, any_event, window, scratch, out)
         else:
-            strict = order == STRICT
             level = _ordered_customer(
-                m,
-                buf_ts,
-                buf_code,
-                step_of,
-                excl_of,
-                n,
-                window,
-                strict,
-                valid,
-                start,
-                excluded,
-                st,
-                sr,
-                best,
-                out,
-            )
-        levels[c] = level
+                a, b, ts, codes, step_of, excl_of, seen, n, window, order == STRICT,
+                valid, start, excluded, st, sr, best, out,
+            )  # fmt: skip
+        if level > 0:
+            who[entered], levels[entered] = c, level
+            entered += 1
+    return who[:entered], levels[:entered], times[:entered]
 
 
 def run(
@@ -224,16 +290,22 @@ def run(
     window: int,
     order: int,
     any_event: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Level and step times (customers × ``n``, meaningful below the level) of every customer;
-    the customers are split in chunks run on a thread per core (the kernel releases the GIL)."""
-    customers = len(bounds) - 1
-    levels = np.zeros(customers, dtype=np.int64)
-    times = np.empty((customers, n), dtype=np.int64)
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The customers who entered the funnel (their index, in order), their level and their step
+    times (customers × ``n``, meaningful below the level). Customers are split in chunks run on
+    a thread per core (the kernel releases the GIL)."""
+    simple = (
+        order == ORDERED
+        and not excl_of.any()
+        and not (step_of & (step_of - 1)).any()  # one step per event at most
+    )
     threads = os.cpu_count() or 1
+    customers = len(bounds) - 1
     cuts = np.linspace(0, customers, 4 * threads + 1).astype(np.int64).tolist()
-    args = (bounds, ts, codes, step_of, excl_of, n, window, order, any_event, levels, times)
+    args = (bounds, ts, codes, step_of, excl_of, n, window, SIMPLE if simple else order, any_event)
     with ThreadPoolExecutor(threads) as pool:
-        for done in [pool.submit(_chunk, a, b, *args) for a, b in pairwise(cuts)]:
-            done.result()
-    return levels, times
+        parts = [f.result() for f in [pool.submit(_chunk, a, b, *args) for a, b in pairwise(cuts)]]
+    if not parts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, n), np.int64)
+    who, levels, times = (np.concatenate([p[i] for p in parts]) for i in range(3))
+    return who, levels, times

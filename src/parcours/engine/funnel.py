@@ -225,12 +225,11 @@ def _run(
     excl = column(data, "excl_mask").astype(np.int64)
     rows = np.arange(len(steps), dtype=np.int32)
     any_event = sum(1 << k for k, s in enumerate(specs) if s.event == ANY_EVENT)
-    levels, times = kernel.run(
+    who, levels, times = kernel.run(
         bounds, column(data, "ts"), rows, steps, excl, n, window_us, ORDERS[order], any_event
     )
     values = _first_values(data.column("value"), bounds[:-1], steps != 0)
-    counted = levels > 0
-    return levels[counted], times[counted], values[counted].tolist()
+    return levels, times, values[who].tolist()
 
 
 def _on_columns(
@@ -252,7 +251,7 @@ def _on_columns(
     excl_bits: dict[str, int] = {}
     for event, lo, hi in exclusions:
         excl_bits[event] = excl_bits.get(event, 0) | _gap_bits(lo, hi)
-    levels, times = kernel.run(
+    _, levels, times = kernel.run(
         cols.bounds,
         cols.ts,
         cols.event,
@@ -263,8 +262,7 @@ def _on_columns(
         ORDERS[order],
         every,
     )
-    counted = levels > 0
-    return levels[counted], times[counted]
+    return levels, times
 
 
 def _boundaries(ids: pa.ChunkedArray) -> np.ndarray:
