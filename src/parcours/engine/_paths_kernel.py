@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
+
 import numba
 import numpy as np
 
@@ -27,6 +31,53 @@ def case_hashes(codes: np.ndarray, bounds: np.ndarray, base: np.uint64) -> np.nd
 
 
 @numba.njit(cache=True, nogil=True)
+def cases(
+    codes: np.ndarray, ts: np.ndarray, bounds: np.ndarray, kinds: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """In one pass: events per activity, cases per start and per end activity, and each case's
+    duration (µs)."""
+    activity = np.zeros(kinds, dtype=np.int64)
+    first = np.zeros(kinds, dtype=np.int64)
+    last = np.zeros(kinds, dtype=np.int64)
+    duration = np.empty(len(bounds) - 1, dtype=np.int64)
+    for c in range(len(bounds) - 1):
+        a, b = bounds[c], bounds[c + 1]
+        for r in range(a, b):
+            activity[codes[r]] += 1
+        first[codes[a]] += 1
+        last[codes[b - 1]] += 1
+        duration[c] = ts[b - 1] - ts[a]
+    return activity, first, last, duration
+
+
+@numba.njit(cache=True, nogil=True)
+def group_hashes(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A dense id per distinct hash (in order of first appearance) and the first position of
+    each id, through an open-addressing table."""
+    size = 1
+    while size < 2 * len(hashes):
+        size *= 2
+    keys = np.zeros(size, dtype=np.uint64)
+    slot_id = np.full(size, -1, dtype=np.int64)
+    ids = np.empty(len(hashes), dtype=np.int64)
+    first = np.empty(len(hashes), dtype=np.int64)
+    count = 0
+    mask = np.uint64(size - 1)
+    for i in range(len(hashes)):
+        h = hashes[i]
+        slot = (h ^ (h >> np.uint64(29))) & mask
+        while slot_id[slot] != -1 and keys[slot] != h:
+            slot = (slot + np.uint64(1)) & mask
+        if slot_id[slot] == -1:
+            keys[slot] = h
+            slot_id[slot] = count
+            first[count] = i
+            count += 1
+        ids[i] = slot_id[slot]
+    return ids, first[:count]
+
+
+@numba.njit(cache=True, nogil=True)
 def same_sequences(codes: np.ndarray, bounds: np.ndarray, rep: np.ndarray) -> bool:
     """Whether every case has the same sequence as the case ``rep`` names for it."""
     for c in range(len(bounds) - 1):
@@ -41,25 +92,21 @@ def same_sequences(codes: np.ndarray, bounds: np.ndarray, rep: np.ndarray) -> bo
 
 
 @numba.njit(cache=True, nogil=True)
-def edges(
-    codes: np.ndarray, ts: np.ndarray, bounds: np.ndarray, kinds: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per directly-follows pair (``source * kinds + target``): its count, the sum of its gaps
-    (µs, as high and low integer parts) and the median gap."""
-    pairs = kinds * kinds
-    count = np.zeros(pairs, dtype=np.int64)
-    for c in range(len(bounds) - 1):
+def _pair_counts(codes, bounds, kinds, first, last):
+    """Directly-follows pairs (``source * kinds + target``) counted over cases ``first:last``."""
+    count = np.zeros(kinds * kinds, dtype=np.int64)
+    for c in range(first, last):
         for r in range(bounds[c] + 1, bounds[c + 1]):
             count[codes[r - 1] * kinds + codes[r]] += 1
-    offset = np.zeros(pairs + 1, dtype=np.int64)
-    for p in range(pairs):
-        offset[p + 1] = offset[p] + count[p]
-    gaps = np.empty(offset[pairs], dtype=np.int64)
-    fill = offset[:-1].copy()
-    high = np.zeros(pairs, dtype=np.int64)
-    low = np.zeros(pairs, dtype=np.int64)
+    return count
+
+
+@numba.njit(cache=True, nogil=True)
+def _pair_gaps(codes, ts, bounds, kinds, first, last, fill, gaps, high, low):
+    """Write the gaps of cases ``first:last`` at ``fill[pair]`` onwards; sum them in two
+    integer parts."""
     mask = (1 << _LOW_BITS) - 1
-    for c in range(len(bounds) - 1):
+    for c in range(first, last):
         for r in range(bounds[c] + 1, bounds[c + 1]):
             p = codes[r - 1] * kinds + codes[r]
             gap = ts[r] - ts[r - 1]
@@ -67,11 +114,82 @@ def edges(
             fill[p] += 1
             high[p] += gap >> _LOW_BITS
             low[p] += gap & mask
-    median = np.zeros(pairs, dtype=np.float64)
-    for p in range(pairs):
-        if count[p]:
-            median[p] = np.median(gaps[offset[p] : offset[p + 1]])
-    return count, high, low, median
+
+
+@numba.njit(cache=True, nogil=True)
+def _medians(gaps, offset, pairs, median):
+    """The median gap of each pair of ``pairs`` (the mean of the two middle ones for an even
+    count), selected in place."""
+    for p in pairs:
+        lo, size = offset[p], offset[p + 1] - offset[p]
+        if size % 2:
+            median[p] = _select(gaps, lo, lo + size, lo + size // 2)
+        elif size:
+            lower = _select(gaps, lo, lo + size, lo + size // 2 - 1)
+            upper = gaps[lo + size // 2 : lo + size].min()  # all >= lower after the select
+            median[p] = (float(lower) + float(upper)) / 2
+
+
+def edges(
+    codes: np.ndarray, ts: np.ndarray, bounds: np.ndarray, kinds: int
+) -> tuple[np.ndarray, list[float], np.ndarray]:
+    """Per directly-follows pair (``source * kinds + target``): its count, its exact mean gap
+    and its median gap (µs). Cases are split between the cores: each counts its pairs, then
+    writes its gaps into its own stretch of each pair's block."""
+    threads = os.cpu_count() or 1
+    cuts = np.linspace(0, len(bounds) - 1, threads + 1).astype(np.int64).tolist()
+    ranges = list(pairwise(cuts))
+    with ThreadPoolExecutor(threads) as pool:
+        counts = list(pool.map(lambda ab: _pair_counts(codes, bounds, kinds, *ab), ranges))
+        count = np.sum(counts, axis=0)
+        offset = np.r_[0, np.cumsum(count)]
+        fills = offset[:-1] + np.r_[np.zeros((1, kinds * kinds), np.int64), np.cumsum(counts, 0)]
+        gaps = np.empty(int(offset[-1]), dtype=np.int64)
+        sums = [
+            (np.zeros(kinds * kinds, np.int64), np.zeros(kinds * kinds, np.int64)) for _ in ranges
+        ]
+        list(
+            pool.map(
+                lambda i: _pair_gaps(
+                    codes, ts, bounds, kinds, *ranges[i], fills[i], gaps, *sums[i]
+                ),
+                range(len(ranges)),
+            )
+        )
+        high = np.sum([h for h, _ in sums], axis=0)
+        low = np.sum([lo for _, lo in sums], axis=0)
+        median = np.zeros(kinds * kinds, dtype=np.float64)
+        by_size = np.argsort(-count)
+        shares = [by_size[i::threads] for i in range(threads)]  # the largest pairs spread out
+        list(pool.map(lambda pairs: _medians(gaps, offset, pairs, median), shares))
+    return count, mean_gaps(count, high, low), median
+
+
+@numba.njit(cache=True, nogil=True)
+def _select(a: np.ndarray, lo: int, hi: int, k: int) -> int:
+    """The value that sorting ``a[lo:hi]`` would put at index ``k``, found by partitioning in
+    place (three-way, so runs of equal gaps cost one pass)."""
+    while hi - lo > 1:
+        x, y, z = a[lo], a[(lo + hi) // 2], a[hi - 1]
+        pivot = max(min(x, y), min(max(x, y), z))
+        lt, i, gt = lo, lo, hi
+        while i < gt:
+            if a[i] < pivot:
+                a[lt], a[i] = a[i], a[lt]
+                lt += 1
+                i += 1
+            elif a[i] > pivot:
+                gt -= 1
+                a[i], a[gt] = a[gt], a[i]
+            else:
+                i += 1
+        if k < lt:
+            hi = lt
+        elif k < gt:
+            return pivot
+        else:
+            lo = gt
+    return a[lo]
 
 
 def mean_gaps(count: np.ndarray, high: np.ndarray, low: np.ndarray) -> list[float]:

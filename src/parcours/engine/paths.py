@@ -8,6 +8,7 @@ case duration is last minus first event time. Durations are in seconds.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from itertools import pairwise
 from typing import Any
@@ -122,13 +123,36 @@ def paths(log: EventLog | SparkEventLog, *, top_variants: int | None = 20) -> Pa
 
 
 def _summarise(cols: EventColumns, top: int | None) -> PathsResult:
-    """Everything from the log's hot columns, in a few compiled passes and numpy operations."""
+    """Everything from the log's hot columns, in a few compiled passes and numpy operations;
+    the directly-follows graph is drawn while the cases are grouped into variants."""
     names = list(cols.names)
     codes, ts, bounds = cols.event, cols.ts, cols.bounds
+    with ThreadPoolExecutor(1) as pool:
+        drawing = pool.submit(_edges, codes, ts, bounds, names)
+        activity, first, last, duration = kernel.cases(codes, ts, bounds, len(names))
+        variants, n_variants, repetitions = _variants_of(codes, bounds, names, top)
+        dfg = drawing.result()
+    return PathsResult(
+        cases=len(bounds) - 1,
+        events=len(codes),
+        activities=_named(activity, names),
+        dfg=dfg,
+        start_activities=_named(first, names),
+        end_activities=_named(last, names),
+        n_variants=n_variants,
+        variants=variants,
+        case_duration=_durations(duration / 1e6),
+        self_loops={e.source: e.count for e in dfg if e.source == e.target},
+        repetitions=repetitions,
+    )
+
+
+def _variants_of(
+    codes: np.ndarray, bounds: np.ndarray, names: list[str], top: int | None
+) -> tuple[tuple[Variant, ...], int, tuple[Repetition, ...]]:
+    """The top variants, how many there are, and the repeated activities."""
     starts = np.asarray(bounds[:-1])
-    m, cases, kinds = len(codes), len(starts), len(names)
     lengths = np.diff(bounds)
-    ends = starts + lengths - 1
     ids, first_case = _variant_ids(codes, bounds)
     counts = np.bincount(ids, minlength=len(first_case))
     # one representative sequence per variant: its codes, and where each one starts
@@ -140,20 +164,7 @@ def _summarise(cols: EventColumns, top: int | None) -> PathsResult:
         variants = _variants(con, counts, seqs, offsets, names, top)
     finally:
         con.close()
-    dfg = _edges(codes, ts, bounds, names)
-    return PathsResult(
-        cases=cases,
-        events=m,
-        activities=_named(np.bincount(codes, minlength=kinds), names),
-        dfg=dfg,
-        start_activities=_named(np.bincount(codes[starts], minlength=kinds), names),
-        end_activities=_named(np.bincount(codes[ends], minlength=kinds), names),
-        n_variants=len(counts),
-        variants=variants,
-        case_duration=_durations((ts[ends] - ts[starts]) / 1e6),
-        self_loops={e.source: e.count for e in dfg if e.source == e.target},
-        repetitions=_repetitions(counts, seqs, offsets, names),
-    )
+    return variants, len(counts), _repetitions(counts, seqs, offsets, names)
 
 
 def _named(counts: np.ndarray, names: list[str]) -> dict[str, int]:
@@ -166,8 +177,7 @@ def _edges(
     codes: np.ndarray, ts: np.ndarray, bounds: np.ndarray, names: list[str]
 ) -> tuple[Edge, ...]:
     kinds = len(names)
-    count, high, low, median = kernel.edges(codes, ts, bounds, kinds)
-    means = kernel.mean_gaps(count, high, low)
+    count, means, median = kernel.edges(codes, ts, bounds, kinds)
     edges = [
         Edge(
             names[p // kinds],
@@ -214,10 +224,9 @@ def _variant_ids(
     """
     if len(bounds) < 2:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    hashes = kernel.case_hashes(codes, bounds, base)
-    _, first, ids = np.unique(hashes, return_index=True, return_inverse=True)
+    ids, first = kernel.group_hashes(kernel.case_hashes(codes, bounds, base))
     if kernel.same_sequences(codes, bounds, first[ids]):
-        return np.asarray(ids, dtype=np.int64), np.asarray(first, dtype=np.int64)
+        return ids, first
     seen: dict[tuple[int, ...], int] = {}
     exact = np.array(
         [seen.setdefault(tuple(codes[a:b].tolist()), len(seen)) for a, b in pairwise(bounds)],
