@@ -1,0 +1,78 @@
+"""Hot columns: kept beside a workspace's database, built again when it changes, right whatever
+the order the rows are stored in."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pyarrow as pa
+
+from parcours.data import create_workspace
+from parcours.engine import EventLog, funnel, paths
+from parcours.engine.columns import event_columns
+from parcours.engine.workspace_log import open_event_log
+
+from .conftest import log_from_cases
+
+HEADER = "customer_id,timestamp,event,channel\n"
+
+
+def test_workspace_columns_follow_new_imports(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "1.csv").write_text(
+        HEADER + "a,2024-01-01,view,web\na,2024-01-02,buy,web\nb,2024-01-01,view,app\n"
+    )
+    ws = create_workspace(tmp_path, sources={"events": {"path": "data"}})
+    ws.ingest()
+    log = open_event_log(ws)
+    assert isinstance(log, EventLog)
+    assert funnel(log, ["view", "buy"]).counts == [2, 1]
+    database = ws.settings.database_path
+    folder = database.with_name(database.name + ".columns")
+    assert (folder / "meta.json").exists()  # kept beside the database
+    log.connection.close()
+
+    # a later import makes the database newer: the columns are built again, not reused
+    (data / "2.csv").write_text(HEADER + "b,2024-01-03,buy,app\nc,2024-01-01,view,web\n")
+    ws.ingest()
+    stamp = (folder / "meta.json").stat().st_mtime
+    os.utime(database, (stamp + 5, stamp + 5))  # coarse clocks: the import happened after
+    log = open_event_log(ws)
+    assert isinstance(log, EventLog)
+    assert funnel(log, ["view", "buy"]).counts == [3, 2]
+    assert paths(log).cases == 3
+    log.connection.close()
+
+
+def test_rows_stored_out_of_order_are_read_sorted() -> None:
+    log = log_from_cases(
+        {
+            "u1": [[0, "view"], [5, "buy"], [5, "view"]],
+            "u2": [[1, "view"]],
+            "u3": [[2, "view"], [3, "buy"]],
+        }
+    )
+    table = log.connection.sql(f"SELECT * FROM {log.source}").to_arrow_table()
+    rows = list(range(table.num_rows))
+    random.Random(7).shuffle(rows)
+    shuffled = EventLog.from_arrow(table.take(pa.array(rows, pa.int64())))
+    want, got = event_columns(log), event_columns(shuffled)
+    assert got.customers == want.customers == 3
+    assert [len(b) for b in (got.ts, got.event)] == [6, 6]
+    # same rows per customer, in (timestamp, event_seq) order
+    for cols in (want, got):
+        epoch = int(cols.ts.min())
+        runs = [
+            [(int(cols.ts[r]) - epoch, cols.names[cols.event[r]]) for r in range(a, b)]
+            for a, b in zip(cols.bounds[:-1], cols.bounds[1:], strict=True)
+        ]
+        assert sorted(runs) == sorted(
+            [
+                [(0, "view"), (5_000_000, "buy"), (5_000_000, "view")],
+                [(1_000_000, "view")],
+                [(2_000_000, "view"), (3_000_000, "buy")],
+            ]
+        )
