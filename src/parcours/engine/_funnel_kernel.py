@@ -258,13 +258,13 @@ def _chunk(first, last, bounds, ts, codes, step_of, excl_of, n, window, order, a
     sr = np.zeros((n + 1, n), dtype=np.int64)
     best = np.zeros(4, dtype=np.int64)
     scratch = np.zeros(n, dtype=np.int64)
+    out = np.zeros(n, dtype=np.int64)  # the best attempt's step times (no view per customer)
     who = np.empty(last - first, dtype=np.int64)
     levels = np.empty(last - first, dtype=np.int64)
     times = np.empty((last - first, n), dtype=np.int64)
     entered = 0
     for c in range(first, last):
         a, b = bounds[c], bounds[c + 1]
-        out = times[entered]
         if order == SIMPLE:
             level = _simple_customer(a, b, ts, codes, step_k, n, window, start, st, out)
         elif order == UNORDERED:
@@ -276,6 +276,8 @@ def _chunk(first, last, bounds, ts, codes, step_of, excl_of, n, window, order, a
             )  # fmt: skip
         if level > 0:
             who[entered], levels[entered] = c, level
+            for k in range(level):
+                times[entered, k] = out[k]
             entered += 1
     return who[:entered], levels[:entered], times[:entered]
 
