@@ -135,8 +135,8 @@ def test_lean_machine_equals_full_one(customers, window):
     step_of = np.array([0, 1, 2, 4, 0], dtype=np.int64)  # code 1 -> step 1, ..., code 4: none
     none = np.zeros(5, dtype=np.int64)
     args = (bounds, ts, codes, step_of, none, 3, window)
-    lean = kernel._chunk(0, len(customers), *args, kernel.SIMPLE, 0)
-    full = kernel._chunk(0, len(customers), *args, kernel.ORDERED, 0)
+    lean = kernel._simple_chunk(0, len(customers), *args, kernel.SIMPLE, 0)
+    full = kernel._ordered_chunk(0, len(customers), *args, kernel.ORDERED, 0)
     assert lean[0].tolist() == full[0].tolist()
     assert lean[1].tolist() == full[1].tolist()
     for level, a, b in zip(full[1], lean[2], full[2], strict=True):

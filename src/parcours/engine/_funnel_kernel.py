@@ -242,44 +242,86 @@ def _unordered_customer(a, b, ts, codes, step_of, any_event, window, times, out)
     return best
 
 
+# One compiled function per machine, so that a process compiles only the machines it uses.
+# Each takes customers ``first:last`` and returns the index, level and step times of those who
+# entered.
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _keep(c, level, out, who, levels, times, entered):
+    """Record customer ``c`` when they entered; the new count of entered customers."""
+    if level <= 0:
+        return entered
+    who[entered], levels[entered] = c, level
+    for k in range(level):
+        times[entered, k] = out[k]
+    return entered + 1
+
+
 @numba.njit(cache=True, nogil=True)
-def _chunk(first, last, bounds, ts, codes, step_of, excl_of, n, window, order, any_event):
-    """Customers ``first:last``: the index, level and step times of those who entered."""
-    seen = ((step_of | excl_of) != 0) | (order == STRICT)
+def _simple_chunk(first, last, bounds, ts, codes, step_of, excl_of, n, window, order, any_event):
     step_k = np.zeros(len(step_of), dtype=np.int64)
     for code in range(len(step_of)):
         for k in range(1, n + 1):
             if (step_of[code] >> (k - 1)) & 1:
                 step_k[code] = k
+    start = np.zeros(n + 1, dtype=np.int64)
+    attempts = np.zeros((n + 1, n), dtype=np.int64)
+    out = np.zeros(n, dtype=np.int64)  # the best attempt's step times (no view per customer)
+    who, levels = np.empty(last - first, np.int64), np.empty(last - first, np.int64)
+    times = np.empty((last - first, n), dtype=np.int64)
+    entered = 0
+    for c in range(first, last):
+        a, b = bounds[c], bounds[c + 1]
+        level = _simple_customer(a, b, ts, codes, step_k, n, window, start, attempts, out)
+        entered = _keep(c, level, out, who, levels, times, entered)
+    return who[:entered], levels[:entered], times[:entered]
+
+
+@numba.njit(cache=True, nogil=True)
+def _ordered_chunk(first, last, bounds, ts, codes, step_of, excl_of, n, window, order, any_event):
+    strict = order == STRICT
+    seen = ((step_of | excl_of) != 0) | strict
     valid = np.zeros(n + 1, dtype=np.bool_)
     start = np.zeros(n + 1, dtype=np.int64)
     excluded = np.zeros(n + 1, dtype=np.bool_)
     st = np.zeros((n + 1, n), dtype=np.int64)
     sr = np.zeros((n + 1, n), dtype=np.int64)
     best = np.zeros(4, dtype=np.int64)
-    scratch = np.zeros(n, dtype=np.int64)
-    out = np.zeros(n, dtype=np.int64)  # the best attempt's step times (no view per customer)
-    who = np.empty(last - first, dtype=np.int64)
-    levels = np.empty(last - first, dtype=np.int64)
+    out = np.zeros(n, dtype=np.int64)
+    who, levels = np.empty(last - first, np.int64), np.empty(last - first, np.int64)
     times = np.empty((last - first, n), dtype=np.int64)
     entered = 0
     for c in range(first, last):
         a, b = bounds[c], bounds[c + 1]
-        if order == SIMPLE:
-            level = _simple_customer(a, b, ts, codes, step_k, n, window, start, st, out)
-        elif order == UNORDERED:
-            level = _unordered_customer(a, b, ts, codes, step_of, any_event, window, scratch, out)
-        else:
-            level = _ordered_customer(
-                a, b, ts, codes, step_of, excl_of, seen, n, window, order == STRICT,
-                valid, start, excluded, st, sr, best, out,
-            )  # fmt: skip
-        if level > 0:
-            who[entered], levels[entered] = c, level
-            for k in range(level):
-                times[entered, k] = out[k]
-            entered += 1
+        level = _ordered_customer(
+            a, b, ts, codes, step_of, excl_of, seen, n, window, strict,
+            valid, start, excluded, st, sr, best, out,
+        )  # fmt: skip
+        entered = _keep(c, level, out, who, levels, times, entered)
     return who[:entered], levels[:entered], times[:entered]
+
+
+@numba.njit(cache=True, nogil=True)
+def _unordered_chunk(first, last, bounds, ts, codes, step_of, excl_of, n, window, order, any_event):
+    scratch = np.zeros(n, dtype=np.int64)
+    out = np.zeros(n, dtype=np.int64)
+    who, levels = np.empty(last - first, np.int64), np.empty(last - first, np.int64)
+    times = np.empty((last - first, n), dtype=np.int64)
+    entered = 0
+    for c in range(first, last):
+        a, b = bounds[c], bounds[c + 1]
+        level = _unordered_customer(a, b, ts, codes, step_of, any_event, window, scratch, out)
+        entered = _keep(c, level, out, who, levels, times, entered)
+    return who[:entered], levels[:entered], times[:entered]
+
+
+CHUNKS = {
+    SIMPLE: _simple_chunk,
+    ORDERED: _ordered_chunk,
+    STRICT: _ordered_chunk,
+    UNORDERED: _unordered_chunk,
+}
 
 
 def run(
@@ -304,9 +346,11 @@ def run(
     threads = os.cpu_count() or 1
     customers = len(bounds) - 1
     cuts = np.linspace(0, customers, 4 * threads + 1).astype(np.int64).tolist()
-    args = (bounds, ts, codes, step_of, excl_of, n, window, SIMPLE if simple else order, any_event)
+    machine = SIMPLE if simple else order
+    chunk = CHUNKS[machine]
+    args = (bounds, ts, codes, step_of, excl_of, n, window, machine, any_event)
     with ThreadPoolExecutor(threads) as pool:
-        parts = [f.result() for f in [pool.submit(_chunk, a, b, *args) for a, b in pairwise(cuts)]]
+        parts = [f.result() for f in [pool.submit(chunk, a, b, *args) for a, b in pairwise(cuts)]]
     if not parts:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, n), np.int64)
     who, levels, times = (np.concatenate([p[i] for p in parts]) for i in range(3))
