@@ -8,11 +8,13 @@ import random
 from pathlib import Path
 
 import pyarrow as pa
+import pytest
 
 from parcours.data import create_workspace
 from parcours.engine import EventLog, funnel, paths
 from parcours.engine.columns import event_columns
 from parcours.engine.workspace_log import open_event_log
+from parcours.errors import EngineError
 
 from .conftest import log_from_cases
 
@@ -76,3 +78,10 @@ def test_rows_stored_out_of_order_are_read_sorted() -> None:
                 [(2_000_000, "view"), (3_000_000, "buy")],
             ]
         )
+
+
+def test_events_without_a_name_are_a_clear_error() -> None:
+    log = log_from_cases({"u1": [[0, "view"], [1, "buy"]]})
+    log.connection.execute(f"UPDATE {log.source} SET event = NULL WHERE event = 'buy'")
+    with pytest.raises(EngineError, match="1 event\\(s\\) have no event name"):
+        funnel(log, ["view", "buy"])

@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from parcours.engine.eventlog import EventLog
+from parcours.errors import EngineError
 
 #: What the columns are read from; customers are told apart by ``hash(customer_id)`` (64 bits):
 #: two customers whose rows are adjacent and whose hashes collide (chance about 2^-64 per pair)
@@ -175,6 +176,11 @@ def _batches(log: EventLog, sort: bool) -> Iterator[pa.RecordBatch]:
 
 def _codes(names: pa.Array, codes: dict[str, int]) -> np.ndarray:
     """Event codes of one batch, new names getting the next codes."""
+    if names.null_count:
+        raise EngineError(
+            f"{names.null_count} event(s) have no event name; every event needs one. Drop or "
+            "name them before the analysis (`parcours ingest` quarantines such rows)."
+        )
     encoded = pc.dictionary_encode(names)
     if isinstance(encoded, pa.ChunkedArray):
         encoded = encoded.combine_chunks()
