@@ -65,7 +65,7 @@ def event_columns(log: EventLog) -> EventColumns:
     if log.database is None:
         return _build(log, None)
     folder = log.database.with_name(log.database.name + ".columns")
-    if not is_fresh(folder / "meta.json", log.database):
+    if not is_fresh(folder / "meta.json", log.database) or _format(folder) != _FORMAT:
         partial = folder.with_name(f"{folder.name}.partial-{os.getpid()}")
         shutil.rmtree(partial, ignore_errors=True)
         partial.mkdir(parents=True)
@@ -99,10 +99,13 @@ def is_fresh(target: Path, database: Path) -> bool:
     return target.stat().st_mtime >= changed
 
 
+def _format(folder: Path) -> object:
+    """The layout version of the columns kept in ``folder`` (another version is built again)."""
+    return json.loads((folder / "meta.json").read_text(encoding="utf-8")).get("format")
+
+
 def _map(folder: Path) -> EventColumns:
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    if meta.get("format") != _FORMAT:
-        raise FileNotFoundError(folder)  # pragma: no cover - written by another version
     arrays = {n: np.load(folder / f"{n}.npy", mmap_mode="c") for n in ("bounds", "ts", "event")}
     return EventColumns(names=tuple(meta["names"]), **arrays)
 
