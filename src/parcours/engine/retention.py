@@ -15,6 +15,9 @@ when the period is the one of their first event of any kind in the log (the log'
 PostHog's person creation), *returning* when they were also active in the previous period, and
 *resurrecting* otherwise; a customer active in the previous period and not in this one is
 *dormant*. The churn rate of a period is dormant customers over those active in the previous one.
+
+Both run on either engine: the same SQL, with the few differences of Spark SQL written beside
+DuckDB's (period index, literals, a cached temporary view for the activity table).
 """
 
 from __future__ import annotations
@@ -22,13 +25,14 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal
 
 import pandas as pd
 
-from parcours.engine.binding import literal
+from parcours.engine.binding import Dialect, literal
 from parcours.engine.eventlog import EventLog
+from parcours.engine.spark.eventlog import SparkEventLog, collect
 from parcours.errors import EngineError
 
 Period = Literal["day", "week", "month"]
@@ -153,7 +157,7 @@ class LifecycleResult:
 
 
 def retention(
-    log: EventLog,
+    log: EventLog | SparkEventLog,
     *,
     period: Period = "week",
     kind: RetentionKind = "first_time",
@@ -172,13 +176,15 @@ def retention(
         first = "min(i)" if kind == "first_time" else "i"
         group = "GROUP BY customer_id" if kind == "first_time" else ""
         cohorts = f"SELECT customer_id, {first} AS c FROM {activity.table} WHERE s {group}"
-        sizes = dict(log.execute(f"SELECT c, count(*) FROM ({cohorts}) GROUP BY c").fetchall())
+        sizes = dict(_rows(log, f"SELECT c, count(*) FROM ({cohorts}) q GROUP BY c"))
         kept = {
             (c, k): n
-            for c, k, n in log.execute(
-                f"""SELECT c, a.i - c AS k, count(*) FROM ({cohorts}) JOIN {activity.table} a
-                USING (customer_id) WHERE a.r AND a.i > c GROUP BY ALL"""
-            ).fetchall()
+            for c, k, n in _rows(
+                log,
+                f"""SELECT q.c, a.i - q.c AS k, count(*) FROM ({cohorts}) q
+                JOIN {activity.table} a ON a.customer_id = q.customer_id
+                WHERE a.r AND a.i > q.c GROUP BY q.c, a.i - q.c""",
+            )
         }
     cells = []
     labels = activity.labels
@@ -194,23 +200,29 @@ def retention(
 
 
 def lifecycle(
-    log: EventLog, *, period: Period = "week", event: str | Sequence[str] | None = None
+    log: EventLog | SparkEventLog,
+    *,
+    period: Period = "week",
+    event: str | Sequence[str] | None = None,
 ) -> LifecycleResult:
     """New, returning, resurrecting and dormant customers, and churn, per period of ``log``."""
     events = _names(log, event)
     with _Activity(log, period, None, events) as activity:
-        rows = log.execute(
+        rows = _rows(
+            log,
             f"""WITH active AS (
                 SELECT i, born, lag(i) OVER w AS prev, lead(i) OVER w AS next
                 FROM (SELECT *, min(i) OVER (PARTITION BY customer_id) AS born
-                      FROM {activity.table}) WHERE r
-                WINDOW w AS (PARTITION BY customer_id ORDER BY i))
-            SELECT i, CASE WHEN i = born THEN 'new' WHEN prev = i - 1 THEN 'returning'
-                           ELSE 'resurrecting' END, count(*) FROM active GROUP BY ALL
-            UNION ALL
-            SELECT i + 1, 'dormant', count(*) FROM active
-            WHERE (next IS NULL OR next > i + 1) AND i + 1 < {len(activity.labels)} GROUP BY ALL"""
-        ).fetchall()
+                      FROM {activity.table}) q WHERE r
+                WINDOW w AS (PARTITION BY customer_id ORDER BY i)),
+            statuses AS (
+                SELECT i, CASE WHEN i = born THEN 'new' WHEN prev = i - 1 THEN 'returning'
+                               ELSE 'resurrecting' END AS status FROM active
+                UNION ALL
+                SELECT i + 1 AS i, 'dormant' AS status FROM active
+                WHERE (next IS NULL OR next > i + 1) AND i + 1 < {len(activity.labels)})
+            SELECT i, status, count(*) FROM statuses GROUP BY i, status""",
+        )
     counts = {(int(i), str(status)): int(n) for i, status, n in rows}
     periods: list[LifecyclePeriod] = []
     for i, label in enumerate(activity.labels):
@@ -223,30 +235,42 @@ def lifecycle(
     return LifecycleResult(period, events, tuple(periods))
 
 
-def _names(log: EventLog, events: str | Sequence[str] | None) -> tuple[str, ...] | None:
+def _dialect(log: EventLog | SparkEventLog) -> Dialect:
+    return "spark" if isinstance(log, SparkEventLog) else "duckdb"
+
+
+def _rows(log: EventLog | SparkEventLog, sql: str) -> list[tuple[Any, ...]]:
+    """The rows of ``sql`` (which reads ``{events}``) on the log's engine."""
+    if isinstance(log, SparkEventLog):
+        table = collect(log.sql(sql))
+        return list(zip(*(column.to_pylist() for column in table.columns), strict=True))
+    return log.execute(sql).fetchall()
+
+
+def _names(
+    log: EventLog | SparkEventLog, events: str | Sequence[str] | None
+) -> tuple[str, ...] | None:
     """The event names as a tuple, checked against the log (a typo fails loudly)."""
     if events is None:
         return None
     names = (events,) if isinstance(events, str) else tuple(events)
     if not names:
         raise EngineError("name at least one event, or none for any event.")
-    listed = ", ".join(literal(n) for n in names)
+    listed = ", ".join(literal(n, _dialect(log)) for n in names)
     found = {
-        r[0]
-        for r in log.execute(
-            f"SELECT DISTINCT event FROM {{events}} WHERE event IN ({listed})"
-        ).fetchall()
+        r[0] for r in _rows(log, f"SELECT DISTINCT event FROM {{events}} WHERE event IN ({listed})")
     }
     missing = [n for n in names if n not in found]
     if missing:
         common = [
             r[0]
-            for r in log.execute(
-                "SELECT event FROM {events} GROUP BY event ORDER BY count(*) DESC, event LIMIT 8"
-            ).fetchall()
+            for r in _rows(
+                log,
+                "SELECT event FROM {events} GROUP BY event ORDER BY count(*) DESC, event LIMIT 8",
+            )
         ]
         raise EngineError(
-            f"no event named {', '.join(map(repr, missing))} in the event log {log.source!r}; "
+            f"no event named {', '.join(map(repr, missing))} in the event log; "
             f"its most frequent events are {', '.join(common) or 'none'}. Check the spelling."
         )
     return names
@@ -259,7 +283,7 @@ class _Activity:
 
     def __init__(
         self,
-        log: EventLog,
+        log: EventLog | SparkEventLog,
         period: str,
         starts: tuple[str, ...] | None,
         returns: tuple[str, ...] | None,
@@ -268,41 +292,62 @@ class _Activity:
             raise EngineError(f"unknown period {period!r}; use one of {', '.join(PERIODS)}.")
         self.log, self.period = log, period
         self.table = f"parcours_activity_{next(_tables)}"
-        self.starts, self.returns = _predicate(starts), _predicate(returns)
+        dialect = _dialect(log)
+        self.starts, self.returns = _predicate(starts, dialect), _predicate(returns, dialect)
         self.labels: list[date] = []
 
     def __enter__(self) -> _Activity:
         unit, log = self.period, self.log
-        ((first, last),) = log.execute(
-            f"SELECT min(date_trunc('{unit}', timestamp))::DATE, "
-            f"max(date_trunc('{unit}', timestamp))::DATE FROM {{events}}"
-        ).fetchall()
+        ((first, last),) = _rows(
+            log,
+            f"SELECT CAST(min(date_trunc('{unit}', timestamp)) AS DATE), "
+            f"CAST(max(date_trunc('{unit}', timestamp)) AS DATE) FROM {{events}}",
+        )
         if first is not None:
-            self.labels = [
-                r[0]
-                for r in log.execute(
-                    f"SELECT unnest(range(?::TIMESTAMP, ?::TIMESTAMP + INTERVAL 1 {unit}, "
-                    f"INTERVAL 1 {unit}))::DATE",
-                    [first, last],
-                ).fetchall()
-            ]
-        step = {"day": "date_diff('day', ?, p)", "week": "date_diff('day', ?, p) // 7"}
-        index = step.get(unit, "date_diff('month', ?, p)")
-        log.execute(
-            f"""CREATE TEMP TABLE {self.table} AS
-            SELECT customer_id, {index} AS i, bool_or(s) AS s, bool_or(r) AS r
-            FROM (SELECT customer_id, date_trunc('{unit}', timestamp)::DATE AS p,
-                         {self.starts} AS s, {self.returns} AS r FROM {{events}})
-            GROUP BY customer_id, p""",
-            [first],
-        ).fetchall()
+            self.labels = _periods(first, last, unit)
+        origin = f"DATE '{(first or date(1970, 1, 1)).isoformat()}'"
+        if isinstance(log, SparkEventLog):
+            index = {
+                "day": f"datediff(p, {origin})",
+                "week": f"datediff(p, {origin}) div 7",
+                "month": f"CAST(months_between(p, {origin}) AS INT)",
+            }[unit]
+        else:
+            index = {
+                "day": f"date_diff('day', {origin}, p)",
+                "week": f"date_diff('day', {origin}, p) // 7",
+                "month": f"date_diff('month', {origin}, p)",
+            }[unit]
+        select = f"""SELECT customer_id, {index} AS i, bool_or(s) AS s, bool_or(r) AS r
+            FROM (SELECT customer_id, CAST(date_trunc('{unit}', timestamp) AS DATE) AS p,
+                         {self.starts} AS s, {self.returns} AS r FROM {{events}}) q
+            GROUP BY customer_id, p"""
+        if isinstance(log, SparkEventLog):
+            log.sql(select).cache().createOrReplaceTempView(self.table)
+        else:
+            log.execute(f"CREATE TEMP TABLE {self.table} AS {select}").fetchall()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.log.execute(f"DROP TABLE IF EXISTS {self.table}").fetchall()
+        if isinstance(self.log, SparkEventLog):
+            self.log.session.catalog.dropTempView(self.table)
+        else:
+            self.log.execute(f"DROP TABLE IF EXISTS {self.table}").fetchall()
 
 
-def _predicate(events: tuple[str, ...] | None) -> str:
+def _periods(first: date, last: date, unit: str) -> list[date]:
+    """The first day of every period from ``first``'s to ``last``'s, with no gap."""
+    out = [first]
+    while out[-1] < last:
+        day = out[-1]
+        if unit == "month":
+            out.append(date(day.year + day.month // 12, day.month % 12 + 1, 1))
+        else:
+            out.append(day + timedelta(days=7 if unit == "week" else 1))
+    return out
+
+
+def _predicate(events: tuple[str, ...] | None, dialect: Dialect) -> str:
     if events is None:
         return "true"
-    return f"event IN ({', '.join(literal(e) for e in events)})"
+    return f"event IN ({', '.join(literal(e, dialect) for e in events)})"
