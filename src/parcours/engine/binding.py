@@ -17,18 +17,18 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, overload
 
 import pandas as pd
 
 from parcours.engine.eventlog import EventLog
+from parcours.engine.spark.eventlog import SparkEventLog
+from parcours.engine.sql import Dialect, dialect_of, rows
 from parcours.model import Condition, EventMatcher, Journey
 from parcours.model.vocabulary import MatchOp
 
 _views = itertools.count()
 _ORDER = {MatchOp.GT: ">", MatchOp.GTE: ">=", MatchOp.LT: "<", MatchOp.LTE: "<="}
-
-Dialect = Literal["duckdb", "spark"]
 
 
 def literal(value: str | int | float | bool, dialect: Dialect = "duckdb") -> str:
@@ -171,37 +171,60 @@ class Coverage:
         return pd.DataFrame(rows, columns=["kind", "name", "events"])
 
 
-def bind(log: EventLog, journey: Journey) -> tuple[EventLog, Coverage]:
-    """The log with ``touchpoint`` and ``stage`` columns added (NULL when unclaimed), as a
-    temporary table of the same connection, and its coverage report."""
+@overload
+def bind(log: EventLog, journey: Journey) -> tuple[EventLog, Coverage]: ...
+@overload
+def bind(log: SparkEventLog, journey: Journey) -> tuple[SparkEventLog, Coverage]: ...
+def bind(
+    log: EventLog | SparkEventLog, journey: Journey
+) -> tuple[EventLog | SparkEventLog, Coverage]:
+    """The log with ``touchpoint`` and ``stage`` columns added (NULL when unclaimed), and its
+    coverage report. On DuckDB the bound log is a temporary table of the same connection; on
+    Spark a cached DataFrame."""
+    dialect = dialect_of(log)
+
+    def text(value: str) -> str:
+        return literal(value, dialect)
+
     touchpoint_cases = [
-        f"WHEN {compile_matcher(t.match)} THEN {literal(t.id)}"
+        f"WHEN {compile_matcher(t.match, dialect)} THEN {text(t.id)}"
         for _, t in journey.touchpoints()
         if t.match is not None
     ]
     owner = {t.id: s.id for s, t in journey.touchpoints()}
     touchpoint = f"CASE {' '.join(touchpoint_cases)} END" if touchpoint_cases else "NULL"
-    from_touchpoint = [f"WHEN tp = {literal(t)} THEN {literal(s)}" for t, s in owner.items()]
+    from_touchpoint = [f"WHEN tp = {text(t)} THEN {text(s)}" for t, s in owner.items()]
     from_stage = [
-        f"WHEN {compile_matcher(s.match)} THEN {literal(s.id)}"
+        f"WHEN {compile_matcher(s.match, dialect)} THEN {text(s.id)}"
         for s in journey.stages
         if s.match is not None
     ]
     stage_cases = from_touchpoint + from_stage
     stage = f"CASE {' '.join(stage_cases)} END" if stage_cases else "NULL"
-    view = f"parcours_bound_{next(_views)}"
-    # a table, not a view: every later query filters on stage or touchpoint, and a view would
-    # evaluate the matchers again in each of them (and once per CASE branch)
-    log.execute(
-        f"CREATE OR REPLACE TEMP TABLE {view} AS SELECT * EXCLUDE (tp), tp AS touchpoint, "
-        f"{stage} AS stage FROM (SELECT *, {touchpoint} AS tp FROM {{events}})"
-    ).fetchall()
-    bound = EventLog(log.connection, view)
-    counts = dict(bound.execute("SELECT touchpoint, count(*) FROM {events} GROUP BY 1").fetchall())
-    unmatched = dict(
-        bound.execute(
-            "SELECT event, count(*) FROM {events} WHERE stage IS NULL GROUP BY 1 ORDER BY 2 DESC, 1"
+    bound: EventLog | SparkEventLog
+    if isinstance(log, SparkEventLog):
+        kept = ", ".join(f"`{c}`" for c in log.columns() if c not in ("touchpoint", "stage"))
+        frame = log.sql(
+            f"SELECT {kept}, CAST(tp AS STRING) AS touchpoint, CAST({stage} AS STRING) AS stage "
+            f"FROM (SELECT *, {touchpoint} AS tp FROM {{events}}) q"
+        )
+        bound = SparkEventLog(frame.cache())
+    else:
+        view = f"parcours_bound_{next(_views)}"
+        # a table, not a view: every later query filters on stage or touchpoint, and a view
+        # would evaluate the matchers again in each of them (and once per CASE branch)
+        log.execute(
+            f"CREATE OR REPLACE TEMP TABLE {view} AS SELECT * EXCLUDE (tp), tp AS touchpoint, "
+            f"{stage} AS stage FROM (SELECT *, {touchpoint} AS tp FROM {{events}})"
         ).fetchall()
+        bound = EventLog(log.connection, view)
+    counts = dict(rows(bound, "SELECT touchpoint, count(*) FROM {events} GROUP BY touchpoint"))
+    unmatched = dict(
+        rows(
+            bound,
+            "SELECT event, count(*) FROM {events} WHERE stage IS NULL GROUP BY event "
+            "ORDER BY count(*) DESC, event",
+        )
     )
     total = sum(counts.values())  # every event falls in one touchpoint group, NULL included
     claimed = total - sum(unmatched.values())

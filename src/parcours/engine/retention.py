@@ -30,9 +30,10 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from parcours.engine.binding import Dialect, literal
+from parcours.engine.binding import literal
 from parcours.engine.eventlog import EventLog
-from parcours.engine.spark.eventlog import SparkEventLog, collect
+from parcours.engine.spark.eventlog import SparkEventLog
+from parcours.engine.sql import Dialect, dialect_of, rows
 from parcours.errors import EngineError
 
 Period = Literal["day", "week", "month"]
@@ -176,10 +177,10 @@ def retention(
         first = "min(i)" if kind == "first_time" else "i"
         group = "GROUP BY customer_id" if kind == "first_time" else ""
         cohorts = f"SELECT customer_id, {first} AS c FROM {activity.table} WHERE s {group}"
-        sizes = dict(_rows(log, f"SELECT c, count(*) FROM ({cohorts}) q GROUP BY c"))
+        sizes = dict(rows(log, f"SELECT c, count(*) FROM ({cohorts}) q GROUP BY c"))
         kept = {
             (c, k): n
-            for c, k, n in _rows(
+            for c, k, n in rows(
                 log,
                 f"""SELECT q.c, a.i - q.c AS k, count(*) FROM ({cohorts}) q
                 JOIN {activity.table} a ON a.customer_id = q.customer_id
@@ -208,7 +209,7 @@ def lifecycle(
     """New, returning, resurrecting and dormant customers, and churn, per period of ``log``."""
     events = _names(log, event)
     with _Activity(log, period, None, events) as activity:
-        rows = _rows(
+        found = rows(
             log,
             f"""WITH active AS (
                 SELECT i, born, lag(i) OVER w AS prev, lead(i) OVER w AS next
@@ -223,7 +224,7 @@ def lifecycle(
                 WHERE (next IS NULL OR next > i + 1) AND i + 1 < {len(activity.labels)})
             SELECT i, status, count(*) FROM statuses GROUP BY i, status""",
         )
-    counts = {(int(i), str(status)): int(n) for i, status, n in rows}
+    counts = {(int(i), str(status)): int(n) for i, status, n in found}
     periods: list[LifecyclePeriod] = []
     for i, label in enumerate(activity.labels):
         new, returning, resurrecting, dormant = (
@@ -235,18 +236,6 @@ def lifecycle(
     return LifecycleResult(period, events, tuple(periods))
 
 
-def _dialect(log: EventLog | SparkEventLog) -> Dialect:
-    return "spark" if isinstance(log, SparkEventLog) else "duckdb"
-
-
-def _rows(log: EventLog | SparkEventLog, sql: str) -> list[tuple[Any, ...]]:
-    """The rows of ``sql`` (which reads ``{events}``) on the log's engine."""
-    if isinstance(log, SparkEventLog):
-        table = collect(log.sql(sql))
-        return list(zip(*(column.to_pylist() for column in table.columns), strict=True))
-    return log.execute(sql).fetchall()
-
-
 def _names(
     log: EventLog | SparkEventLog, events: str | Sequence[str] | None
 ) -> tuple[str, ...] | None:
@@ -256,15 +245,15 @@ def _names(
     names = (events,) if isinstance(events, str) else tuple(events)
     if not names:
         raise EngineError("name at least one event, or none for any event.")
-    listed = ", ".join(literal(n, _dialect(log)) for n in names)
+    listed = ", ".join(literal(n, dialect_of(log)) for n in names)
     found = {
-        r[0] for r in _rows(log, f"SELECT DISTINCT event FROM {{events}} WHERE event IN ({listed})")
+        r[0] for r in rows(log, f"SELECT DISTINCT event FROM {{events}} WHERE event IN ({listed})")
     }
     missing = [n for n in names if n not in found]
     if missing:
         common = [
             r[0]
-            for r in _rows(
+            for r in rows(
                 log,
                 "SELECT event FROM {events} GROUP BY event ORDER BY count(*) DESC, event LIMIT 8",
             )
@@ -292,13 +281,13 @@ class _Activity:
             raise EngineError(f"unknown period {period!r}; use one of {', '.join(PERIODS)}.")
         self.log, self.period = log, period
         self.table = f"parcours_activity_{next(_tables)}"
-        dialect = _dialect(log)
+        dialect = dialect_of(log)
         self.starts, self.returns = _predicate(starts, dialect), _predicate(returns, dialect)
         self.labels: list[date] = []
 
     def __enter__(self) -> _Activity:
         unit, log = self.period, self.log
-        ((first, last),) = _rows(
+        ((first, last),) = rows(
             log,
             f"SELECT CAST(min(date_trunc('{unit}', timestamp)) AS DATE), "
             f"CAST(max(date_trunc('{unit}', timestamp)) AS DATE) FROM {{events}}",

@@ -13,6 +13,7 @@ ordered by ``(timestamp, event_seq)``; durations are in seconds.
   binned into a histogram whose edges are round durations (seconds, minutes, hours, days).
 
 Percentiles interpolate linearly between the two nearest values (``numpy.percentile``'s default).
+Both engines run the same SQL (Spark SQL's names written beside DuckDB's).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ import pandas as pd
 
 from parcours.engine.binding import bind, literal
 from parcours.engine.eventlog import EventLog
+from parcours.engine.spark.eventlog import SparkEventLog
+from parcours.engine.sql import Dialect, dialect_of, rows
 from parcours.errors import EngineError
 from parcours.model import Journey
 
@@ -131,11 +134,11 @@ class TimingResult:
         return str(self.to_frame().to_html(index=False))
 
 
-def timing(log: EventLog, stages: Sequence[str]) -> TimingResult:
+def timing(log: EventLog | SparkEventLog, stages: Sequence[str]) -> TimingResult:
     """Durations over the bound ``log`` for the stages ``stages``, in journey order."""
     if not log.has_column("stage"):
         raise EngineError(
-            f"the event log {log.source!r} has no stage column; bind it to a journey first "
+            "the event log has no stage column; bind it to a journey first "
             "(parcours.engine.binding.bind) or call journey_timing(log, journey)."
         )
     if len(set(stages)) != len(stages):
@@ -144,34 +147,34 @@ def timing(log: EventLog, stages: Sequence[str]) -> TimingResult:
         raise EngineError("give at least one stage to measure durations over.")
     n = next(_tables)
     staged, spans = f"parcours_staged_{n}", f"parcours_spans_{n}"
-    listed = ", ".join(literal(s) for s in stages)
+    dialect = dialect_of(log)
+    listed = ", ".join(literal(s, dialect) for s in stages)
+    micros = "unix_micros(timestamp)" if dialect == "spark" else "epoch_us(timestamp)"
     # The bound view is read once and unfiltered: a filter on ``stage`` is pushed into the view,
     # where it re-evaluates the touchpoint matchers for every stage branch (about 8x slower).
-    log.execute(
-        f"""CREATE TEMP TABLE {staged} AS
-        SELECT customer_id, stage, epoch_us(timestamp) AS ts, event_seq FROM {{events}}"""
-    ).fetchall()
+    _keep(log, staged, f"SELECT customer_id, stage, {micros} AS ts, event_seq FROM {{events}}")
     journeys = (
         f"SELECT customer_id, (max(last_us) - min(first_us)) / 1e6 AS d FROM {spans} "
         "GROUP BY customer_id"
     )
     try:
-        log.execute(
-            f"""CREATE TEMP TABLE {spans} AS
-            SELECT customer_id, stage, min(ts) AS first_us, max(ts) AS last_us
-            FROM {staged} WHERE stage IN ({listed}) GROUP BY customer_id, stage"""
-        ).fetchall()
+        _keep(
+            log,
+            spans,
+            f"""SELECT customer_id, stage, min(ts) AS first_us, max(ts) AS last_us
+            FROM {staged} WHERE stage IN ({listed}) GROUP BY customer_id, stage""",
+        )
         in_stage = _stats_by(
             log, f"SELECT stage AS key, (last_us - first_us) / 1e6 AS d FROM {spans}"
         )
-        whole = _stats_by(log, f"SELECT 'journey' AS key, d FROM ({journeys})").get(
+        whole = _stats_by(log, f"SELECT 'journey' AS key, d FROM ({journeys}) q").get(
             "journey", _EMPTY
         )
         histogram = _histogram(log, journeys, whole)
-        gaps = _stats_by(log, _handover_sql(staged, stages))
+        gaps = _stats_by(log, _handover_sql(staged, stages, dialect))
     finally:
-        log.execute(f"DROP TABLE IF EXISTS {spans}").fetchall()
-        log.execute(f"DROP TABLE IF EXISTS {staged}").fetchall()
+        for table in (spans, staged):
+            _drop(log, table)
     return TimingResult(
         customers=whole.count,
         stages=tuple(StageTime(s, in_stage.get(s, _EMPTY)) for s in stages),
@@ -183,21 +186,40 @@ def timing(log: EventLog, stages: Sequence[str]) -> TimingResult:
     )
 
 
-def journey_timing(log: EventLog, journey: Journey) -> TimingResult:
+def journey_timing(log: EventLog | SparkEventLog, journey: Journey) -> TimingResult:
     """Bind ``log`` to ``journey`` and measure the durations of its stages."""
     bound, _ = bind(log, journey)
     return timing(bound, [s.id for s in journey.stages])
 
 
 _EMPTY = TimeStats(0, None, None, None, None, None, None, None)
-_AGGREGATES = """count(d), avg(d), quantile_cont(d, 0.5), quantile_cont(d, 0.25),
-    quantile_cont(d, 0.75), quantile_cont(d, 0.9), min(d), max(d)"""
 
 
-def _stats_by(log: EventLog, sql: str) -> dict[str, TimeStats]:
+def _keep(log: EventLog | SparkEventLog, name: str, sql: str) -> None:
+    """The rows of ``sql`` kept as a temporary table (DuckDB) or cached view (Spark)."""
+    if isinstance(log, SparkEventLog):
+        log.sql(sql).cache().createOrReplaceTempView(name)
+    else:
+        log.execute(f"CREATE TEMP TABLE {name} AS {sql}").fetchall()
+
+
+def _drop(log: EventLog | SparkEventLog, name: str) -> None:
+    if isinstance(log, SparkEventLog):
+        log.session.catalog.dropTempView(name)
+    else:
+        log.execute(f"DROP TABLE IF EXISTS {name}").fetchall()
+
+
+def _stats_by(log: EventLog | SparkEventLog, sql: str) -> dict[str, TimeStats]:
     """Statistics of ``d`` per ``key`` of the rows of ``sql``."""
-    rows = log.execute(f"SELECT key, {_AGGREGATES} FROM ({sql}) GROUP BY key").fetchall()
-    return {str(key): _stats(values) for key, *values in rows}
+    quantile = "percentile" if dialect_of(log) == "spark" else "quantile_cont"
+    aggregates = ", ".join(
+        ["count(d)", "avg(d)"]
+        + [f"{quantile}(d, {q})" for q in (0.5, 0.25, 0.75, 0.9)]
+        + ["min(d)", "max(d)"]
+    )
+    found = rows(log, f"SELECT key, {aggregates} FROM ({sql}) q GROUP BY key")
+    return {str(key): _stats(values) for key, *values in found}
 
 
 def _stats(values: Sequence[Any]) -> TimeStats:
@@ -207,29 +229,35 @@ def _stats(values: Sequence[Any]) -> TimeStats:
     return TimeStats(int(count), *(float(v) for v in rest))
 
 
-def _handover_sql(staged: str, stages: Sequence[str]) -> str:
+def _handover_sql(staged: str, stages: Sequence[str], dialect: Dialect) -> str:
     """Per customer and stage pair ``k → k+1`` (keyed by stage ``k``): the first stage-``k+1``
     event after a stage-``k`` event, minus the last stage-``k`` event before it. ``staged``
     holds ``customer_id, stage, ts`` (microseconds) and ``event_seq``."""
+
+    def text(value: str) -> str:
+        return literal(value, dialect)
+
     last_seen = ", ".join(
-        f"max(CASE WHEN stage = {literal(s)} THEN ts END) OVER w AS last_{i}"
+        f"max(CASE WHEN stage = {text(s)} THEN ts END) OVER w AS last_{i}"
         for i, s in enumerate(stages[:-1])
     )
     previous = " ".join(
-        f"WHEN stage = {literal(b)} THEN {literal(a)}" for a, b in itertools.pairwise(stages)
+        f"WHEN stage = {text(b)} THEN {text(a)}" for a, b in itertools.pairwise(stages)
     )
     since = " ".join(
-        f"WHEN stage = {literal(stages[i + 1])} THEN last_{i}" for i in range(len(stages) - 1)
+        f"WHEN stage = {text(stages[i + 1])} THEN last_{i}" for i in range(len(stages) - 1)
     )
     if not previous:
-        return "SELECT NULL::VARCHAR AS key, NULL::DOUBLE AS d WHERE false"
-    listed = ", ".join(literal(s) for s in stages)
-    return f"""SELECT key, arg_min(d, pos) AS d FROM (
+        return "SELECT CAST(NULL AS STRING) AS key, CAST(NULL AS DOUBLE) AS d WHERE false"
+    listed = ", ".join(text(s) for s in stages)
+    first = "min_by" if dialect == "spark" else "arg_min"
+    return f"""SELECT key, {first}(d, pos) AS d FROM (
         SELECT customer_id, CASE {previous} END AS key, (ts - CASE {since} END) / 1e6 AS d, pos
-        FROM (SELECT *, {last_seen}, row_number() OVER w AS pos FROM {staged}
+        FROM (SELECT *, {last_seen}, row_number() OVER (PARTITION BY customer_id
+                        ORDER BY ts, event_seq) AS pos FROM {staged}
               WHERE stage IN ({listed})
               WINDOW w AS (PARTITION BY customer_id ORDER BY ts, event_seq
-                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)))
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)) q) r
         WHERE key IS NOT NULL AND d IS NOT NULL GROUP BY customer_id, key"""
 
 
@@ -244,13 +272,15 @@ def histogram_edges(low: float, high: float) -> list[float]:
     return [float(e) for e in ladder[start : stop + 1]]
 
 
-def _histogram(log: EventLog, journeys: str, whole: TimeStats) -> tuple[Bucket, ...]:
+def _histogram(
+    log: EventLog | SparkEventLog, journeys: str, whole: TimeStats
+) -> tuple[Bucket, ...]:
     if whole.min_s is None or whole.max_s is None:
         return ()
     edges = histogram_edges(whole.min_s, whole.max_s)
     cases = " ".join(f"WHEN d < {edge!r} THEN {i}" for i, edge in enumerate(edges[1:]))
-    rows = log.execute(f"SELECT CASE {cases} END, count(*) FROM ({journeys}) GROUP BY 1").fetchall()
-    counts = {int(b): int(n) for b, n in rows}
+    found = rows(log, f"SELECT CASE {cases} END AS b, count(*) FROM ({journeys}) q GROUP BY 1")
+    counts = {int(b): int(n) for b, n in found}
     return tuple(
         Bucket(
             low_s=lo,

@@ -1,0 +1,26 @@
+"""SQL run on the log's own engine: DuckDB, or Spark SQL through a :class:`SparkEventLog`.
+
+Analyses written once in SQL keep the few differences of Spark SQL beside DuckDB's, chosen by
+:func:`dialect_of`; :func:`rows` runs a query (which reads ``{events}``) on either engine.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from parcours.engine.eventlog import EventLog
+from parcours.engine.spark.eventlog import SparkEventLog, collect
+
+Dialect = Literal["duckdb", "spark"]
+
+
+def dialect_of(log: EventLog | SparkEventLog) -> Dialect:
+    return "spark" if isinstance(log, SparkEventLog) else "duckdb"
+
+
+def rows(log: EventLog | SparkEventLog, sql: str) -> list[tuple[Any, ...]]:
+    """The rows of ``sql`` (which reads ``{events}``) on the log's engine."""
+    if isinstance(log, SparkEventLog):
+        table = collect(log.sql(sql))
+        return list(zip(*(column.to_pylist() for column in table.columns), strict=True))
+    return log.execute(sql).fetchall()
