@@ -5,8 +5,9 @@ customer and then the number of rows; each row has a code, and ``step_of[code]``
 of the steps it matches (bit ``k-1`` for step ``k``, 1-indexed), ``excl_of[code]`` the bit set of
 the exclusions it matches (bit ``k-1``: an exclusion between step ``k-1`` and step ``k``). Event
 names are codes for the stored columns (:mod:`parcours.engine.columns`); rows read by a query are
-their own codes. Output per customer: the furthest step reached by the best attempt (0 = never
-entered, -1 = excluded) and the timestamps of that attempt's steps.
+their own codes. Per customer, the machines find the furthest step reached by the best attempt
+(0 = never entered, -1 = excluded) and the timestamps of that attempt's steps; :func:`run`
+returns the customers who entered and were not excluded.
 
 Ordered and strict semantics:
 
