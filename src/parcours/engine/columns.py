@@ -3,8 +3,8 @@
 Sequence analyses (funnels, paths) read these arrays instead of querying strings:
 ``bounds`` (the first row of each customer, then the number of rows), ``ts`` (µs since the epoch)
 and ``event`` (codes into ``names``). A log that names its database file keeps them beside it,
-in ``<database>.columns/``, built again when the database is newer and memory-mapped once per
-process; any other log builds them in memory for each analysis.
+in ``<database>.columns/``, built again when the database is newer (or another layout version
+wrote them) and mapped once per process; any other log builds them in memory for each analysis.
 
 Building reads the events once, batch by batch, so memory stays near the size of the arrays. The
 workspace keeps its ``events`` table physically sorted and DuckDB returns a plain scan in storage
@@ -60,33 +60,31 @@ class EventColumns:
         return out
 
 
-def event_columns(log: EventLog) -> EventColumns:
-    """The hot columns of ``log``: kept beside its database when it names one."""
-    if log.database is None:
-        return _build(log, None)
-    folder = log.database.with_name(log.database.name + ".columns")
-    if not is_fresh(folder / "meta.json", log.database) or _format(folder) != _FORMAT:
-        partial = folder.with_name(f"{folder.name}.partial-{os.getpid()}")
-        shutil.rmtree(partial, ignore_errors=True)
-        partial.mkdir(parents=True)
-        _build(log, partial)
-        shutil.rmtree(folder, ignore_errors=True)
-        partial.rename(folder)
-    return _load(folder)
-
-
 _loaded: dict[Path, tuple[float, EventColumns]] = {}
 
 
-def _load(folder: Path) -> EventColumns:
-    """The columns kept in ``folder``, mapped once per process and version (a warm analysis
-    finds its pages mapped already)."""
-    stamp = (folder / "meta.json").stat().st_mtime
+def event_columns(log: EventLog) -> EventColumns:
+    """The hot columns of ``log``: kept beside its database when it names one, and mapped once
+    per process and version (a warm analysis finds its pages mapped already)."""
+    if log.database is None:
+        return _build(log, None)
+    folder = log.database.with_name(log.database.name + ".columns")
+    meta = folder / "meta.json"
+    fresh = is_fresh(meta, log.database)
     held = _loaded.get(folder)
-    if held is None or held[0] != stamp:
-        _loaded.clear()  # one log's columns at a time: they can be large
-        _loaded[folder] = stamp, _map(folder)
-    return _loaded[folder][1]
+    if fresh and held is not None and held[0] == meta.stat().st_mtime:
+        return held[1]
+    columns = _map(folder) if fresh else None
+    if columns is None:
+        partial = folder.with_name(f"{folder.name}.partial-{os.getpid()}")
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        columns = _build(log, partial)
+        shutil.rmtree(folder, ignore_errors=True)
+        partial.rename(folder)
+    _loaded.clear()  # one log's columns at a time: they can be large
+    _loaded[folder] = meta.stat().st_mtime, columns
+    return columns
 
 
 def is_fresh(target: Path, database: Path) -> bool:
@@ -99,13 +97,11 @@ def is_fresh(target: Path, database: Path) -> bool:
     return target.stat().st_mtime >= changed
 
 
-def _format(folder: Path) -> object:
-    """The layout version of the columns kept in ``folder`` (another version is built again)."""
-    return json.loads((folder / "meta.json").read_text(encoding="utf-8")).get("format")
-
-
-def _map(folder: Path) -> EventColumns:
+def _map(folder: Path) -> EventColumns | None:
+    """The columns kept in ``folder``; ``None`` when another layout version wrote them."""
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    if meta.get("format") != _FORMAT:
+        return None
     arrays = {n: np.load(folder / f"{n}.npy", mmap_mode="c") for n in ("bounds", "ts", "event")}
     return EventColumns(names=tuple(meta["names"]), **arrays)
 
@@ -152,16 +148,15 @@ def _write(log: EventLog, folder: Path | None, rows: int, sort: bool) -> EventCo
     if not sort and np.any(first[1:] == first[:-1]):  # a customer's rows are not contiguous
         raise _OutOfOrder
     bounds = np.r_[np.concatenate(starts) if starts else np.zeros(0, np.int64), done]
-    names = tuple(codes)
-    if folder is None:
-        return EventColumns(bounds.astype(np.int64), ts, event, names)
-    np.save(folder / "bounds.npy", bounds.astype(np.int64))
-    for array in (ts, event):
-        if isinstance(array, np.memmap):
-            array.flush()
-    meta = {"format": _FORMAT, "names": list(names), "rows": done}
-    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-    return _load(folder)
+    columns = EventColumns(bounds.astype(np.int64), ts, event, tuple(codes))
+    if folder is not None:  # the arrays written stay mapped: the caller reads them as they are
+        np.save(folder / "bounds.npy", columns.bounds)
+        for array in (ts, event):
+            if isinstance(array, np.memmap):
+                array.flush()
+        meta = {"format": _FORMAT, "names": list(codes), "rows": done}
+        (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    return columns
 
 
 def _array(folder: Path | None, name: str, rows: int, dtype: type) -> np.ndarray:

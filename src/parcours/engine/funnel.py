@@ -74,27 +74,22 @@ def funnel(
     ``breakdown`` names an event column (``channel``, ...) or a key of ``properties``; each
     customer is counted under the first non-null value on their step events (first touch). With
     ``customers`` (a table or view of the log's connection with a ``customer_id`` column),
-    ``breakdown`` names a column of that table instead.
+    ``breakdown`` names a column of that table instead. On Spark, ``customers`` names a Spark
+    table or view and ``Step.where`` predicates are Spark SQL.
     """
-    if isinstance(log, SparkEventLog):  # the Spark engine (parcours.engine.spark), same rules
-        from parcours.engine.spark.funnel import funnel as on_spark
-
-        return on_spark(
-            log,
-            steps,
-            window=window,
-            order=order,
-            exclusions=exclusions,
-            breakdown=breakdown,
-            customers=customers,
-        )
     specs = [s if isinstance(s, Step) else Step(s) for s in steps]
     excl = _check(specs, exclusions, order)
     window_us = to_microseconds(parse_duration(window))
     n = len(specs)
     names = [s.label for s in specs]
     values: list[Any] = []
-    if breakdown is None and not any(s.where for s in specs):
+    if isinstance(log, SparkEventLog):  # the Spark engine (parcours.engine.spark), same rules
+        from parcours.engine.spark.funnel import customers_levels
+
+        levels, times, values = customers_levels(
+            log, specs, excl, window_us, order, breakdown, customers
+        )
+    elif breakdown is None and not any(s.where for s in specs):
         levels, times = _on_columns(log, specs, excl, window_us, order)
     else:
         data = _fetch(log, specs, excl, order, breakdown, customers)

@@ -33,7 +33,7 @@ import pandas as pd
 from parcours.engine.binding import literal
 from parcours.engine.eventlog import EventLog
 from parcours.engine.spark.eventlog import SparkEventLog
-from parcours.engine.sql import Dialect, dialect_of, rows
+from parcours.engine.sql import Dialect, dialect_of, drop, keep, rows
 from parcours.errors import EngineError
 
 Period = Literal["day", "week", "month"]
@@ -311,17 +311,11 @@ class _Activity:
             FROM (SELECT customer_id, CAST(date_trunc('{unit}', timestamp) AS DATE) AS p,
                          {self.starts} AS s, {self.returns} AS r FROM {{events}}) q
             GROUP BY customer_id, p"""
-        if isinstance(log, SparkEventLog):
-            log.sql(select).cache().createOrReplaceTempView(self.table)
-        else:
-            log.execute(f"CREATE TEMP TABLE {self.table} AS {select}").fetchall()
+        keep(log, self.table, select)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if isinstance(self.log, SparkEventLog):
-            self.log.session.catalog.dropTempView(self.table)
-        else:
-            self.log.execute(f"DROP TABLE IF EXISTS {self.table}").fetchall()
+        drop(self.log, self.table)
 
 
 def _periods(first: date, last: date, unit: str) -> list[date]:

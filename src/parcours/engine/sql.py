@@ -1,7 +1,8 @@
 """SQL run on the log's own engine: DuckDB, or Spark SQL through a :class:`SparkEventLog`.
 
 Analyses written once in SQL keep the few differences of Spark SQL beside DuckDB's, chosen by
-:func:`dialect_of`; :func:`rows` runs a query (which reads ``{events}``) on either engine.
+:func:`dialect_of`; :func:`rows` runs a query (which reads ``{events}``) on either engine, and
+:func:`keep` and :func:`drop` hold an intermediate result for the next queries.
 """
 
 from __future__ import annotations
@@ -24,3 +25,20 @@ def rows(log: EventLog | SparkEventLog, sql: str) -> list[tuple[Any, ...]]:
         table = collect(log.sql(sql))
         return list(zip(*(column.to_pylist() for column in table.columns), strict=True))
     return log.execute(sql).fetchall()
+
+
+def keep(log: EventLog | SparkEventLog, name: str, sql: str) -> None:
+    """The rows of ``sql`` kept under ``name``: a temporary table on DuckDB, a cached temporary
+    view on Spark."""
+    if isinstance(log, SparkEventLog):
+        log.sql(sql).cache().createOrReplaceTempView(name)
+    else:
+        log.execute(f"CREATE TEMP TABLE {name} AS {sql}").fetchall()
+
+
+def drop(log: EventLog | SparkEventLog, name: str) -> None:
+    """Forget what :func:`keep` kept under ``name``."""
+    if isinstance(log, SparkEventLog):
+        log.session.catalog.dropTempView(name)
+    else:
+        log.execute(f"DROP TABLE IF EXISTS {name}").fetchall()

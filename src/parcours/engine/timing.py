@@ -28,7 +28,7 @@ import pandas as pd
 from parcours.engine.binding import bind, literal
 from parcours.engine.eventlog import EventLog
 from parcours.engine.spark.eventlog import SparkEventLog
-from parcours.engine.sql import Dialect, dialect_of, rows
+from parcours.engine.sql import Dialect, dialect_of, drop, keep, rows
 from parcours.errors import EngineError
 from parcours.model import Journey
 
@@ -152,13 +152,13 @@ def timing(log: EventLog | SparkEventLog, stages: Sequence[str]) -> TimingResult
     micros = "unix_micros(timestamp)" if dialect == "spark" else "epoch_us(timestamp)"
     # The bound view is read once and unfiltered: a filter on ``stage`` is pushed into the view,
     # where it re-evaluates the touchpoint matchers for every stage branch (about 8x slower).
-    _keep(log, staged, f"SELECT customer_id, stage, {micros} AS ts, event_seq FROM {{events}}")
+    keep(log, staged, f"SELECT customer_id, stage, {micros} AS ts, event_seq FROM {{events}}")
     journeys = (
         f"SELECT customer_id, (max(last_us) - min(first_us)) / 1e6 AS d FROM {spans} "
         "GROUP BY customer_id"
     )
     try:
-        _keep(
+        keep(
             log,
             spans,
             f"""SELECT customer_id, stage, min(ts) AS first_us, max(ts) AS last_us
@@ -174,7 +174,7 @@ def timing(log: EventLog | SparkEventLog, stages: Sequence[str]) -> TimingResult
         gaps = _stats_by(log, _handover_sql(staged, stages, dialect))
     finally:
         for table in (spans, staged):
-            _drop(log, table)
+            drop(log, table)
     return TimingResult(
         customers=whole.count,
         stages=tuple(StageTime(s, in_stage.get(s, _EMPTY)) for s in stages),
@@ -193,21 +193,6 @@ def journey_timing(log: EventLog | SparkEventLog, journey: Journey) -> TimingRes
 
 
 _EMPTY = TimeStats(0, None, None, None, None, None, None, None)
-
-
-def _keep(log: EventLog | SparkEventLog, name: str, sql: str) -> None:
-    """The rows of ``sql`` kept as a temporary table (DuckDB) or cached view (Spark)."""
-    if isinstance(log, SparkEventLog):
-        log.sql(sql).cache().createOrReplaceTempView(name)
-    else:
-        log.execute(f"CREATE TEMP TABLE {name} AS {sql}").fetchall()
-
-
-def _drop(log: EventLog | SparkEventLog, name: str) -> None:
-    if isinstance(log, SparkEventLog):
-        log.session.catalog.dropTempView(name)
-    else:
-        log.execute(f"DROP TABLE IF EXISTS {name}").fetchall()
 
 
 def _stats_by(log: EventLog | SparkEventLog, sql: str) -> dict[str, TimeStats]:

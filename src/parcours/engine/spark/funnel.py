@@ -10,26 +10,15 @@ DuckDB builds the steps and segments, so both engines give identical results.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import timedelta
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from parcours.engine.binding import json_text
-from parcours.engine.durations import parse_duration, to_microseconds
-from parcours.engine.funnel import (  # the DuckDB engine's own rules, shared
-    Exclusion,
-    FunnelOrder,
-    Step,
-    _check,
-    _run,
-    _segments,
-    mask_sql,
-)
-from parcours.engine.funnel_result import FunnelResult, FunnelSegment, build_steps
+from parcours.engine.funnel import Step, _run, mask_sql  # the DuckDB engine's own rules, shared
 from parcours.engine.spark.eventlog import SparkEventLog, collect
 
 if TYPE_CHECKING:
@@ -39,42 +28,26 @@ if TYPE_CHECKING:
 RESULT_SCHEMA = "level BIGINT, times ARRAY<BIGINT>, value STRING"
 
 
-def funnel(
+def customers_levels(
     log: SparkEventLog,
-    steps: Sequence[str | Step],
-    *,
-    window: str | timedelta | float = "14d",
-    order: FunnelOrder = "ordered",
-    exclusions: Sequence[Exclusion] = (),
-    breakdown: str | None = None,
-    customers: str | None = None,
-) -> FunnelResult:
-    """:func:`parcours.engine.funnel` on Spark; ``customers`` names a Spark table or view and
-    ``Step.where`` predicates are Spark SQL."""
-    specs = [s if isinstance(s, Step) else Step(s) for s in steps]
-    excl = _check(specs, exclusions, order)
-    window_us = to_microseconds(parse_duration(window))
+    specs: Sequence[Step],
+    exclusions: list[tuple[str, int, int]],
+    window_us: int,
+    order: str,
+    breakdown: str | None,
+    customers: str | None,
+) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+    """Per customer who entered :func:`parcours.engine.funnel`: level, step times and breakdown
+    value, computed on the executors and collected in customer order."""
     n = len(specs)
-    names = [s.label for s in specs]
-    rows = _prepare(log, specs, excl, order, breakdown, customers)
+    rows = _prepare(log, specs, exclusions, order, breakdown, customers)
     run = partial(_partition, n=n, window_us=window_us, order=order, specs=tuple(specs))
     by_customer = rows.repartitionByRange("customer_id").sortWithinPartitions(
         "customer_id", "ts", "event_seq"
     )
     result = collect(by_customer.mapInArrow(run, RESULT_SCHEMA))
     levels = result.column("level").to_numpy().astype(np.int64)
-    times = _times(result.column("times"), n)
-    values = result.column("value").to_pylist()
-    segments: tuple[FunnelSegment, ...] = ()
-    if breakdown is not None:
-        segments = _segments(names, levels, times, values)
-    return FunnelResult(
-        steps=build_steps(names, levels, times),
-        window_s=window_us / 1e6,
-        order=order,
-        breakdown=breakdown,
-        segments=segments,
-    )
+    return levels, _times(result.column("times"), n), result.column("value").to_pylist()
 
 
 def _prepare(
