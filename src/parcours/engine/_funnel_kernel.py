@@ -317,11 +317,12 @@ def _unordered_chunk(first, last, bounds, ts, codes, step_of, excl_of, n, window
     return who[:entered], levels[:entered], times[:entered]
 
 
-CHUNKS = {
-    SIMPLE: _simple_chunk,
-    ORDERED: _ordered_chunk,
-    STRICT: _ordered_chunk,
-    UNORDERED: _unordered_chunk,
+#: Each funnel order: its code in the machines, and its chunk function.
+MACHINES = {
+    "ordered": (ORDERED, _ordered_chunk),
+    "strict": (STRICT, _ordered_chunk),
+    "unordered": (UNORDERED, _unordered_chunk),
+    "simple": (SIMPLE, _simple_chunk),
 }
 
 
@@ -333,22 +334,21 @@ def run(
     excl_of: np.ndarray,
     n: int,
     window: int,
-    order: int,
+    order: str,
     any_event: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The customers who entered the funnel (their index, in order), their level and their step
     times (customers × ``n``, meaningful below the level). Customers are split in chunks run on
     a thread per core (the kernel releases the GIL)."""
     simple = (
-        order == ORDERED
+        order == "ordered"
         and not excl_of.any()
         and not (step_of & (step_of - 1)).any()  # one step per event at most
     )
     threads = os.cpu_count() or 1
     customers = len(bounds) - 1
     cuts = np.linspace(0, customers, 4 * threads + 1).astype(np.int64).tolist()
-    machine = SIMPLE if simple else order
-    chunk = CHUNKS[machine]
+    machine, chunk = MACHINES["simple" if simple else order]
     args = (bounds, ts, codes, step_of, excl_of, n, window, machine, any_event)
     with ThreadPoolExecutor(threads) as pool:
         parts = [f.result() for f in [pool.submit(chunk, a, b, *args) for a, b in pairwise(cuts)]]

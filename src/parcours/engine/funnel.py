@@ -16,7 +16,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from parcours.engine import _funnel_kernel as kernel
 from parcours.engine.columns import event_columns
 from parcours.engine.durations import parse_duration, to_microseconds
 from parcours.engine.eventlog import ORDER_BY, EventLog
@@ -27,7 +26,6 @@ from parcours.errors import EngineError
 FunnelOrder = Literal["ordered", "strict", "unordered"]
 ANY_EVENT = "*"
 MAX_STEPS = 60
-ORDERS = {"ordered": kernel.ORDERED, "strict": kernel.STRICT, "unordered": kernel.UNORDERED}
 
 
 @dataclass(frozen=True)
@@ -220,8 +218,10 @@ def _run(
     excl = column(data, "excl_mask").astype(np.int64)
     rows = np.arange(len(steps), dtype=np.int32)
     any_event = sum(1 << k for k, s in enumerate(specs) if s.event == ANY_EVENT)
+    from parcours.engine import _funnel_kernel as kernel  # numba: imported when first needed
+
     who, levels, times = kernel.run(
-        bounds, column(data, "ts"), rows, steps, excl, n, window_us, ORDERS[order], any_event
+        bounds, column(data, "ts"), rows, steps, excl, n, window_us, order, any_event
     )
     values = _first_values(data.column("value"), bounds[:-1], steps != 0)
     return levels, times, values[who].tolist()
@@ -246,6 +246,8 @@ def _on_columns(
     excl_bits: dict[str, int] = {}
     for event, lo, hi in exclusions:
         excl_bits[event] = excl_bits.get(event, 0) | _gap_bits(lo, hi)
+    from parcours.engine import _funnel_kernel as kernel  # numba: imported when first needed
+
     _, levels, times = kernel.run(
         cols.bounds,
         cols.ts,
@@ -254,7 +256,7 @@ def _on_columns(
         cols.bit_sets(excl_bits),
         len(specs),
         window_us,
-        ORDERS[order],
+        order,
         every,
     )
     return levels, times

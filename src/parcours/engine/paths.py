@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from parcours.engine import _paths_kernel as kernel
 from parcours.engine.columns import EventColumns, event_columns
 from parcours.engine.eventlog import EventLog
 from parcours.engine.spark.eventlog import SparkEventLog
@@ -125,6 +124,8 @@ def paths(log: EventLog | SparkEventLog, *, top_variants: int | None = 20) -> Pa
 def _summarise(cols: EventColumns, top: int | None) -> PathsResult:
     """Everything from the log's hot columns, in a few compiled passes and numpy operations;
     the directly-follows graph is drawn while the cases are grouped into variants."""
+    from parcours.engine import _paths_kernel as kernel  # numba: imported when first needed
+
     names = list(cols.names)
     codes, ts, bounds = cols.event, cols.ts, cols.bounds
     with ThreadPoolExecutor(1) as pool:
@@ -177,6 +178,8 @@ def _edges(
     codes: np.ndarray, ts: np.ndarray, bounds: np.ndarray, names: list[str]
 ) -> tuple[Edge, ...]:
     kinds = len(names)
+    from parcours.engine import _paths_kernel as kernel
+
     count, means, median = kernel.edges(codes, ts, bounds, kinds)
     edges = [
         Edge(
@@ -214,17 +217,21 @@ def _repetitions(
 
 
 def _variant_ids(
-    codes: np.ndarray, bounds: np.ndarray, base: np.uint64 = kernel.HASH_BASE
+    codes: np.ndarray, bounds: np.ndarray, base: np.uint64 | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """A dense variant id per case (equal ids for equal activity sequences, exactly), and the
     first case of each variant.
 
     Cases are grouped by a polynomial hash of their sequence; every case is then compared with
     its group's first case, and a collision falls back to grouping the sequences themselves.
+    ``base`` replaces the hash's base (0 makes every sequence of a length collide).
     """
     if len(bounds) < 2:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    ids, first = kernel.group_hashes(kernel.case_hashes(codes, bounds, base))
+    from parcours.engine import _paths_kernel as kernel
+
+    hashes = kernel.case_hashes(codes, bounds, kernel.HASH_BASE if base is None else base)
+    ids, first = kernel.group_hashes(hashes)
     if kernel.same_sequences(codes, bounds, first[ids]):
         return ids, first
     seen: dict[tuple[int, ...], int] = {}
