@@ -100,8 +100,8 @@ def build_steps(
     counts = [int(np.count_nonzero(levels >= k + 1)) for k in range(n)]
     durations: list[np.ndarray] = [np.zeros(0)]
     for k in range(1, n):
-        reached = levels > k  # a whole-column difference, then the mask: faster than fancy indexing
-        delta = (times[:, k] - times[:, k - 1])[reached] / 1e6
+        reached = np.flatnonzero(levels > k)
+        delta = (times[reached, k] - times[reached, k - 1]) / 1e6
         durations.append(delta[delta > 0])
     steps = []
     for k, name in enumerate(names):
