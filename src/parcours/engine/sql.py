@@ -1,8 +1,9 @@
 """SQL run on the log's own engine: DuckDB, or Spark SQL through a :class:`SparkEventLog`.
 
 Analyses written once in SQL keep the few differences of Spark SQL beside DuckDB's, chosen by
-:func:`dialect_of`; :func:`rows` runs a query (which reads ``{events}``) on either engine, and
-:func:`keep` and :func:`drop` hold an intermediate result for the next queries.
+:func:`dialect_of`. :func:`rows` runs a query (which reads ``{events}``) on either engine;
+:func:`keep` and :func:`drop` hold an intermediate result for the next queries; :func:`micros`
+and :func:`quantile` spell two functions whose names differ.
 """
 
 from __future__ import annotations
@@ -17,6 +18,16 @@ Dialect = Literal["duckdb", "spark"]
 
 def dialect_of(log: EventLog | SparkEventLog) -> Dialect:
     return "spark" if isinstance(log, SparkEventLog) else "duckdb"
+
+
+def micros(column: str, dialect: Dialect) -> str:
+    """Microseconds since the epoch of a TIMESTAMP ``column``."""
+    return f"unix_micros({column})" if dialect == "spark" else f"epoch_us({column})"
+
+
+def quantile(dialect: Dialect) -> str:
+    """The name of the exact quantile aggregate that interpolates, called as ``name(x, 0.5)``."""
+    return "percentile" if dialect == "spark" else "quantile_cont"
 
 
 def rows(log: EventLog | SparkEventLog, sql: str) -> list[tuple[Any, ...]]:

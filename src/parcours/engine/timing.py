@@ -28,7 +28,7 @@ import pandas as pd
 from parcours.engine.binding import bind, literal
 from parcours.engine.eventlog import EventLog
 from parcours.engine.spark.eventlog import SparkEventLog
-from parcours.engine.sql import Dialect, dialect_of, drop, keep, rows
+from parcours.engine.sql import Dialect, dialect_of, drop, keep, micros, quantile, rows
 from parcours.errors import EngineError
 from parcours.model import Journey
 
@@ -149,10 +149,10 @@ def timing(log: EventLog | SparkEventLog, stages: Sequence[str]) -> TimingResult
     staged, spans = f"parcours_staged_{n}", f"parcours_spans_{n}"
     dialect = dialect_of(log)
     listed = ", ".join(literal(s, dialect) for s in stages)
-    micros = "unix_micros(timestamp)" if dialect == "spark" else "epoch_us(timestamp)"
     # The bound view is read once and unfiltered: a filter on ``stage`` is pushed into the view,
     # where it re-evaluates the touchpoint matchers for every stage branch (about 8x slower).
-    keep(log, staged, f"SELECT customer_id, stage, {micros} AS ts, event_seq FROM {{events}}")
+    ts = micros("timestamp", dialect)
+    keep(log, staged, f"SELECT customer_id, stage, {ts} AS ts, event_seq FROM {{events}}")
     journeys = (
         f"SELECT customer_id, (max(last_us) - min(first_us)) / 1e6 AS d FROM {spans} "
         "GROUP BY customer_id"
@@ -197,10 +197,10 @@ _EMPTY = TimeStats(0, None, None, None, None, None, None, None)
 
 def _stats_by(log: EventLog | SparkEventLog, sql: str) -> dict[str, TimeStats]:
     """Statistics of ``d`` per ``key`` of the rows of ``sql``."""
-    quantile = "percentile" if dialect_of(log) == "spark" else "quantile_cont"
+    name = quantile(dialect_of(log))
     aggregates = ", ".join(
         ["count(d)", "avg(d)"]
-        + [f"{quantile}(d, {q})" for q in (0.5, 0.25, 0.75, 0.9)]
+        + [f"{name}(d, {q})" for q in (0.5, 0.25, 0.75, 0.9)]
         + ["min(d)", "max(d)"]
     )
     found = rows(log, f"SELECT key, {aggregates} FROM ({sql}) q GROUP BY key")

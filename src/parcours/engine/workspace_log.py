@@ -27,12 +27,17 @@ from parcours.errors import EngineError
 def open_event_log(workspace: Workspace) -> EventLog | SparkEventLog:
     """The workspace's events as a log of its engine."""
     if workspace.settings.engine == "spark":
-        from parcours.engine.spark.session import spark_session
-
-        session = spark_session(workspace.settings.spark_master)
-        return SparkEventLog.from_parquet(export_events(workspace), session)
+        return spark_event_log(workspace)
     database = workspace.settings.database_path
     return EventLog(workspace.connect(read_only=True), "events", database=database)
+
+
+def spark_event_log(workspace: Workspace) -> SparkEventLog:
+    """The workspace's events on Spark (its master, or local), read from their export."""
+    from parcours.engine.spark.session import spark_session
+
+    session = spark_session(workspace.settings.spark_master)
+    return SparkEventLog.from_parquet(export_events(workspace), session)
 
 
 def export_events(workspace: Workspace) -> Path:

@@ -22,11 +22,14 @@ from parcours.data.workspace import Workspace
 from parcours.engine import Step, funnel
 from parcours.engine import kpis as stats
 from parcours.engine.attribution import attribute
-from parcours.engine.binding import Coverage, bind, compile_matcher, literal, stage_predicate
+from parcours.engine.binding import Coverage, bind, compile_matcher, stage_predicate
 from parcours.engine.eventlog import EventLog
 from parcours.engine.funnel_result import FunnelResult
 from parcours.engine.journeys import paths_from_events
 from parcours.engine.markov import CONVERSION
+from parcours.engine.spark.eventlog import SparkEventLog
+from parcours.engine.sql import dialect_of
+from parcours.engine.workspace_log import spark_event_log
 from parcours.errors import DataError, EngineError
 from parcours.insight.cohort import Cohort, cohort_views
 from parcours.insight.scope import Scope
@@ -112,22 +115,34 @@ def measure(
     window: str | None = None,
     cohort: Cohort | None = None,
     voice: Tier | None = None,
+    events: SparkEventLog | None = None,
 ) -> MeasuredJourney:
     """Measure ``journey`` on the ``events`` (and, when present, ``feedback`` and ``orders``)
     tables of ``connection``, for every customer or for a ``cohort``. With a ``voice`` tier
     (``fast``, ``accurate``, ``lexicon``), the measured emotion, negative share, themes and
-    verbatims come from the feedback texts; without it, from the ratings."""
+    verbatims come from the feedback texts; without it, from the ratings. ``events`` runs the
+    analyses of the events on Spark instead: the same events as the ``events`` table, which
+    still chooses the cohort's customers."""
     tables = {row[0] for row in connection.execute("SHOW TABLES").fetchall()}
     names = {t: t for t in ("events", "feedback", "orders") if t in tables}
     if cohort is not None:
         names = cohort_views(connection, names, cohort)
-    events = EventLog(connection, names["events"])
-    if cohort is not None and events.count() == 0:
+    log: EventLog | SparkEventLog = EventLog(connection, names["events"])
+    if events is not None and cohort is not None:
+        ids = connection.sql(f"SELECT DISTINCT customer_id FROM {names['events']}").to_arrow_table()
+        log = events.of_customers(ids)
+    elif events is not None:
+        log = events
+    if cohort is not None and log.count() == 0:
         raise EngineError(f"no customer in the cohort {cohort}; check the segment values")
-    log, coverage = bind(events, journey)
+    dialect = dialect_of(log)
+    log, coverage = bind(log, journey)
     stage_funnel = funnel(
         log,
-        [Step("*", where=stage_predicate(journey, s.id), name=s.id) for s in journey.stages],
+        [
+            Step("*", where=stage_predicate(journey, s.id, dialect), name=s.id)
+            for s in journey.stages
+        ],
         window=window or WINDOWS[journey.typology],
     )
     scope = Scope(connection, log, journey, names)
@@ -154,10 +169,10 @@ def measure(
             heard_stages.get(stage.id),
             [t.id for t in stage.touchpoints],
             Measured(
-                customers=scope.customers(f"stage = {literal(stage.id)}"),
+                customers=scope.customers(scope.at("stage", stage.id)),
                 conversion=conversion,
                 drop_off=None if conversion is None else 1 - conversion,
-                median_seconds=scope.median_time(f"stage = {literal(stage.id)}"),
+                median_seconds=scope.median_time(scope.at("stage", stage.id)),
                 kpis=_shown(stage_kpis),
             ),
         )
@@ -170,7 +185,7 @@ def measure(
                 heard_touchpoints.get(touchpoint.id),
                 [touchpoint.id],
                 Measured(
-                    customers=scope.customers(f"touchpoint = {literal(touchpoint.id)}"),
+                    customers=scope.customers(scope.at("touchpoint", touchpoint.id)),
                     volume=coverage.per_touchpoint.get(touchpoint.id, 0),
                     attribution_share=credit.get(touchpoint.id),
                     kpis=_shown(tp_kpis),
@@ -189,19 +204,27 @@ def measure(
 _views = itertools.count()
 
 
-def _attribution_shares(log: EventLog, journey: Journey) -> dict[str, float]:
+def _attribution_shares(log: EventLog | SparkEventLog, journey: Journey) -> dict[str, float]:
     """Each touchpoint's share of the journey's conversions, by Markov removal effects (order
     1) over the touchpoints customers met before converting; empty without conversion events."""
     if journey.conversion is None:
         return {}
-    view = f"parcours_conversions_{next(_views)}"
-    log.execute(
-        f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * REPLACE (CASE WHEN "
-        f"{compile_matcher(journey.conversion)} THEN '{CONVERSION}' ELSE event END AS event) "
-        "FROM {events}"
-    ).fetchall()
+    converted = f"CASE WHEN {compile_matcher(journey.conversion, dialect_of(log))} THEN "
+    converted += f"'{CONVERSION}' ELSE event END"
+    relabelled: EventLog | SparkEventLog
+    if isinstance(log, SparkEventLog):
+        from pyspark.sql.functions import expr
+
+        relabelled = SparkEventLog(log.frame.withColumn("event", expr(converted)))
+    else:
+        view = f"parcours_conversions_{next(_views)}"
+        log.execute(
+            f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * REPLACE ({converted} AS event) "
+            "FROM {events}"
+        ).fetchall()
+        relabelled = EventLog(log.connection, view)
     try:
-        paths = paths_from_events(EventLog(log.connection, view), CONVERSION, channel="touchpoint")
+        paths = paths_from_events(relabelled, CONVERSION, channel="touchpoint")
     except EngineError:  # no touch before any conversion
         return {}
     if not paths.conversions.any():
@@ -284,10 +307,18 @@ def measure_workspace(
     segment: Mapping[str, str] | None = None,
     voice: Tier | None = None,
 ) -> dict[str, MeasuredJourney]:
-    """Measure the journeys of ``workspace`` (all, or those named by file stem) on its data."""
+    """Measure the journeys of ``workspace`` (all, or those named by file stem) on its data,
+    the events on the workspace's engine."""
     cohort = Cohort(segment=segment) if segment else None
+    events = spark_event_log(workspace) if workspace.settings.engine == "spark" else None
     with workspace.connect(read_only=True) as connection:
         return {
-            name: measure(connection, load_journey(path), cohort=cohort, voice=voice)
+            name: measure(
+                connection,
+                load_journey(path),
+                cohort=cohort,
+                voice=voice,
+                events=events,
+            )
             for name, path in journey_files(workspace, journeys).items()
         }

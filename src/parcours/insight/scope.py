@@ -1,5 +1,9 @@
 """Queries behind the measures: customers, times, feedback and KPIs of one stage or
-touchpoint, over the bound events, the feedback and the orders of a workspace."""
+touchpoint, over the bound events, the feedback and the orders of a workspace.
+
+The events may be on either engine (queries on them are written for both dialects); the
+feedback and orders stay in the workspace's DuckDB database. An orders KPI of a Spark log
+brings the customer ids of the place to DuckDB."""
 
 from __future__ import annotations
 
@@ -10,8 +14,10 @@ import duckdb
 import numpy as np
 
 from parcours.engine import kpis as stats
-from parcours.engine.binding import literal
+from parcours.engine.binding import json_text, literal
 from parcours.engine.eventlog import EventLog
+from parcours.engine.spark.eventlog import SparkEventLog, collect
+from parcours.engine.sql import dialect_of, micros, quantile, rows
 from parcours.model import KPI, Journey, KpiKind
 
 RETAINED_AFTER = timedelta(days=30)
@@ -24,19 +30,24 @@ class Scope:
     def __init__(
         self,
         connection: duckdb.DuckDBPyConnection,
-        log: EventLog,
+        log: EventLog | SparkEventLog,
         journey: Journey,
         tables: dict[str, str],
     ) -> None:
         self.con = connection
         self.log = log
+        self.dialect = dialect_of(log)
         self.journey = journey
         self.feedback = tables.get("feedback")  # table or view name, None when absent
         self.orders = tables.get("orders")
         self.stage_ids = [s.id for s in journey.stages]
 
     def _rows(self, sql: str) -> list[tuple[Any, ...]]:
-        return self.log.execute(sql).fetchall()
+        return rows(self.log, sql)
+
+    def at(self, column: str, value: str) -> str:
+        """The condition ``column = value`` on the events, in the log's dialect."""
+        return f"{column} = {literal(value, self.dialect)}"
 
     def customers(self, condition: str) -> int:
         ((count,),) = self._rows(
@@ -45,10 +56,11 @@ class Scope:
         return int(count)
 
     def median_time(self, condition: str) -> float | None:
+        span = f"({micros('last', self.dialect)} - {micros('first', self.dialect)}) / 1e6"
         (value,) = self._rows(
-            "SELECT median(epoch(last) - epoch(first)) FROM (SELECT customer_id, "
+            f"SELECT {quantile(self.dialect)}({span}, 0.5) FROM (SELECT customer_id, "
             f"min(timestamp) AS first, max(timestamp) AS last FROM {{events}} WHERE {condition} "
-            "GROUP BY 1)"
+            "GROUP BY customer_id) spans"
         )[0]
         return None if value is None else float(value)
 
@@ -103,7 +115,7 @@ class Scope:
 
     def kpi(self, kpi: KPI, stage: str, touchpoint: str | None) -> stats.KpiValue:
         """Any other KPI kind (custom KPIs are not measured)."""
-        scope = f"touchpoint = {literal(touchpoint)}" if touchpoint else f"stage = {literal(stage)}"
+        scope = self.at("touchpoint", touchpoint) if touchpoint else self.at("stage", stage)
         kind = kpi.kind
         if kind in (KpiKind.CONVERSION, KpiKind.ABANDONMENT):
             reached = self._reached_next(stage, scope)
@@ -113,28 +125,29 @@ class Scope:
         if kind is KpiKind.CLICK_THROUGH:
             if touchpoint is None:
                 return stats.EMPTY
-            rows = self._rows(
-                f"SELECT bool_or(touchpoint = {literal(touchpoint)}) FROM {{events}} "
-                f"WHERE stage = {literal(stage)} GROUP BY customer_id"
+            found = self._rows(
+                f"SELECT bool_or({self.at('touchpoint', touchpoint)}) FROM {{events}} "
+                f"WHERE {self.at('stage', stage)} GROUP BY customer_id"
             )
-            return stats.share([bool(r[0]) for r in rows])
+            return stats.share([bool(r[0]) for r in found])
         if kind in (KpiKind.RETENTION, KpiKind.CHURN):
             days = RETAINED_AFTER.days
-            rows = self._rows(
-                "WITH first AS (SELECT customer_id, min(timestamp) AS t FROM {events} "
-                f"WHERE {scope} GROUP BY 1) "
-                f"SELECT bool_or(e.timestamp >= f.t + INTERVAL {days} DAY) FROM first f "
-                "JOIN {events} e USING (customer_id) GROUP BY f.customer_id"
+            found = self._rows(
+                "WITH firsts AS (SELECT customer_id, min(timestamp) AS t FROM {events} "
+                f"WHERE {scope} GROUP BY customer_id) "
+                f"SELECT bool_or(e.timestamp >= f.t + INTERVAL {days} DAY) FROM firsts f "
+                "JOIN {events} e ON e.customer_id = f.customer_id GROUP BY f.customer_id"
             )
-            kept = np.array([bool(r[0]) for r in rows], dtype=bool)
+            kept = np.array([bool(r[0]) for r in found], dtype=bool)
             return stats.share(kept if kind is KpiKind.RETENTION else ~kept)
         if kind is KpiKind.WAITING_TIME:
-            rows = self._rows(
-                f"SELECT (properties->>'waiting_seconds')::DOUBLE FROM {{events}} WHERE {scope} "
-                "AND properties->>'waiting_seconds' IS NOT NULL"
+            waiting = json_text("waiting_seconds", self.dialect)
+            found = self._rows(
+                f"SELECT CAST({waiting} AS DOUBLE) FROM {{events}} WHERE {scope} "
+                f"AND {waiting} IS NOT NULL"
             )
-            if rows:
-                return stats.duration([float(r[0]) for r in rows])
+            if found:
+                return stats.duration([float(r[0]) for r in found])
             return stats.duration(self._orders("waiting_time", scope))
         if kind is KpiKind.RESPONSE_TIME:
             return stats.duration(self._orders("response_time", scope))
@@ -150,21 +163,27 @@ class Scope:
         index = self.stage_ids.index(stage)
         if index + 1 >= len(self.stage_ids):
             return None
-        following = literal(self.stage_ids[index + 1])
-        rows = self._rows(
+        found = self._rows(
             "WITH here AS (SELECT customer_id, min(timestamp) AS t FROM {events} "
-            f"WHERE {scope} GROUP BY 1), "
+            f"WHERE {scope} GROUP BY customer_id), "
             "later AS (SELECT customer_id, max(timestamp) AS t FROM {events} "
-            f"WHERE stage = {following} GROUP BY 1) "
+            f"WHERE {self.at('stage', self.stage_ids[index + 1])} GROUP BY customer_id) "
             "SELECT coalesce(later.t >= here.t, false) FROM here "
-            "LEFT JOIN later USING (customer_id)"
+            "LEFT JOIN later ON later.customer_id = here.customer_id"
         )
-        return np.array([bool(r[0]) for r in rows], dtype=bool)
+        return np.array([bool(r[0]) for r in found], dtype=bool)
 
     def _orders(self, column: str, scope: str, *, group: bool = False) -> list[Any]:
         if self.orders is None:
             return []
-        customers = f"SELECT DISTINCT customer_id FROM {self.log.source} WHERE {scope}"
+        customers = f"SELECT DISTINCT customer_id FROM {{events}} WHERE {scope}"
         grouping = " GROUP BY customer_id" if group else ""
-        sql = f"SELECT {column} FROM {self.orders} WHERE customer_id IN ({customers}){grouping}"
-        return [row[0] for row in self.con.execute(sql).fetchall()]
+        sql = f"SELECT {column} FROM {self.orders} WHERE customer_id IN ({{customers}}){grouping}"
+        if isinstance(self.log, EventLog):
+            return [r[0] for r in self.log.execute(sql.format(customers=customers)).fetchall()]
+        self.con.register("parcours_place_customers", collect(self.log.sql(customers)))
+        try:
+            query = sql.format(customers="SELECT customer_id FROM parcours_place_customers")
+            return [r[0] for r in self.con.execute(query).fetchall()]
+        finally:
+            self.con.unregister("parcours_place_customers")

@@ -67,11 +67,7 @@ class SparkEventLog:
             table = table.append_column(
                 "event_seq", pa.array(range(1, table.num_rows + 1), pa.int64())
             )
-        spark = session or spark_session()
-        major = int(pyspark("the Spark engine").__version__.split(".")[0])
-        data: Any = table if major >= 4 else table.to_pandas()
-        with _pyspark_sockets():
-            return cls(spark.createDataFrame(data))
+        return cls(frame_of(table, session or spark_session()))
 
     @classmethod
     def from_event_log(cls, log: EventLog, session: SparkSession | None = None) -> SparkEventLog:
@@ -103,6 +99,11 @@ class SparkEventLog:
                 "on Spark are Spark SQL (compile matchers with dialect='spark')."
             ) from exc
 
+    def of_customers(self, customers: pa.Table) -> SparkEventLog:
+        """The events of the customers listed in ``customers`` (a ``customer_id`` column)."""
+        chosen = frame_of(customers.select(["customer_id"]), self.session)
+        return SparkEventLog(self.frame.join(chosen, "customer_id", "left_semi"))
+
     def to_arrow(self) -> pa.Table:
         """The events, in (customer_id, timestamp, event_seq) order, times naive UTC."""
         table = collect(self.frame.orderBy("customer_id", "timestamp", "event_seq"))
@@ -113,6 +114,14 @@ class SparkEventLog:
             for f in table.schema
         ]
         return table.cast(pa.schema(naive))
+
+
+def frame_of(table: pa.Table, session: SparkSession) -> DataFrame:
+    """A Spark DataFrame of an Arrow table (through pandas before Spark 4)."""
+    major = int(pyspark("the Spark engine").__version__.split(".")[0])
+    data: Any = table if major >= 4 else table.to_pandas()
+    with _pyspark_sockets():
+        return session.createDataFrame(data)
 
 
 def text_select(log: EventLog) -> str:

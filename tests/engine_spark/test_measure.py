@@ -1,0 +1,56 @@
+"""A map measured on Spark equals the map measured on DuckDB: the workspace's ``engine`` setting
+is all it takes (stage funnel, per-stage and per-touchpoint figures, KPIs, attribution shares)."""
+
+from __future__ import annotations
+
+import shutil
+from typing import Any
+
+import pytest
+
+from parcours.data.workspace import Workspace, create_workspace
+from parcours.demo import DEMO_CONFIG, SIMULATED, SOURCES
+from parcours.insight import measure_workspace
+from parcours.model import load_journey
+from parcours.samples import sample_events, sample_path
+from parcours.simulate import simulate
+
+from .conftest import SPARK, same
+
+pytestmark = SPARK
+
+
+@pytest.fixture(scope="module")
+def workspaces(spark: Any, tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, Workspace]:
+    """The demo's simulated subscription data (1,500 customers), ingested once; opened on Spark
+    (its setting) and on DuckDB."""
+    root = tmp_path_factory.mktemp("measured")
+    workspace = create_workspace(root, sources=SOURCES, engine="spark")
+    journey_file = root / "journeys" / f"{SIMULATED}.yaml"
+    shutil.copyfile(sample_path(SIMULATED), journey_file)
+    config = DEMO_CONFIG.model_copy(update={"customers": 1500})
+    simulate(load_journey(journey_file), root / "data", config, catalogue=sample_events(SIMULATED))
+    workspace.ingest()
+    return workspace, Workspace.open(root, engine="duckdb")
+
+
+def test_measured_map_is_the_same_on_both_engines(workspaces):
+    on_spark, on_duckdb = workspaces
+    got = measure_workspace(on_spark)[SIMULATED]
+    want = measure_workspace(on_duckdb)[SIMULATED]
+    same(got.to_dict(), want.to_dict())
+    same(got.stage_funnel.to_dict(), want.stage_funnel.to_dict())
+    measured = {k.kpi.kind.value for k in want.kpis if k.shown is not None}
+    assert {"nps", "abandonment", "conversion", "waiting_time"} <= measured
+    assert sum(t.attribution_share or 0 for t in want.measures.touchpoints.values()) > 0.99
+    assert all(s.customers for s in want.measures.stages.values())
+
+
+def test_a_persona_cohort_is_the_same_on_both_engines(workspaces):
+    on_spark, on_duckdb = workspaces
+    persona = {"persona": "julien-etudiant"}
+    got = measure_workspace(on_spark, segment=persona)[SIMULATED]
+    want = measure_workspace(on_duckdb, segment=persona)[SIMULATED]
+    everyone = measure_workspace(on_duckdb)[SIMULATED]
+    same(got.to_dict(), want.to_dict())
+    assert 0 < want.stage_funnel.steps[0].customers < everyone.stage_funnel.steps[0].customers
