@@ -10,7 +10,7 @@ import pytest
 
 from parcours.data.workspace import Workspace, create_workspace
 from parcours.demo import DEMO_CONFIG, SIMULATED, SOURCES
-from parcours.insight import measure_workspace
+from parcours.insight import measure_workspace, trend_workspace
 from parcours.model import load_journey
 from parcours.samples import sample_events, sample_path
 from parcours.simulate import simulate
@@ -54,3 +54,11 @@ def test_a_persona_cohort_is_the_same_on_both_engines(workspaces):
     everyone = measure_workspace(on_duckdb)[SIMULATED]
     same(got.to_dict(), want.to_dict())
     assert 0 < want.stage_funnel.steps[0].customers < everyone.stage_funnel.steps[0].customers
+
+
+def test_monthly_trend_is_the_same_on_both_engines(workspaces):
+    on_spark, on_duckdb = workspaces
+    got = trend_workspace(on_spark, every="month")[SIMULATED]
+    want = trend_workspace(on_duckdb, every="month")[SIMULATED]
+    same(got.to_dict(), want.to_dict())
+    assert len(want.periods) >= 2

@@ -10,6 +10,8 @@ import duckdb
 import pandas as pd
 
 from parcours.data.workspace import Workspace
+from parcours.engine.spark.eventlog import SparkEventLog
+from parcours.engine.workspace_log import spark_event_log
 from parcours.insight.cohort import Cohort
 from parcours.insight.measure import MeasuredJourney, journey_files, measure
 from parcours.model import Journey, load_journey
@@ -43,8 +45,10 @@ def measure_trend(
     every: Literal["week", "month"] = "month",
     segment: Mapping[str, str] | None = None,
     window: str | None = None,
+    events: SparkEventLog | None = None,
 ) -> Trend:
-    """Measure ``journey`` for each weekly or monthly cohort of customers (by first event)."""
+    """Measure ``journey`` for each weekly or monthly cohort of customers (by first event);
+    ``events``: the events on Spark, as in :func:`measure`."""
     members = Cohort(segment=segment or {}).customers(connection)
     bounds = connection.execute(
         f"SELECT DISTINCT date_trunc('{every}', first) AS start, "
@@ -54,7 +58,13 @@ def measure_trend(
     ).fetchall()
     label = "%G-W%V" if every == "week" else "%Y-%m"
     results = tuple(
-        measure(connection, journey, window=window, cohort=Cohort(start, stop, segment or {}))
+        measure(
+            connection,
+            journey,
+            window=window,
+            cohort=Cohort(start, stop, segment or {}),
+            events=events,
+        )
         for start, stop in bounds
     )
     return Trend(every, tuple(start.strftime(label) for start, _ in bounds), results)
@@ -67,9 +77,12 @@ def trend_workspace(
     every: Literal["week", "month"] = "month",
     segment: Mapping[str, str] | None = None,
 ) -> dict[str, Trend]:
-    """:func:`measure_trend` for the journeys of ``workspace``."""
+    """:func:`measure_trend` for the journeys of ``workspace``, the events on its engine."""
+    events = spark_event_log(workspace) if workspace.settings.engine == "spark" else None
     with workspace.connect(read_only=True) as connection:
         return {
-            name: measure_trend(connection, load_journey(path), every=every, segment=segment)
+            name: measure_trend(
+                connection, load_journey(path), every=every, segment=segment, events=events
+            )
             for name, path in journey_files(workspace, journeys).items()
         }
