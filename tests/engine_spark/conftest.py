@@ -2,7 +2,8 @@
 events (ties included) loaded into both engines.
 
 Skipped with the reason when pyspark or Java is missing, except under CI (env ``CI`` set),
-where a missing Spark fails the run.
+where a missing Spark fails the run. With ``PARCOURS_TEST_SPARK_CONNECT`` set, the session is a
+Spark Connect client of a local server (``test_connect`` runs the analyses' tests that way).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import importlib.util
 import math
 import os
 import shutil
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -35,6 +37,9 @@ SPARK = [
         "ignore:Exception ignored in.*socket:pytest.PytestUnraisableExceptionWarning"
     ),
 ]
+#: Set (to anything) to run the Spark tests over Spark Connect: a local server on this port.
+CONNECT = "PARCOURS_TEST_SPARK_CONNECT"
+CONNECT_PORT = 15002
 SAMPLE = "omnichannel_retail"
 CUSTOMERS = 7500  # about 49k events
 TIE_US = 600 * 1_000_000  # times floored to 10 minutes: many same-time events
@@ -58,14 +63,20 @@ def spark() -> Iterator[Any]:
     from parcours.engine.spark import spark_session
 
     # small Arrow batches: customers are split across batches, the funnel must carry them
-    session = spark_session(
-        config={
-            "spark.sql.execution.arrow.maxRecordsPerBatch": "700",
-            "spark.sql.shuffle.partitions": "3",
-            # keep the three partitions: customers must be split among partitions
-            "spark.sql.adaptive.coalescePartitions.enabled": "false",
-        }
-    )
+    config = {
+        "spark.sql.execution.arrow.maxRecordsPerBatch": "700",
+        "spark.sql.shuffle.partitions": "3",
+        # keep the three partitions: customers must be split among partitions
+        "spark.sql.adaptive.coalescePartitions.enabled": "false",
+    }
+    if os.environ.get(CONNECT):  # a local Spark Connect server, reached by its sc:// URL
+        from pyspark.sql import SparkSession
+
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # the server's Python workers
+        SparkSession.builder.remote("local[2]").config(map=config).getOrCreate()
+        session = spark_session(f"sc://localhost:{CONNECT_PORT}")
+    else:
+        session = spark_session(config=config)
     yield session
     session.stop()
 

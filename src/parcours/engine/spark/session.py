@@ -2,8 +2,9 @@
 
 ``spark_session()`` starts (or reuses) a local session on two cores; a master URL
 (``spark://host:7077``, ``yarn``, ``k8s://...``) runs on a cluster, and an ``sc://host:15002``
-URL connects through Spark Connect. On a cluster, the executors need ``parcours`` installed
-(the funnel's per-customer state machine runs there, in Python).
+URL connects through Spark Connect (the analyses' Spark tests also run over a local Spark Connect
+server). On a cluster, or behind a Spark Connect server, the executors need ``parcours``
+installed (the funnel's per-customer state machine runs there, in Python).
 """
 
 from __future__ import annotations
