@@ -239,9 +239,8 @@ def _simple_chunk(first, last, bounds, ts, codes, step_of, excl_of, n, window, o
                     uniform = False
                 end += 1
             start[0] = t
-            for move in range(1, n + 1):  # a tie of different steps is applied in step order
-                if uniform and move != k:
-                    continue
+            lo, hi = (k, k + 1) if uniform else (1, n + 1)  # a tie: in step order
+            for move in range(lo, hi):
                 for j in range(r, end):
                     if step_k[codes[j]] != move:
                         continue
