@@ -35,12 +35,12 @@ the tests hold equal to the full one.
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
-from itertools import pairwise
 
 import numba
 import numpy as np
+
+from parcours.engine._split import cores, ranges
 
 ORDERED, STRICT, UNORDERED, SIMPLE = 0, 1, 2, 3
 _NONE = np.iinfo(np.int64).min  # no attempt held at a step (lean machine)
@@ -334,13 +334,12 @@ def run(
         and not excl_of.any()
         and not (step_of & (step_of - 1)).any()  # one step per event at most
     )
-    threads = os.cpu_count() or 1
-    customers = len(bounds) - 1
-    cuts = np.linspace(0, customers, 4 * threads + 1).astype(np.int64).tolist()
+    threads = cores()
     machine, chunk = MACHINES["simple" if simple else order]
     args = (bounds, ts, codes, step_of, excl_of, n, window, machine, any_event)
     with ThreadPoolExecutor(threads) as pool:
-        parts = [f.result() for f in [pool.submit(chunk, a, b, *args) for a, b in pairwise(cuts)]]
+        chunks = ranges(len(bounds) - 1, 4 * threads)
+        parts = [f.result() for f in [pool.submit(chunk, a, b, *args) for a, b in chunks]]
     if not parts:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, n), np.int64)
     who, levels, times = (np.concatenate([p[i] for p in parts]) for i in range(3))

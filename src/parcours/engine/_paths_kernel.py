@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
-from itertools import pairwise
 
 import numba
 import numpy as np
+
+from parcours.engine._split import cores, ranges
 
 #: odd 64-bit constants of the variant hash (golden ratio, and a large prime for the length)
 HASH_BASE = np.uint64(0x9E3779B97F4A7C15)
@@ -136,24 +136,21 @@ def edges(
     """Per directly-follows pair (``source * kinds + target``): its count, its exact mean gap
     and its median gap (µs). Cases are split between the cores: each counts its pairs, then
     writes its gaps into its own stretch of each pair's block."""
-    threads = os.cpu_count() or 1
-    cuts = np.linspace(0, len(bounds) - 1, threads + 1).astype(np.int64).tolist()
-    ranges = list(pairwise(cuts))
+    threads = cores()
+    split = ranges(len(bounds) - 1, threads)
     with ThreadPoolExecutor(threads) as pool:
-        counts = list(pool.map(lambda ab: _pair_counts(codes, bounds, kinds, *ab), ranges))
+        counts = list(pool.map(lambda ab: _pair_counts(codes, bounds, kinds, *ab), split))
         count = np.sum(counts, axis=0)
         offset = np.r_[0, np.cumsum(count)]
         fills = offset[:-1] + np.r_[np.zeros((1, kinds * kinds), np.int64), np.cumsum(counts, 0)]
         gaps = np.empty(int(offset[-1]), dtype=np.int64)
         sums = [
-            (np.zeros(kinds * kinds, np.int64), np.zeros(kinds * kinds, np.int64)) for _ in ranges
+            (np.zeros(kinds * kinds, np.int64), np.zeros(kinds * kinds, np.int64)) for _ in split
         ]
         list(
             pool.map(
-                lambda i: _pair_gaps(
-                    codes, ts, bounds, kinds, *ranges[i], fills[i], gaps, *sums[i]
-                ),
-                range(len(ranges)),
+                lambda i: _pair_gaps(codes, ts, bounds, kinds, *split[i], fills[i], gaps, *sums[i]),
+                range(len(split)),
             )
         )
         high = np.sum([h for h, _ in sums], axis=0)
