@@ -2,12 +2,14 @@
 
 Usage::
 
-    .venv/bin/python bench/ingest_parquet.py --events 10_000_000 [--memory-limit 4GB]
+    .venv/bin/python bench/ingest_parquet.py --events 10_000_000 [--memory-limit 18GB]
 
 Generates ``bench/out/events_<N>.parquet`` once (streamed in 1M-row batches, unsorted, ~0.01%
-bad rows), then imports it in a fresh child process (so peak memory is the import's own) and
-prints a table: rows, wall and CPU time of the import (hashing included), rows/s, peak RSS, and
-whether the stored table is sorted by (customer_id, timestamp, event_seq).
+bad rows), then imports it in a fresh child process (so peak memory is the import's own) the way
+``parcours ingest`` does, into a new workspace whose events source is that file, and prints a
+table: rows, wall and CPU time of the import (hashing included), rows/s, peak RSS, and whether
+the stored table is sorted by (customer_id, timestamp, event_seq). ``--memory-limit`` sets the
+workspace's ``memory_limit``; without it the import uses its default cap.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -75,28 +78,35 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_import(parquet: Path, database: Path, memory_limit: str) -> dict[str, object]:
-    """Import in this process; returns the figures (called in a child process)."""
-    import duckdb
-
-    from parcours.data import SourceConfig, import_source
+def run_import(parquet: Path, database: Path, memory_limit: str | None) -> dict[str, object]:
+    """Import in this process, as ``parcours ingest`` does; returns the figures (called in a
+    child process)."""
     from parcours.data.stage import file_hash
+    from parcours.data.workspace import create_workspace
 
     database.unlink(missing_ok=True)
-    con = duckdb.connect(str(database), config={"memory_limit": memory_limit})
+    workspace = create_workspace(
+        database.parent / f"{database.stem}_workspace",
+        sources={"events": {"path": str(parquet)}},
+        overwrite=True,
+    )
+    workspace = type(workspace).open(
+        workspace.root, database=str(database), memory_limit=memory_limit
+    )
     hashed = time.perf_counter()
     file_hash(str(parquet))
     hash_seconds = time.perf_counter() - hashed
     began, cpu = time.perf_counter(), _cpu()
-    (report,) = import_source(con, "events", SourceConfig(path=str(parquet)))
+    (report,) = workspace.ingest().files
     seconds, cpu_seconds = time.perf_counter() - began, _cpu() - cpu
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # the import's own
+    con = workspace.connect(read_only=True)
     sorted_ok = con.execute(
         "SELECT count(*) = 0 FROM (SELECT customer_id AS c, timestamp AS t, event_seq AS s, "
         "lag(customer_id) OVER w AS pc, lag(timestamp) OVER w AS pt, lag(event_seq) OVER w AS ps "
         "FROM events WINDOW w AS (ORDER BY rowid)) "
         "WHERE pc > c OR (pc = c AND (pt > t OR (pt = t AND ps > s)))"
     ).fetchone()[0]  # type: ignore[index]
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
     con.close()
     return {
         "read": report.read,
@@ -114,7 +124,7 @@ def run_import(parquet: Path, database: Path, memory_limit: str) -> dict[str, ob
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=lambda s: int(s.replace("_", "")), default=10_000_000)
-    parser.add_argument("--memory-limit", default="4GB")
+    parser.add_argument("--memory-limit", default=None)
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -128,16 +138,9 @@ def main() -> None:
         generate(args.events, parquet)
         print(f"generated {parquet} in {time.perf_counter() - began:.1f} s", file=sys.stderr)
     database = OUT / f"ingest_{args.events}.duckdb"
+    limit = ["--memory-limit", args.memory_limit] if args.memory_limit else []
     child = subprocess.run(
-        [
-            sys.executable,
-            __file__,
-            "--memory-limit",
-            args.memory_limit,
-            "--child",
-            str(parquet),
-            str(database),
-        ],
+        [sys.executable, __file__, *limit, "--child", str(parquet), str(database)],
         check=True,
         capture_output=True,
         text=True,
@@ -156,6 +159,7 @@ def main() -> None:
         f"{args.events / f['seconds'] / 1e6:.2f} | {f['peak_gb']:.2f} |"
     )
     database.unlink(missing_ok=True)
+    shutil.rmtree(database.parent / f"{database.stem}_workspace", ignore_errors=True)
 
 
 if __name__ == "__main__":
