@@ -192,6 +192,8 @@ def measure(
                 ),
             )
     period = scope.period()
+    if isinstance(log, SparkEventLog):  # the bound events were cached for these queries
+        log.frame.unpersist()
     return MeasuredJourney(
         journey,
         Measures(stages, touchpoints, period),
