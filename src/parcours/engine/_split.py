@@ -9,8 +9,8 @@ import numpy as np
 
 
 def cores() -> int:
-    """The CPUs this process may run on: its affinity (which container limits narrow) where the
-    system tells it, else the machine's count."""
+    """The CPUs this process may run on: its affinity (narrowed by ``taskset`` or a container's
+    cpuset) where the system tells it, else the machine's count."""
     if hasattr(os, "sched_getaffinity"):
         return max(1, len(os.sched_getaffinity(0)))
     return os.cpu_count() or 1
