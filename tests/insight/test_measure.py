@@ -99,6 +99,18 @@ def test_stage_funnel_and_stage_figures(connection: duckdb.DuckDBPyConnection) -
     assert result.measures.touchpoint("page-paiement").negative_share == pytest.approx(0.5)
 
 
+def test_measuring_again_and_again_leaves_nothing_behind(
+    connection: duckdb.DuckDBPyConnection,
+) -> None:
+    """A trend measures one cohort after another on one connection: the bound events and the
+    relabelled conversions of each measure are dropped when it is done."""
+    objects = "SELECT count(*) FROM duckdb_tables() UNION ALL SELECT count(*) FROM duckdb_views()"
+    before = connection.execute(objects).fetchall()
+    for _ in range(3):
+        measure(connection, parse_journey(MAP))
+    assert connection.execute(objects).fetchall() == before
+
+
 def test_kpis_are_measured_in_their_unit_and_compared_with_their_target(
     connection: duckdb.DuckDBPyConnection,
 ) -> None:

@@ -28,7 +28,7 @@ from parcours.engine.funnel_result import FunnelResult
 from parcours.engine.journeys import paths_from_events
 from parcours.engine.markov import CONVERSION
 from parcours.engine.spark.eventlog import SparkEventLog
-from parcours.engine.sql import dialect_of
+from parcours.engine.sql import dialect_of, drop
 from parcours.engine.workspace_log import spark_event_log
 from parcours.errors import DataError, EngineError
 from parcours.insight.cohort import Cohort, cohort_views
@@ -192,8 +192,10 @@ def measure(
                 ),
             )
     period = scope.period()
-    if isinstance(log, SparkEventLog):  # the bound events were cached for these queries
+    if isinstance(log, SparkEventLog):  # the bound events, kept for these queries only
         log.frame.unpersist()
+    else:
+        drop(log, log.source)
     return MeasuredJourney(
         journey,
         Measures(stages, touchpoints, period),
@@ -229,6 +231,9 @@ def _attribution_shares(log: EventLog | SparkEventLog, journey: Journey) -> dict
         paths = paths_from_events(relabelled, CONVERSION, channel="touchpoint")
     except EngineError:  # no touch before any conversion
         return {}
+    finally:
+        if isinstance(relabelled, EventLog):
+            relabelled.execute(f"DROP VIEW {relabelled.source}").fetchall()
     if not paths.conversions.any():
         return {}
     credits = attribute(paths, "markov").channels
