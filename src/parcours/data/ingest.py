@@ -2,8 +2,9 @@
 
 :func:`import_source` reads every input of one declared source. Inputs whose content hash is
 already in ``imports`` (for the same kind) are skipped. The rest are staged, validated in SQL,
-their bad rows written to ``quarantine`` and their good rows loaded; ``read = loaded +
-quarantined`` is checked per input, and the whole source commits or rolls back as one. Events
+their good rows loaded and their bad rows written to ``quarantine`` (an input is read a second
+time for that only when some of its rows were not loaded); ``read = loaded + quarantined`` is
+checked per input, and the whole source commits or rolls back as one. Events
 get ``event_seq`` = the import's sequence start + the row's line, and stay sorted by
 (customer_id, timestamp, event_seq): appended in order to an empty table, rebuilt sorted when
 rows were already there.
@@ -94,7 +95,7 @@ def _import(
     seq = _scalar(con, "SELECT coalesce(max(seq_end), 0) FROM imports WHERE kind = ?", [kind])
     had_rows = _scalar(con, f"SELECT count(*) FROM (SELECT 1 FROM {q(kind)} LIMIT 1)") > 0
     mapping = config.mapping
-    plans: list[tuple[Staged, str, int, int]] = []  # staged, validated view, seq start, quarantined
+    plans: list[tuple[Staged, str, int]] = []  # staged, validated view, seq start
     reports: list[FileReport] = []
     for location, digest in todo:
         fmt = config.format_of(location)
@@ -118,11 +119,13 @@ def _import(
             q(staged.relation), staged.types, contract, mapping, defaults_for(fmt), staged.label
         )
         con.execute(f"CREATE TEMP VIEW {q(view)} AS {sql}")
-        quarantined = _quarantine(con, import_id, kind, staged, view)
-        plans.append((staged, view, seq, quarantined))
+        plans.append((staged, view, seq))
         seq += staged.last_line + 1
     loaded = _load(con, contract, plans)
-    for staged, _view, start, quarantined in plans:
+    for staged, view, start in plans:
+        # the rows not loaded are the bad ones: a clean input is not read a second time
+        missing = staged.read - loaded.get(staged.label, 0) - len(staged.rejected)
+        quarantined = _quarantine(con, import_id, kind, staged, view, scan=missing > 0)
         report = FileReport(
             name,
             kind,
@@ -158,21 +161,31 @@ def _import(
         reports.append(report)
     if had_rows and contract.seq_column and plans:
         _resort(con, contract)
-    for staged, view, _start, _q in plans:
+    for staged, view, _start in plans:
         con.execute(f"DROP VIEW IF EXISTS {q(view)}")
         con.execute(f"DROP {'VIEW' if staged.is_view else 'TABLE'} {q(staged.relation)}")
     return reports
 
 
 def _quarantine(
-    con: duckdb.DuckDBPyConnection, import_id: int, kind: str, staged: Staged, view: str
+    con: duckdb.DuckDBPyConnection,
+    import_id: int,
+    kind: str,
+    staged: Staged,
+    view: str,
+    *,
+    scan: bool,
 ) -> int:
+    """Quarantine the input's rejected rows and, with ``scan``, the rows that failed validation;
+    how many rows were quarantined."""
     head = f"{import_id}, {lit(kind)}, {lit(staged.label)}"
-    count = _scalar(
-        con,
-        f"INSERT INTO quarantine SELECT {head}, {q(LINE)}, _problem.column, _problem.raw, "
-        f"_problem.reason, _record FROM {q(view)} WHERE _problem IS NOT NULL",
-    )
+    count = 0
+    if scan:
+        count = _scalar(
+            con,
+            f"INSERT INTO quarantine SELECT {head}, {q(LINE)}, _problem.column, _problem.raw, "
+            f"_problem.reason, _record FROM {q(view)} WHERE _problem IS NOT NULL",
+        )
     if staged.rejected:
         rejected = pa.table(
             {
@@ -192,7 +205,7 @@ def _quarantine(
 
 
 def _load(
-    con: duckdb.DuckDBPyConnection, contract: Contract, plans: list[tuple[Staged, str, int, int]]
+    con: duckdb.DuckDBPyConnection, contract: Contract, plans: list[tuple[Staged, str, int]]
 ) -> dict[str, int]:
     """Insert the good rows of every input; rows loaded per input label."""
     if not plans:
@@ -202,7 +215,7 @@ def _load(
     targets = ", ".join(q(c) for c in contract.table_columns)
     order = ", ".join(q(c) for c in contract.order_by)
     selects = []
-    for staged, view, start, _q in plans:
+    for staged, view, start in plans:
         seq = [f"{start} + {q(LINE)} AS {q(contract.seq_column)}"] if contract.seq_column else []
         columns = ", ".join(
             [*(q(n) for n in names[:-1]), *seq, q(names[-1]), f"{lit(staged.label)} AS source"]
