@@ -82,17 +82,12 @@ def run_import(parquet: Path, database: Path, memory_limit: str | None) -> dict[
     """Import in this process, as ``parcours ingest`` does; returns the figures (called in a
     child process)."""
     from parcours.data.stage import file_hash
-    from parcours.data.workspace import create_workspace
+    from parcours.data.workspace import Workspace, create_workspace
 
     database.unlink(missing_ok=True)
-    workspace = create_workspace(
-        database.parent / f"{database.stem}_workspace",
-        sources={"events": {"path": str(parquet)}},
-        overwrite=True,
-    )
-    workspace = type(workspace).open(
-        workspace.root, database=str(database), memory_limit=memory_limit
-    )
+    root = database.parent / f"{database.stem}_workspace"
+    create_workspace(root, sources={"events": {"path": str(parquet)}}, overwrite=True)
+    workspace = Workspace.open(root, database=str(database), memory_limit=memory_limit)
     hashed = time.perf_counter()
     file_hash(str(parquet))
     hash_seconds = time.perf_counter() - hashed

@@ -9,11 +9,32 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
+from hypothesis import strategies as st
 
 from parcours.engine import EventLog
 
 ORACLES = Path(__file__).parents[1] / "oracles"
 EPOCH = datetime(2020, 1, 1)
+#: The event names of random logs: three that steps name, one that no step names.
+EVENTS = ["a", "b", "c", "x"]
+
+
+def random_logs(
+    customers: int, last_second: int, events: int
+) -> st.SearchStrategy[dict[str, list[tuple[int, str]]]]:
+    """Random ``{customer: [(second, event), ...]}`` cases for :func:`log_from_cases`: up to
+    ``customers`` customers with 1 to ``events`` events each, in time order, at seconds
+    ``0..last_second`` (so ties are common)."""
+    return st.dictionaries(
+        keys=st.sampled_from([f"u{i}" for i in range(customers)]),
+        values=st.lists(
+            st.tuples(st.integers(0, last_second), st.sampled_from(EVENTS)),
+            min_size=1,
+            max_size=events,
+        ).map(sorted),
+        min_size=1,
+        max_size=customers,
+    )
 
 
 def _as_time(value: Any) -> datetime:

@@ -22,19 +22,11 @@ from parcours.engine import _funnel_kernel as kernel
 from parcours.engine.durations import parse_duration, to_microseconds
 from parcours.engine.funnel_result import build_steps
 
-from .conftest import log_from_cases
+from .conftest import EVENTS, log_from_cases, random_logs
 
 funnel_module = importlib.import_module("parcours.engine.funnel")  # the module, not the function
 
-EVENTS = ["a", "b", "c", "x"]
-logs = st.dictionaries(
-    keys=st.sampled_from([f"u{i}" for i in range(8)]),
-    values=st.lists(
-        st.tuples(st.integers(0, 12), st.sampled_from(EVENTS)), min_size=1, max_size=12
-    ).map(sorted),
-    min_size=1,
-    max_size=8,
-)
+logs = random_logs(8, 12, 12)
 step_lists = st.lists(st.sampled_from([*EVENTS[:3], "*"]), min_size=1, max_size=5)
 
 

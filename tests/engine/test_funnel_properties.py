@@ -11,17 +11,9 @@ from hypothesis import strategies as st
 from parcours.engine import Exclusion, Step, funnel
 from parcours.errors import EngineError
 
-from .conftest import log_from_cases
+from .conftest import EVENTS, log_from_cases, random_logs
 
-EVENTS = ["a", "b", "c", "x"]
-logs = st.dictionaries(
-    keys=st.sampled_from([f"u{i}" for i in range(5)]),
-    values=st.lists(
-        st.tuples(st.integers(0, 30), st.sampled_from(EVENTS)), min_size=1, max_size=10
-    ).map(sorted),
-    min_size=1,
-    max_size=5,
-)
+logs = random_logs(5, 30, 10)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

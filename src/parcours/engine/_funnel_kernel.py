@@ -192,6 +192,16 @@ def _unordered_customer(a, b, ts, codes, step_of, any_event, window, times, out)
 # entered.
 
 
+@numba.njit(cache=True, nogil=True)
+def _results(customers, n):
+    """Room for the chunk's results: index, level and step times of each customer."""
+    return (
+        np.empty(customers, np.int64),
+        np.empty(customers, np.int64),
+        np.empty((customers, n), np.int64),
+    )
+
+
 @numba.njit(cache=True, nogil=True, inline="always")
 def _keep(c, level, out, who, levels, times, entered):
     """Record customer ``c`` when they entered; the new count of entered customers."""
@@ -217,8 +227,7 @@ def _simple_chunk(first, last, bounds, ts, codes, step_of, excl_of, n, window, o
     start = np.empty(n + 1, dtype=np.int64)
     attempts = np.zeros((n + 1, n), dtype=np.int64)
     out = np.zeros(n, dtype=np.int64)  # the best attempt's step times
-    who, levels = np.empty(last - first, np.int64), np.empty(last - first, np.int64)
-    times = np.empty((last - first, n), dtype=np.int64)
+    who, levels, times = _results(last - first, n)
     entered = 0
     for c in range(first, last):
         for k in range(n + 1):
@@ -279,8 +288,7 @@ def _ordered_chunk(first, last, bounds, ts, codes, step_of, excl_of, n, window, 
     sr = np.zeros((n + 1, n), dtype=np.int64)
     best = np.zeros(4, dtype=np.int64)
     out = np.zeros(n, dtype=np.int64)
-    who, levels = np.empty(last - first, np.int64), np.empty(last - first, np.int64)
-    times = np.empty((last - first, n), dtype=np.int64)
+    who, levels, times = _results(last - first, n)
     entered = 0
     for c in range(first, last):
         a, b = bounds[c], bounds[c + 1]
@@ -296,8 +304,7 @@ def _ordered_chunk(first, last, bounds, ts, codes, step_of, excl_of, n, window, 
 def _unordered_chunk(first, last, bounds, ts, codes, step_of, excl_of, n, window, order, any_event):
     scratch = np.zeros(n, dtype=np.int64)
     out = np.zeros(n, dtype=np.int64)
-    who, levels = np.empty(last - first, np.int64), np.empty(last - first, np.int64)
-    times = np.empty((last - first, n), dtype=np.int64)
+    who, levels, times = _results(last - first, n)
     entered = 0
     for c in range(first, last):
         a, b = bounds[c], bounds[c + 1]
@@ -340,7 +347,5 @@ def run(
     with ThreadPoolExecutor(threads) as pool:
         chunks = ranges(len(bounds) - 1, 4 * threads)
         parts = [f.result() for f in [pool.submit(chunk, a, b, *args) for a, b in chunks]]
-    if not parts:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, n), np.int64)
     who, levels, times = (np.concatenate([p[i] for p in parts]) for i in range(3))
     return who, levels, times

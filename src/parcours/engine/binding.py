@@ -23,7 +23,7 @@ import pandas as pd
 
 from parcours.engine.eventlog import EventLog
 from parcours.engine.spark.eventlog import SparkEventLog
-from parcours.engine.sql import Dialect, dialect_of, rows
+from parcours.engine.sql import Dialect, dialect_of, drop, rows
 from parcours.model import Condition, EventMatcher, Journey
 from parcours.model.vocabulary import MatchOp
 
@@ -231,3 +231,12 @@ def bind(
     per_touchpoint = {t.id: int(counts.get(t.id, 0)) for _, t in journey.touchpoints()}
     silent = tuple(t for t, n in per_touchpoint.items() if n == 0)
     return bound, Coverage(total, claimed, unmatched, silent, per_touchpoint)
+
+
+def unbind(bound: EventLog | SparkEventLog) -> None:
+    """Free what :func:`bind` made for ``bound``: its temporary table on DuckDB, its cache on
+    Spark."""
+    if isinstance(bound, SparkEventLog):
+        bound.frame.unpersist()
+    else:
+        drop(bound, bound.source)

@@ -179,6 +179,11 @@ def mask_sql(
     return " | ".join(step_terms), " | ".join(excl_terms) or f"0{integer}", params
 
 
+def _any_event(specs: Sequence[Step]) -> int:
+    """The bits of the steps that any event fills (``*``)."""
+    return sum(1 << k for k, s in enumerate(specs) if s.event == ANY_EVENT)
+
+
 def _gap_bits(lo: int, hi: int) -> int:
     """Exclusion bits for the gaps between 0-based steps ``lo`` and ``hi`` (bit ``k-1``: the
     gap before 1-based step ``k``)."""
@@ -217,11 +222,10 @@ def _run(
     steps = column(data, "step_mask").astype(np.int64)
     excl = column(data, "excl_mask").astype(np.int64)
     rows = np.arange(len(steps), dtype=np.int32)
-    any_event = sum(1 << k for k, s in enumerate(specs) if s.event == ANY_EVENT)
     from parcours.engine import _funnel_kernel as kernel  # numba: imported when first needed
 
     who, levels, times = kernel.run(
-        bounds, column(data, "ts"), rows, steps, excl, n, window_us, order, any_event
+        bounds, column(data, "ts"), rows, steps, excl, n, window_us, order, _any_event(specs)
     )
     values = _first_values(data.column("value"), bounds[:-1], steps != 0)
     return levels, times, values[who].tolist()
@@ -236,12 +240,10 @@ def _on_columns(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The kernel over the log's hot columns (steps given by event names or ``*``)."""
     cols = event_columns(log)
-    every = 0
+    every = _any_event(specs)
     step_bits: dict[str, int] = {}
     for k, spec in enumerate(specs):
-        if spec.event == ANY_EVENT:
-            every |= 1 << k
-        else:
+        if spec.event != ANY_EVENT:
             step_bits[spec.event] = step_bits.get(spec.event, 0) | 1 << k
     excl_bits: dict[str, int] = {}
     for event, lo, hi in exclusions:

@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from parcours.engine.binding import bind, literal
+from parcours.engine.binding import bind, literal, unbind
 from parcours.engine.eventlog import EventLog
 from parcours.engine.spark.eventlog import SparkEventLog
 from parcours.engine.sql import Dialect, dialect_of, drop, keep, micros, quantile, rows
@@ -189,7 +189,10 @@ def timing(log: EventLog | SparkEventLog, stages: Sequence[str]) -> TimingResult
 def journey_timing(log: EventLog | SparkEventLog, journey: Journey) -> TimingResult:
     """Bind ``log`` to ``journey`` and measure the durations of its stages."""
     bound, _ = bind(log, journey)
-    return timing(bound, [s.id for s in journey.stages])
+    try:
+        return timing(bound, [s.id for s in journey.stages])
+    finally:
+        unbind(bound)
 
 
 _EMPTY = TimeStats(0, None, None, None, None, None, None, None)

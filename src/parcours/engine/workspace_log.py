@@ -26,14 +26,18 @@ from parcours.errors import EngineError
 
 def open_event_log(workspace: Workspace) -> EventLog | SparkEventLog:
     """The workspace's events as a log of its engine."""
-    if workspace.settings.engine == "spark":
-        return spark_event_log(workspace)
+    on_spark = spark_event_log(workspace)
+    if on_spark is not None:
+        return on_spark
     database = workspace.settings.database_path
     return EventLog(workspace.connect(read_only=True), "events", database=database)
 
 
-def spark_event_log(workspace: Workspace) -> SparkEventLog:
-    """The workspace's events on Spark (its master, or local), read from their export."""
+def spark_event_log(workspace: Workspace) -> SparkEventLog | None:
+    """The workspace's events on Spark (its master, or local), read from their export; None
+    when the workspace's engine is DuckDB."""
+    if workspace.settings.engine != "spark":
+        return None
     from parcours.engine.spark.session import spark_session
 
     session = spark_session(workspace.settings.spark_master)

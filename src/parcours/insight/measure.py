@@ -22,13 +22,13 @@ from parcours.data.workspace import Workspace
 from parcours.engine import Step, funnel
 from parcours.engine import kpis as stats
 from parcours.engine.attribution import attribute
-from parcours.engine.binding import Coverage, bind, compile_matcher, stage_predicate
+from parcours.engine.binding import Coverage, bind, compile_matcher, stage_predicate, unbind
 from parcours.engine.eventlog import EventLog
 from parcours.engine.funnel_result import FunnelResult
 from parcours.engine.journeys import paths_from_events
 from parcours.engine.markov import CONVERSION
 from parcours.engine.spark.eventlog import SparkEventLog
-from parcours.engine.sql import dialect_of, drop
+from parcours.engine.sql import dialect_of
 from parcours.engine.workspace_log import spark_event_log
 from parcours.errors import DataError, EngineError
 from parcours.insight.cohort import Cohort, cohort_views
@@ -127,12 +127,11 @@ def measure(
     names = {t: t for t in ("events", "feedback", "orders") if t in tables}
     if cohort is not None:
         names = cohort_views(connection, names, cohort)
-    log: EventLog | SparkEventLog = EventLog(connection, names["events"])
-    if events is not None and cohort is not None:
-        ids = connection.sql(f"SELECT DISTINCT customer_id FROM {names['events']}").to_arrow_table()
-        log = events.of_customers(ids)
-    elif events is not None:
-        log = events
+    on_duckdb = EventLog(connection, names["events"])
+    log: EventLog | SparkEventLog = on_duckdb
+    if events is not None:  # the cohort's customers are chosen in DuckDB, their events on Spark
+        chosen = on_duckdb.arrow("SELECT DISTINCT customer_id FROM {events}") if cohort else None
+        log = events if chosen is None else events.of_customers(chosen)
     if cohort is not None and log.count() == 0:
         raise EngineError(f"no customer in the cohort {cohort}; check the segment values")
     dialect = dialect_of(log)
@@ -192,10 +191,7 @@ def measure(
                 ),
             )
     period = scope.period()
-    if isinstance(log, SparkEventLog):  # the bound events, kept for these queries only
-        log.frame.unpersist()
-    else:
-        drop(log, log.source)
+    unbind(log)
     return MeasuredJourney(
         journey,
         Measures(stages, touchpoints, period),
@@ -317,7 +313,7 @@ def measure_workspace(
     """Measure the journeys of ``workspace`` (all, or those named by file stem) on its data,
     the events on the workspace's engine."""
     cohort = Cohort(segment=segment) if segment else None
-    events = spark_event_log(workspace) if workspace.settings.engine == "spark" else None
+    events = spark_event_log(workspace)
     with workspace.connect(read_only=True) as connection:
         return {
             name: measure(

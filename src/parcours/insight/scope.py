@@ -21,6 +21,7 @@ from parcours.engine.sql import dialect_of, micros, quantile, rows
 from parcours.model import KPI, Journey, KpiKind
 
 RETAINED_AFTER = timedelta(days=30)
+_PLACE = "parcours_place_customers"  # a Spark place's customers, registered in DuckDB
 NEGATIVE = -0.5  # measured emotion below this counts as negative feedback
 
 
@@ -177,13 +178,15 @@ class Scope:
         if self.orders is None:
             return []
         customers = f"SELECT DISTINCT customer_id FROM {{events}} WHERE {scope}"
+        if isinstance(self.log, SparkEventLog):  # the place's customers, brought to DuckDB
+            self.con.register(_PLACE, collect(self.log.sql(customers)))
+            customers = f"SELECT customer_id FROM {_PLACE}"
+        else:
+            customers = customers.replace("{events}", self.log.source)
         grouping = " GROUP BY customer_id" if group else ""
-        sql = f"SELECT {column} FROM {self.orders} WHERE customer_id IN ({{customers}}){grouping}"
-        if isinstance(self.log, EventLog):
-            return [r[0] for r in self.log.execute(sql.format(customers=customers)).fetchall()]
-        self.con.register("parcours_place_customers", collect(self.log.sql(customers)))
+        sql = f"SELECT {column} FROM {self.orders} WHERE customer_id IN ({customers}){grouping}"
         try:
-            query = sql.format(customers="SELECT customer_id FROM parcours_place_customers")
-            return [r[0] for r in self.con.execute(query).fetchall()]
+            return [row[0] for row in self.con.execute(sql).fetchall()]
         finally:
-            self.con.unregister("parcours_place_customers")
+            if isinstance(self.log, SparkEventLog):
+                self.con.unregister(_PLACE)

@@ -78,7 +78,7 @@ def trend_workspace(
     segment: Mapping[str, str] | None = None,
 ) -> dict[str, Trend]:
     """:func:`measure_trend` for the journeys of ``workspace``, the events on its engine."""
-    events = spark_event_log(workspace) if workspace.settings.engine == "spark" else None
+    events = spark_event_log(workspace)
     with workspace.connect(read_only=True) as connection:
         return {
             name: measure_trend(

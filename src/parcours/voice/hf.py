@@ -48,7 +48,7 @@ def map_labels(id2label: dict[int, str], label_map: dict[str, str] | None = None
     names = [str(id2label[i]) for i in sorted(id2label)]
     if label_map is not None:
         missing = [name for name in names if name not in label_map]
-        bad = sorted({value for value in label_map.values()} - set(LABELS))
+        bad = sorted(set(label_map.values()) - set(LABELS))
         if missing or bad:
             raise VoiceError(
                 f"label_map must map every checkpoint label {names} to one of "

@@ -27,7 +27,8 @@ from parcours.voice.sentiment import (
     _check_tier,
     _resolve_head,
     classify,
-    from_probabilities,
+    from_checkpoint,
+    one_reader,
 )
 from parcours.voice.sentiment import features as sentiment_features
 from parcours.voice.themes import Taxonomy, ThemeMatch, assign
@@ -135,17 +136,13 @@ def analyse_feedback(
         raise VoiceError(f"Got {len(ids)} ids for {len(texts)} texts; give one each.")
     if lang not in ("auto", "fr", "en", "other"):
         raise VoiceError(f"Unknown language {lang!r}; use auto, fr or en.")
-    if model is not None and head is not None:
-        raise VoiceError("Give either a head or a model (a checkpoint folder), not both.")
+    one_reader(head, model)
     resolved_head = _resolve_head(tier, head) if model is None else None
     taxonomy = taxonomy or Taxonomy.from_file()
     cleaned = [clean("" if pd.isna(text) else str(text)) for text in texts]
     vectors = sentiment_features(cleaned, tier)
     if resolved_head is None:
-        from parcours.voice.hf import load_checkpoint
-
-        probs = load_checkpoint(str(model)).probabilities(cleaned)
-        sentiments = from_probabilities(probs, "hf", ratings)
+        sentiments = from_checkpoint(str(model), cleaned, ratings)
     else:
         sentiments = classify(vectors, resolved_head, tier, ratings)
     if tier == "lexicon":

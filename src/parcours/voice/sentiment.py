@@ -123,6 +123,22 @@ def classify(
     return from_probabilities(head.probabilities(vectors), tier, ratings)
 
 
+def one_reader(head: Head | str | Path | None, model: str | Path | None) -> None:
+    """A head and a checkpoint each replace the tier's shipped head: give one at most."""
+    if model is not None and head is not None:
+        raise VoiceError("Give either a head or a model (a checkpoint folder), not both.")
+
+
+def from_checkpoint(
+    model: str | Path, cleaned: list[str], ratings: Sequence[float | None] | None = None
+) -> SentimentResults:
+    """Sentiments read by your local Hugging Face checkpoint (the ``hf`` extra) from cleaned
+    texts."""
+    from parcours.voice.hf import load_checkpoint
+
+    return from_probabilities(load_checkpoint(model).probabilities(cleaned), "hf", ratings)
+
+
 def from_probabilities(
     probs: np.ndarray, tier: str, ratings: Sequence[float | None] | None = None
 ) -> SentimentResults:
@@ -161,14 +177,10 @@ def analyse(
     ``model`` is the folder of your own Hugging Face sequence-classification checkpoint (the
     ``hf`` extra; see :mod:`parcours.voice.hf`): it replaces the tier and its head.
     """
+    one_reader(head, model)
     cleaned = [clean(str(text)) for text in texts]
     if model is not None:
-        if head is not None:
-            raise VoiceError("Give either a head or a model (a checkpoint folder), not both.")
-        from parcours.voice.hf import load_checkpoint
-
-        checkpoint = load_checkpoint(model)
-        return from_probabilities(checkpoint.probabilities(cleaned), "hf", ratings)
+        return from_checkpoint(model, cleaned, ratings)
     tier = _check_tier(tier)
     resolved = _resolve_head(tier, head)
     return classify(features(cleaned, tier), resolved, tier, ratings)
