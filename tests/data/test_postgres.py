@@ -69,7 +69,9 @@ MAPPING = ColumnMapping(columns={"customer_id": "client", "timestamp": "at", "ev
 def test_postgres_table_with_time_zones_and_quarantine(table: str) -> None:
     log = read_events(URL, MAPPING, table=table)
     assert rows(
-        log.connection, "SELECT customer_id, timestamp, event, properties->>'amount' FROM events"
+        log.connection,
+        "SELECT customer_id, timestamp, event, properties->>'amount' FROM events "
+        "ORDER BY customer_id, timestamp",
     ) == [
         ("c1", datetime(2024, 5, 1, 9), "buy", "10"),
         ("c1", datetime(2024, 5, 1, 10), "visit", "1.5"),

@@ -1,4 +1,5 @@
-"""The workspace store: settings layering, idempotent imports, atomic imports, sorted events."""
+"""The workspace store: settings layering, idempotent imports, atomic imports, events appended
+in arrival order."""
 
 from __future__ import annotations
 
@@ -83,8 +84,12 @@ def test_import_twice_adds_nothing_and_seq_continues(tmp_path: Path) -> None:
     (data / "2.csv").write_text(HEADER + "a,2024-01-01,buy,shop\n")
     third = ws.ingest()
     assert [f.status for f in third.files] == ["already imported", "imported"]
-    # sorted by (customer, time, seq) after an append, and seq continues past the first file
-    assert _events(ws) == [("a", "buy", 6), ("a", "visit", 3), ("b", "visit", 2)]
+    # appended in arrival order (nothing re-sorted), and seq continues past the first file
+    assert _events(ws, "SELECT customer_id, event, event_seq FROM events ORDER BY rowid") == [
+        ("b", "visit", 2),
+        ("a", "visit", 3),
+        ("a", "buy", 6),
+    ]
     assert _events(ws, "SELECT count(*) FROM imports") == [(2,)]
 
 

@@ -1,4 +1,4 @@
-"""Hot columns: kept beside a workspace's database, built again when it changes, right whatever
+"""Hot columns: kept beside a workspace's database, merged with each import's rows, right whatever
 the order the rows are stored in."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 
 from parcours.data import create_workspace
 from parcours.engine import EventLog, funnel, paths
-from parcours.engine.columns import event_columns
+from parcours.engine.columns import columns_meta, event_columns
 from parcours.engine.workspace_log import open_event_log
 from parcours.errors import EngineError
 
@@ -33,20 +33,28 @@ def test_workspace_columns_follow_new_imports(tmp_path: Path) -> None:
     assert isinstance(log, EventLog)
     assert funnel(log, ["view", "buy"]).counts == [2, 1]
     database = ws.settings.database_path
-    folder = database.with_name(database.name + ".columns")
-    assert (folder / "meta.json").exists()  # kept beside the database
+    assert (database.with_name(database.name + ".columns") / "meta.json").exists()  # beside it
+    assert (columns_meta(database) or {})["built"] == "full"
     log.connection.close()
 
-    # a later import makes the database newer: the columns are built again, not reused
-    (data / "2.csv").write_text(HEADER + "b,2024-01-03,buy,app\nc,2024-01-01,view,web\n")
+    # a later import makes the database newer: its rows are merged into the columns
+    (data / "2.csv").write_text(HEADER + "b,2024-01-03,buy,app\nc,2024-01-01,pay,web\n")
     ws.ingest()
-    stamp = (folder / "meta.json").stat().st_mtime
-    os.utime(database, (stamp + 5, stamp + 5))  # coarse clocks: the import happened after
+    _touch_after_columns(database)
     log = open_event_log(ws)
     assert isinstance(log, EventLog)
-    assert funnel(log, ["view", "buy"]).counts == [3, 2]
+    assert funnel(log, ["view", "buy"]).counts == [2, 2]
+    assert funnel(log, ["pay"]).counts == [1]  # a new event name gets a new code
     assert paths(log).cases == 3
+    meta = columns_meta(database) or {}
+    assert (meta["built"], meta["merges"], meta["rows"]) == ("merge", 1, 5)
     log.connection.close()
+
+
+def _touch_after_columns(database: Path) -> None:
+    """Coarse clocks: make the database newer than its columns, as after a real import."""
+    stamp = (database.with_name(database.name + ".columns") / "meta.json").stat().st_mtime
+    os.utime(database, (stamp + 5, stamp + 5))
 
 
 def test_rows_stored_out_of_order_are_read_sorted() -> None:

@@ -5,15 +5,22 @@ already in ``imports`` (for the same kind) are skipped. The rest are staged, val
 their good rows loaded and their bad rows written to ``quarantine`` (an input is read a second
 time for that only when some of its rows were not loaded); ``read = loaded + quarantined`` is
 checked per input, and the whole source commits or rolls back as one. Events
-get ``event_seq`` = the import's sequence start + the row's line, and stay sorted by
-(customer_id, timestamp, event_seq): appended in order to an empty table, rebuilt sorted when
-rows were already there.
+get ``event_seq`` = the import's sequence start + the row's line, larger than every event
+before, and are appended in arrival order: an import costs in proportion to its own rows, never
+re-sorting the history (the analyses' sorted order lives in the hot columns,
+:mod:`parcours.engine.columns`, which merge the new rows in).
+
+Files that grow: a CSV/TSV/JSON Lines file imported before whose new version starts with exactly
+the bytes imported then (same size-prefix hash, ending on a line break) imports only its lines
+after the last one imported, ``event_seq`` continuing. A file imported before whose imported part
+changed is reported ``changed`` and not imported at all, so that no row is imported twice.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,15 +29,46 @@ import pyarrow as pa
 
 from parcours.data.report import FileReport
 from parcours.data.rows import LINE
-from parcours.data.schema import CONTRACTS, IMPORTS_DDL, QUARANTINE_DDL, Contract
-from parcours.data.source import SourceConfig
-from parcours.data.stage import Advance, Staged, defaults_for, file_hash, stage, wanted_for
+from parcours.data.schema import CONTRACTS, IMPORTS_ADDED, IMPORTS_DDL, QUARANTINE_DDL, Contract
+from parcours.data.source import Format, SourceConfig
+from parcours.data.stage import (
+    Advance,
+    FileHashes,
+    Staged,
+    defaults_for,
+    file_hashes,
+    stage,
+    wanted_for,
+)
 from parcours.data.validate import lit, q, validated_sql
 from parcours.errors import DataError
 
 #: Called when an input starts: (label) -> an Advance callback for its progress.
 OnInput = Callable[[str], Advance]
 _names = itertools.count()
+#: Formats whose files may grow by appended lines.
+GROWING: frozenset[Format] = frozenset({"csv", "tsv", "jsonl"})
+
+
+@dataclass(frozen=True)
+class _Prior:
+    """The latest import of one file: what it covered."""
+
+    import_id: int
+    content_hash: str
+    bytes: int | None
+    last_line: int | None
+    imported_at: datetime
+
+
+@dataclass(frozen=True)
+class _Input:
+    """One input to import: its location, content hash, size, and the line it starts after."""
+
+    location: str
+    digest: str | None
+    size: int | None = None
+    after: int = 0
 
 
 def create_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -39,6 +77,8 @@ def create_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(contract.ddl())
     con.execute(QUARANTINE_DDL)
     con.execute(IMPORTS_DDL)
+    for column, sql_type in IMPORTS_ADDED.items():
+        con.execute(f"ALTER TABLE imports ADD COLUMN IF NOT EXISTS {q(column)} {sql_type}")
 
 
 def import_source(
@@ -54,17 +94,27 @@ def import_source(
     contract = CONTRACTS[kind]
     create_tables(con)
     seen = set(_scalar_list(con, "SELECT content_hash FROM imports WHERE kind = ?", [kind.value]))
+    priors = _priors(con, kind.value)
     skipped: list[FileReport] = []
-    todo: list[tuple[str, str | None]] = []
+    todo: list[_Input] = []
     for location in config.locations(Path(root)):
         fmt = config.format_of(location)
-        digest = None if fmt == "sql" else file_hash(location)
-        if digest in seen:
+        if fmt == "sql":
+            todo.append(_Input(location, None))
+            continue
+        prior = priors.get(location)
+        hashes = file_hashes(location, prior.bytes if prior else None)
+        if hashes.digest in seen:
             skipped.append(FileReport(name, kind.value, location, "already imported"))
-        else:
-            todo.append((location, digest))
-            if digest:
-                seen.add(digest)
+            continue
+        if prior is not None:
+            problem = _not_grown(location, fmt, prior, hashes)
+            if problem:
+                skipped.append(FileReport(name, kind.value, location, "changed", message=problem))
+                continue
+        after = (prior.last_line or 0) if prior else 0
+        todo.append(_Input(location, hashes.digest, hashes.size, after))
+        seen.add(hashes.digest)
     if not todo:
         return tuple(skipped)
     zone = con.execute("SELECT current_setting('TimeZone')").fetchone()[0]  # type: ignore[index]
@@ -81,23 +131,72 @@ def import_source(
     return (*skipped, *done)
 
 
+def _priors(con: duckdb.DuckDBPyConnection, kind: str) -> dict[str, _Prior]:
+    """The latest import of each file of ``kind``, by location."""
+    rows = con.execute(
+        "SELECT source, max(import_id), arg_max(content_hash, import_id), "
+        "arg_max(bytes, import_id), arg_max(last_line, import_id), max(imported_at) "
+        "FROM imports WHERE kind = ? GROUP BY source",
+        [kind],
+    ).fetchall()
+    return {row[0]: _Prior(*row[1:]) for row in rows}
+
+
+def _not_grown(location: str, fmt: Format, prior: _Prior, hashes: FileHashes) -> str:
+    """Why the file at ``location`` is not the file imported before plus appended lines ("" when
+    it is)."""
+    when = f"import {prior.import_id} on {prior.imported_at:%Y-%m-%d %H:%M} UTC"
+    redo = (
+        "Nothing of it was imported this time, so that no row is imported twice. If it holds new "
+        "events, put them in a new file (or append them to the end of this one); if the earlier "
+        "import was wrong, rebuild the workspace database from the corrected files."
+    )
+    if prior.bytes is None:
+        return (
+            f"{location}: changed since {when}, which did not record the file's size, so what "
+            f"was added cannot be told apart. {redo}"
+        )
+    if hashes.size < prior.bytes or hashes.prefix_digest != prior.content_hash:
+        return (
+            f"{location}: changed since {when}: its first {prior.bytes:,} bytes are no longer "
+            f"the content imported then. {redo}"
+        )
+    if fmt not in GROWING or _gzipped(location):
+        return (
+            f"{location}: grew since {when}, but a {fmt} file"
+            f"{' compressed with gzip' if fmt in GROWING else ''} cannot be imported from where "
+            f"the last import stopped. {redo}"
+        )
+    if not hashes.prefix_ends_line:
+        return (
+            f"{location}: grew since {when}, but the content imported then did not end with a "
+            f"line break, so its last line ({prior.last_line}) was extended. {redo}"
+        )
+    return ""
+
+
+def _gzipped(location: str) -> bool:
+    with open(location, "rb") as handle:
+        return handle.read(2) == b"\x1f\x8b"
+
+
 def _import(
     con: duckdb.DuckDBPyConnection,
     name: str,
     config: SourceConfig,
     contract: Contract,
-    todo: list[tuple[str, str | None]],
+    todo: list[_Input],
     seen: set[str],
     on_input: OnInput | None,
 ) -> list[FileReport]:
     kind = contract.kind.value
     import_id = _scalar(con, "SELECT coalesce(max(import_id), 0) + 1 FROM imports")
     seq = _scalar(con, "SELECT coalesce(max(seq_end), 0) FROM imports WHERE kind = ?", [kind])
-    had_rows = _scalar(con, f"SELECT count(*) FROM (SELECT 1 FROM {q(kind)} LIMIT 1)") > 0
     mapping = config.mapping
-    plans: list[tuple[Staged, str, int]] = []  # staged, validated view, seq start
+    plans: list[tuple[Staged, str, int, _Input]] = []  # staged, validated view, seq start, input
     reports: list[FileReport] = []
-    for location, digest in todo:
+    for item in todo:
+        location, digest = item.location, item.digest
         fmt = config.format_of(location)
         advance = on_input(location) if on_input else (lambda done, total: None)
         staged = stage(
@@ -109,6 +208,7 @@ def _import(
             f"_parcours_raw_{next(_names)}",
             advance,
             digest,
+            item.after,
         )
         if digest is None and staged.content_hash in seen:  # a database read twice, unchanged
             reports.append(FileReport(name, kind, staged.label, "already imported"))
@@ -119,10 +219,10 @@ def _import(
             q(staged.relation), staged.types, contract, mapping, defaults_for(fmt), staged.label
         )
         con.execute(f"CREATE TEMP VIEW {q(view)} AS {sql}")
-        plans.append((staged, view, seq))
+        plans.append((staged, view, seq, item))
         seq += staged.last_line + 1
-    loaded = _load(con, contract, plans)
-    for staged, view, start in plans:
+    loaded = _load(con, contract, [plan[:3] for plan in plans])
+    for staged, view, start, item in plans:
         # the rows not loaded are the bad ones: a clean input is not read a second time
         missing = staged.read - loaded.get(staged.label, 0) - len(staged.rejected)
         quarantined = _quarantine(con, import_id, kind, staged, view, scan=missing > 0)
@@ -136,6 +236,7 @@ def _import(
             quarantined,
             import_id,
             staged.content_hash,
+            f"the lines after line {item.after:,}, imported before" if item.after else "",
         )
         if not report.reconciled:
             raise DataError(
@@ -143,7 +244,9 @@ def _import(
                 f"quarantined {report.quarantined}; nothing was imported. Please report this."
             )
         con.execute(
-            "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO imports (import_id, kind, source_name, source, content_hash, rows_read, "
+            "rows_loaded, rows_quarantined, seq_start, seq_end, imported_at, bytes, last_line) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 import_id,
                 kind,
@@ -156,12 +259,12 @@ def _import(
                 start,
                 start + staged.last_line + 1,
                 datetime.now(UTC).replace(tzinfo=None),
+                item.size,
+                staged.last_line if item.size is not None else None,
             ],
         )
         reports.append(report)
-    if had_rows and contract.seq_column and plans:
-        _resort(con, contract)
-    for staged, view, _start in plans:
+    for staged, view, *_ in plans:
         con.execute(f"DROP VIEW IF EXISTS {q(view)}")
         con.execute(f"DROP {'VIEW' if staged.is_view else 'TABLE'} {q(staged.relation)}")
     return reports
@@ -207,7 +310,8 @@ def _quarantine(
 def _load(
     con: duckdb.DuckDBPyConnection, contract: Contract, plans: list[tuple[Staged, str, int]]
 ) -> dict[str, int]:
-    """Insert the good rows of every input; rows loaded per input label."""
+    """Insert the good rows of every input; rows loaded per input label. The small tables are
+    inserted sorted per input; events in arrival order."""
     if not plans:
         return {}
     kind = contract.kind.value
@@ -228,26 +332,14 @@ def _load(
             )
             for (staged, *_), select in zip(plans, selects, strict=True)
         }
-    con.execute(
-        f"INSERT INTO {q(kind)} ({targets}) SELECT * FROM ({' UNION ALL '.join(selects)}) "
-        f"ORDER BY {order}"
-    )
+    # events: appended in arrival order (the hot columns hold the sorted order)
+    con.execute(f"INSERT INTO {q(kind)} ({targets}) {' UNION ALL '.join(selects)}")
     labels = ", ".join(lit(s.label) for s, *_ in plans)
     rows = con.execute(
         f"SELECT source, count(*) FROM {q(kind)} WHERE source IN ({labels}) "
         f"AND {q(contract.seq_column)} >= {plans[0][2]} GROUP BY source"
     ).fetchall()
     return {label: int(count) for label, count in rows}
-
-
-def _resort(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
-    """Rebuild the table sorted, inside the current transaction."""
-    kind = contract.kind.value
-    order = ", ".join(q(c) for c in contract.order_by)
-    con.execute(contract.ddl(f"{kind}__sorted"))
-    con.execute(f"INSERT INTO {q(kind + '__sorted')} SELECT * FROM {q(kind)} ORDER BY {order}")
-    con.execute(f"DROP TABLE {q(kind)}")
-    con.execute(f"ALTER TABLE {q(kind + '__sorted')} RENAME TO {q(kind)}")
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> int:

@@ -7,7 +7,9 @@ from typing import Any, Literal
 
 import pandas as pd
 
-Status = Literal["imported", "already imported"]
+#: "changed": a file imported before whose imported part is no longer the same; nothing of it is
+#: imported (see the report's ``message``), so that no row is imported twice.
+Status = Literal["imported", "already imported", "changed"]
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,7 @@ class FileReport:
     quarantined: int = 0
     import_id: int | None = None
     content_hash: str = ""
+    message: str = ""  # what happened beyond the counts: rows after a line, why not imported
 
     @property
     def reconciled(self) -> bool:
@@ -95,6 +98,7 @@ class IngestReport:
                 if f.status != "imported"
                 else f"read {f.read:,}, loaded {f.loaded:,}, quarantined {f.quarantined:,}"
             )
+            + (f" ({f.message})" if f.message else "")
             for f in self.files
         ]
         lines.append(self.summary())

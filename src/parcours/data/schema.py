@@ -13,9 +13,12 @@ The ``events`` contract (produced by ingest, consumed by the engine)::
                                       source's unmapped columns (NULL when there are none)
     source       VARCHAR    NOT NULL  the file (or database table/query) the row came from
 
-The table is stored physically sorted by (customer_id, timestamp, event_seq), so a sequence
-analysis is one linear pass. ``customers``, ``feedback`` and ``orders`` follow the contracts below;
-rows that break a rule go to ``quarantine``; every imported file is recorded in ``imports``.
+The table is append-only and stays in arrival order: an import appends its rows, with
+``event_seq`` values larger than every row before it, and never re-sorts the history. Sequence
+analyses read the (customer_id, timestamp, event_seq) order from the hot columns kept beside the
+database (``parcours.engine.columns``), which merge each import's rows in. ``customers``,
+``feedback`` and ``orders`` follow the contracts below; rows that break a rule go to
+``quarantine``; every imported file is recorded in ``imports``.
 """
 
 from __future__ import annotations
@@ -174,5 +177,11 @@ IMPORTS_DDL = """CREATE TABLE IF NOT EXISTS imports (
     import_id BIGINT NOT NULL, kind VARCHAR NOT NULL, source_name VARCHAR NOT NULL,
     source VARCHAR NOT NULL, content_hash VARCHAR NOT NULL, rows_read BIGINT NOT NULL,
     rows_loaded BIGINT NOT NULL, rows_quarantined BIGINT NOT NULL, seq_start BIGINT,
-    seq_end BIGINT, imported_at TIMESTAMP NOT NULL)"""
-"""One row per imported file: its content hash makes a second import of it a no-op."""
+    seq_end BIGINT, imported_at TIMESTAMP NOT NULL, bytes BIGINT, last_line BIGINT)"""
+"""One row per imported file: its content hash makes a second import of it a no-op. ``bytes``
+and ``last_line`` are the file's size and last line when it was hashed (NULL for database
+inputs): a later version of the file whose first ``bytes`` bytes hash to ``content_hash`` grew by
+appending, and only its lines after ``last_line`` are imported."""
+
+#: Columns added to ``imports`` after its first version (added to older databases on open).
+IMPORTS_ADDED = {"bytes": "BIGINT", "last_line": "BIGINT"}

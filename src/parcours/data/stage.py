@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from parcours.data.mapping import ColumnMapping
@@ -71,6 +72,38 @@ def file_hash(path: str) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
+@dataclass(frozen=True)
+class FileHashes:
+    """A file's SHA-256, its size and the SHA-256 of its first ``prefix`` bytes (None when the
+    file is shorter or no prefix was asked), read in one pass."""
+
+    digest: str
+    size: int
+    prefix: int | None = None
+    prefix_digest: str | None = None
+    prefix_ends_line: bool = False  # the prefix's last byte is a newline
+
+
+def file_hashes(path: str, prefix: int | None = None) -> FileHashes:
+    """Hash ``path`` whole and, when ``prefix`` is given, its first ``prefix`` bytes too."""
+    whole = hashlib.sha256()
+    size, head, ends_line = 0, None, False
+    with open(path, "rb") as handle:
+        while True:
+            want = _CHUNK if prefix is None or size >= prefix else min(_CHUNK, prefix - size)
+            chunk = handle.read(want)
+            if not chunk:
+                break
+            whole.update(chunk)
+            size += len(chunk)
+            if prefix is not None and size == prefix and prefix > 0:
+                head, ends_line = whole.hexdigest(), chunk.endswith(b"\n")
+    return FileHashes(whole.hexdigest(), size, prefix, head, ends_line)
+
+
+_CHUNK = 1 << 20
+
+
 def stage(
     con: duckdb.DuckDBPyConnection,
     location: str,
@@ -80,8 +113,13 @@ def stage(
     name: str,
     advance: Advance,
     content_hash: str | None,
+    after: int = 0,
 ) -> Staged:
-    """Stage ``location`` as relation ``name``; ``content_hash`` is computed when None."""
+    """Stage ``location`` as relation ``name``; ``content_hash`` is computed when None. With
+    ``after``, only the rows after that line are staged (and counted): the rest of a file that
+    grew since ``after`` lines of it were imported."""
+    if after and fmt in ("parquet", "xes", "sql"):
+        raise DataError(f"{location}: a {fmt} input cannot be read from line {after + 1}.")
     if fmt == "parquet":
         return _stage_parquet(con, location, wanted, name, advance, content_hash)
     reader: RowReader
@@ -96,7 +134,7 @@ def stage(
         reader = CsvReader(Path(location), wanted, encoding=config.encoding, delimiter=delimiter)
     try:
         reader.open()
-        return _stage_rows(con, reader, location, name, advance, content_hash)
+        return _stage_rows(con, reader, location, name, advance, content_hash, after)
     finally:
         reader.close()
 
@@ -108,6 +146,7 @@ def _stage_rows(
     name: str,
     advance: Advance,
     content_hash: str | None,
+    after: int,
 ) -> Staged:
     columns = [
         f"{q(LINE)} BIGINT",
@@ -115,14 +154,22 @@ def _stage_rows(
         f"{q(PROPS)} VARCHAR",
     ]
     con.execute(f"CREATE TEMP TABLE {q(name)} ({', '.join(columns)})")
+    skipped = 0
     for batch in reader.batches():
+        if after:  # rows imported before: read again (the reader counts lines), not staged
+            keep = pc.greater(batch.column(LINE), after)
+            skipped += batch.num_rows - (pc.sum(keep).as_py() or 0)
+            batch = batch.filter(keep)
         con.register("_parcours_batch", batch)
         con.execute(f"INSERT INTO {q(name)} SELECT * FROM _parcours_batch")
         con.unregister("_parcours_batch")
         advance(reader.position, reader.size)
     types = {c: "VARCHAR" for c in (LINE, *reader.columns, PROPS)}
     digest = content_hash or reader.content_hash or file_hash(location)
-    return Staged(reader.label, name, types, reader.rows, reader.last_line, digest, reader.rejected)
+    rejected = [r for r in reader.rejected if r.line > after]
+    skipped += len(reader.rejected) - len(rejected)
+    read = reader.rows - skipped
+    return Staged(reader.label, name, types, read, reader.last_line, digest, rejected)
 
 
 def _stage_parquet(

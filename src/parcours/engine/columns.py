@@ -3,14 +3,29 @@
 Sequence analyses (funnels, paths) read these arrays instead of querying strings:
 ``bounds`` (the first row of each customer, then the number of rows), ``ts`` (µs since the epoch)
 and ``event`` (codes into ``names``). A log that names its database file keeps them beside it,
-in ``<database>.columns/``, built again when the database is newer (or another layout version
-wrote them) and mapped once per process; any other log builds them in memory for each analysis.
+in ``<database>.columns/``, with ``keys`` (each customer's key) and ``meta.json`` saying what
+they cover; they are mapped once per process.
 
-Building reads the events once, batch by batch, so memory stays near the size of the arrays. The
-workspace keeps its ``events`` table physically sorted and DuckDB returns a plain scan in storage
-order, so the read skips the global sort; the order is checked on the rows read (each customer's
-rows contiguous and in (timestamp, event_seq) order), and when it does not hold (a view with a
-join, a table loaded in another order) the events are read again with ``ORDER BY``.
+Customers are told apart by ``hash(customer_id)``, DuckDB's 64-bit hash: two customers whose
+hashes collide (chance about n²/2^65 for n customers: 10^-7 for 2 million) would be taken as one.
+The hash is DuckDB's, so the columns record the DuckDB version that computed their keys.
+
+Kept up to date incrementally. The workspace's ``events`` table is append-only, in arrival order,
+and every import gets larger ``event_seq`` values than the rows before it; ``meta.json`` records
+the rows covered, their largest ``event_seq`` and the sum of their ``event_seq``. When the
+database is newer than the columns and the rows up to that ``event_seq`` are still the ones
+covered (same count and sum), only the rows after it are read, sorted by (key, timestamp,
+event_seq), and merged into the sorted arrays in one linear pass (:mod:`._merge_kernel`; new
+event names get the next codes), written to a partial folder then renamed. Anything else (no
+columns yet, another layout or DuckDB version, rows deleted or changed, more new rows than old)
+builds them again from all the rows.
+
+A full build reads the events once, batch by batch, so memory stays near the size of the arrays.
+It first tries a plain scan in storage order, checking on the rows read that each customer's rows
+are contiguous and in (timestamp, event_seq) order; when that does not hold (a table in arrival
+order, a view with a join) the events are read again with ``ORDER BY key, ts, seq``. Columns kept
+beside a database also need their customers in key order (so that they can take merges): a
+scan in another customer order is read again sorted.
 """
 
 from __future__ import annotations
@@ -18,23 +33,25 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from parcours.engine._merge_kernel import merge_runs
 from parcours.engine.eventlog import EventLog
 from parcours.errors import EngineError
 
-#: What the columns are read from; customers are told apart by ``hash(customer_id)`` (64 bits):
-#: two customers whose rows are adjacent and whose hashes collide (chance about 2^-64 per pair)
-#: would be taken as one.
+#: What the columns are read from (see the module's note on hash collisions).
 KEYS = "hash(e.customer_id) AS key, epoch_us(e.timestamp) AS ts, e.event_seq AS seq"
 _BATCH = 1 << 20
-_FORMAT = 1  # bumped when the layout of the folder changes
+_FORMAT = 2  # bumped when the layout of the folder changes
+_ARRAYS = ("bounds", "ts", "event", "keys")
 
 
 @dataclass(frozen=True)
@@ -60,14 +77,24 @@ class EventColumns:
         return out
 
 
+@dataclass(frozen=True)
+class _Covered:
+    """Which rows of the log a set of columns holds: count, largest and sum of ``event_seq``."""
+
+    rows: int
+    max_seq: int
+    seq_sum: int
+
+
 _loaded: dict[Path, tuple[float, EventColumns]] = {}
 
 
 def event_columns(log: EventLog) -> EventColumns:
-    """The hot columns of ``log``: kept beside its database when it names one, and mapped once
-    per process and version (a warm analysis finds its pages mapped already)."""
+    """The hot columns of ``log``: kept beside its database when it names one (merged with the
+    rows added since, or built again), and mapped once per process and version (a warm analysis
+    finds its pages mapped already)."""
     if log.database is None:
-        return _build(log, None)
+        return _build(log, None)[0]
     folder = log.database.with_name(log.database.name + ".columns")
     meta = folder / "meta.json"
     fresh = is_fresh(meta, log.database)
@@ -76,15 +103,21 @@ def event_columns(log: EventLog) -> EventColumns:
         return held[1]
     columns = _map(folder) if fresh else None
     if columns is None:
-        partial = folder.with_name(f"{folder.name}.partial-{os.getpid()}")
-        shutil.rmtree(partial, ignore_errors=True)
-        partial.mkdir(parents=True)
-        columns = _build(log, partial)
-        shutil.rmtree(folder, ignore_errors=True)
-        partial.rename(folder)
+        columns = _refresh(log, folder)
     _loaded.clear()  # one log's columns at a time: they can be large
     _loaded[folder] = meta.stat().st_mtime, columns
     return columns
+
+
+def columns_meta(database: Path) -> dict[str, Any] | None:
+    """What the hot columns kept beside ``database`` say about themselves (``built``: "full" or
+    "merge", ``merges`` since the last full build, ``rows``, ``max_seq``...); None without."""
+    meta = database.with_name(database.name + ".columns") / "meta.json"
+    try:
+        found: dict[str, Any] = json.loads(meta.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return found
 
 
 def is_fresh(target: Path, database: Path) -> bool:
@@ -97,29 +130,172 @@ def is_fresh(target: Path, database: Path) -> bool:
     return target.stat().st_mtime >= changed
 
 
+def _refresh(log: EventLog, folder: Path) -> EventColumns:
+    """Bring the columns in ``folder`` up to date with the log: merged when they can be, else
+    built again; written to a partial folder, then renamed."""
+    assert log.database is not None
+    meta = columns_meta(log.database)
+    mergeable = (
+        meta is not None
+        and meta.get("format") == _FORMAT
+        and meta.get("duckdb") == duckdb.__version__
+        and meta.get("keys_sorted") is True
+    )
+    if mergeable and meta is not None:
+        old = _Covered(meta["rows"], meta["max_seq"], meta["seq_sum"])
+        kept, added = _coverage(log, old.max_seq)
+        if kept == old and added.rows == 0:  # nothing new (another table changed): re-stamp
+            _write_meta(folder, meta)
+            columns = _map(folder)
+            if columns is not None:
+                return columns
+        elif kept == old and added.rows <= old.rows:
+            return _in_partial(folder, lambda partial: _merge(log, folder, partial, meta, added))
+    return _in_partial(folder, lambda partial: _build(log, partial)[0])
+
+
+def _in_partial(folder: Path, write: Callable[[Path], EventColumns]) -> EventColumns:
+    partial = folder.with_name(f"{folder.name}.partial-{os.getpid()}")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    columns = write(partial)
+    shutil.rmtree(folder, ignore_errors=True)
+    partial.rename(folder)
+    return columns
+
+
+def _coverage(log: EventLog, max_seq: int | None) -> tuple[_Covered, _Covered]:
+    """The rows up to ``max_seq`` and the rows after it (all rows are "up to" when None)."""
+    cut = "TRUE" if max_seq is None else f"event_seq <= {int(max_seq)}"
+    ((k_rows, k_max, k_sum, a_rows, a_max, a_sum),) = log.execute(
+        f"SELECT count(*) FILTER ({cut}), max(event_seq) FILTER ({cut}), "
+        f"sum(event_seq) FILTER ({cut}), count(*) FILTER (NOT ({cut})), "
+        f"max(event_seq) FILTER (NOT ({cut})), sum(event_seq) FILTER (NOT ({cut})) "
+        "FROM {events}"
+    ).fetchall()
+    return (
+        _Covered(int(k_rows), int(k_max or 0), int(k_sum or 0)),
+        _Covered(int(a_rows), int(a_max or 0), int(a_sum or 0)),
+    )
+
+
 def _map(folder: Path) -> EventColumns | None:
     """The columns kept in ``folder``; ``None`` when another layout version wrote them."""
-    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
     if meta.get("format") != _FORMAT:
         return None
     arrays = {n: np.load(folder / f"{n}.npy", mmap_mode="c") for n in ("bounds", "ts", "event")}
     return EventColumns(names=tuple(meta["names"]), **arrays)
 
 
-def _build(log: EventLog, folder: Path | None) -> EventColumns:
+def _write_meta(folder: Path, meta: dict[str, Any]) -> None:
+    """Write ``meta.json`` last (its time says the columns are up to date), atomically."""
+    partial = folder / "meta.json.partial"
+    partial.write_text(json.dumps(meta), encoding="utf-8")
+    partial.replace(folder / "meta.json")
+
+
+def _merge(
+    log: EventLog, folder: Path, partial: Path, meta: dict[str, Any], added: _Covered
+) -> EventColumns:
+    """Merge the rows after ``meta["max_seq"]`` into the columns of ``folder``, into
+    ``partial``."""
+    old = {n: np.load(folder / f"{n}.npy", mmap_mode="r") for n in _ARRAYS}
+    codes = {name: i for i, name in enumerate(meta["names"])}
+    new_key = np.empty(added.rows, dtype=np.uint64)
+    new_ts = np.empty(added.rows, dtype=np.int64)
+    new_event = np.empty(added.rows, dtype=np.int32)
+    done = 0
+    sql = (
+        f"SELECT * FROM (SELECT {KEYS}, e.event FROM {{events}} e "
+        f"WHERE e.event_seq > {int(meta['max_seq'])}) ORDER BY key, ts, seq"
+    )
+    for batch in log.batches(sql, _BATCH):
+        size = batch.num_rows
+        new_key[done : done + size] = batch.column("key").to_numpy()
+        new_ts[done : done + size] = batch.column("ts").to_numpy()
+        new_event[done : done + size] = _codes(batch.column("event"), codes)
+        done += size
+    if done != added.rows:
+        raise EngineError(f"{log.source}: the events changed while their columns were merged.")
+    rows = meta["rows"] + added.rows
+    most = len(old["keys"]) + added.rows
+    out_keys = np.empty(most, dtype=np.uint64)
+    out_bounds = np.empty(most + 1, dtype=np.int64)
+    ts = _array(partial, "ts", rows, np.int64)
+    event = _array(partial, "event", rows, np.int32)
+    customers = merge_runs(
+        np.asarray(old["keys"]),
+        np.asarray(old["bounds"]),
+        np.asarray(old["ts"]),
+        np.asarray(old["event"]),
+        new_key,
+        new_ts,
+        new_event,
+        out_keys,
+        out_bounds,
+        np.asarray(ts),
+        np.asarray(event),
+    )
+    bounds = out_bounds[: customers + 1]
+    columns = EventColumns(bounds, ts, event, tuple(codes))
+    covered = _Covered(rows, added.max_seq, meta["seq_sum"] + added.seq_sum)
+    _save(partial, columns, out_keys[:customers], covered, built="merge", merges=meta["merges"] + 1)
+    return columns
+
+
+def _save(
+    folder: Path,
+    columns: EventColumns,
+    keys: np.ndarray,
+    covered: _Covered,
+    *,
+    built: str,
+    merges: int,
+) -> None:
+    """Write the arrays not yet on disk, then ``meta.json``."""
+    np.save(folder / "bounds.npy", columns.bounds)
+    np.save(folder / "keys.npy", keys)
+    for array in (columns.ts, columns.event):
+        if isinstance(array, np.memmap):
+            array.flush()
+    meta = {
+        "format": _FORMAT,
+        "names": list(columns.names),
+        "rows": covered.rows,
+        "max_seq": covered.max_seq,
+        "seq_sum": covered.seq_sum,
+        "duckdb": duckdb.__version__,
+        "keys_sorted": bool(np.all(keys[1:] > keys[:-1])),
+        "built": built,
+        "merges": merges,
+    }
+    _write_meta(folder, meta)
+
+
+def _build(log: EventLog, folder: Path | None) -> tuple[EventColumns, np.ndarray]:
     """Read the events once and write their columns (to ``folder``, or into memory)."""
-    rows = log.count()
+    covered = _coverage(log, None)[0] if folder is not None else None
+    rows = covered.rows if covered is not None else log.count()
     try:
-        return _write(log, folder, rows, sort=False)
+        columns, keys = _write(log, folder, rows, sort=False)
     except _OutOfOrder:
-        return _write(log, folder, rows, sort=True)
+        columns, keys = _write(log, folder, rows, sort=True)
+    if folder is not None and covered is not None:
+        _save(folder, columns, keys, covered, built="full", merges=0)
+    return columns, keys
 
 
 class _OutOfOrder(Exception):
     """The storage order is not the sorted order."""
 
 
-def _write(log: EventLog, folder: Path | None, rows: int, sort: bool) -> EventColumns:
+def _write(
+    log: EventLog, folder: Path | None, rows: int, sort: bool
+) -> tuple[EventColumns, np.ndarray]:
     ts = _array(folder, "ts", rows, np.int64)
     event = _array(folder, "event", rows, np.int32)
     heads: list[np.ndarray] = []
@@ -130,7 +306,8 @@ def _write(log: EventLog, folder: Path | None, rows: int, sort: bool) -> EventCo
     for batch in _batches(log, sort):
         key, t, seq = (np.asarray(batch.column(c).to_numpy()) for c in ("key", "ts", "seq"))
         if last is not None:  # the previous batch's last row leads this one
-            key, t, seq = np.r_[last[0], key], np.r_[last[1], t], np.r_[last[2], seq]
+            key = np.r_[np.array([last[0]], key.dtype), key]
+            t, seq = np.r_[last[1], t], np.r_[last[2], seq]
         same = key[1:] == key[:-1]
         dt = t[1:] - t[:-1]
         if not sort and np.any(same & ((dt < 0) | ((dt == 0) & (seq[1:] <= seq[:-1])))):
@@ -144,19 +321,16 @@ def _write(log: EventLog, folder: Path | None, rows: int, sort: bool) -> EventCo
         event[done : done + size] = _codes(batch.column("event"), codes)
         done += size
         last = (int(key[-1]), int(t[-1]), int(seq[-1]))
-    first = np.sort(np.concatenate(heads)) if heads else np.zeros(0, dtype=np.int64)
+    if done != rows:
+        raise EngineError(f"{log.source}: the events changed while their columns were built.")
+    keys = np.concatenate(heads) if heads else np.zeros(0, dtype=np.uint64)
+    first = np.sort(keys)
     if not sort and np.any(first[1:] == first[:-1]):  # a customer's rows are not contiguous
         raise _OutOfOrder
+    if not sort and folder is not None and np.any(keys[1:] < keys[:-1]):
+        raise _OutOfOrder  # kept columns have their customers in key order, to take merges
     bounds = np.r_[np.concatenate(starts) if starts else np.zeros(0, np.int64), done]
-    columns = EventColumns(bounds.astype(np.int64), ts, event, tuple(codes))
-    if folder is not None:  # the arrays written stay mapped: the caller reads them as they are
-        np.save(folder / "bounds.npy", columns.bounds)
-        for array in (ts, event):
-            if isinstance(array, np.memmap):
-                array.flush()
-        meta = {"format": _FORMAT, "names": list(codes), "rows": done}
-        (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-    return columns
+    return EventColumns(bounds.astype(np.int64), ts, event, tuple(codes)), keys
 
 
 def _array(folder: Path | None, name: str, rows: int, dtype: type) -> np.ndarray:
