@@ -20,12 +20,12 @@ event names get the next codes), written to a partial folder then renamed. Anyth
 columns yet, another layout or DuckDB version, rows deleted or changed, more new rows than old)
 builds them again from all the rows.
 
-A full build reads the events once, batch by batch, so memory stays near the size of the arrays.
-It first tries a plain scan in storage order, checking on the rows read that each customer's rows
-are contiguous and in (timestamp, event_seq) order; when that does not hold (a table in arrival
-order, a view with a join) the events are read again with ``ORDER BY key, ts, seq``. Columns kept
-beside a database also need their customers in key order (so that they can take merges): a
-scan in another customer order is read again sorted.
+A full build reads the events once in storage order, checking that it is the ``event_seq`` order
+(an append-only table in arrival order), and sorts them here by (key, timestamp) with a stable
+bucket sort on the key's top bits (:mod:`._sort_kernel`: linear, no global comparison sort; the
+arrays read, about 20 bytes a row, plus the sorted ones). When the storage order is another (a
+view with a join, rows shuffled), the events are read again with DuckDB's
+``ORDER BY key, ts, seq``. Either way customers are in key order, so the columns can take merges.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from parcours.engine._merge_kernel import merge_runs
+from parcours.engine._sort_kernel import bucket_sort, runs, take_events
 from parcours.engine.eventlog import EventLog
 from parcours.errors import EngineError
 
@@ -280,55 +281,79 @@ def _build(log: EventLog, folder: Path | None) -> tuple[EventColumns, np.ndarray
     """Read the events once and write their columns (to ``folder``, or into memory)."""
     covered = _coverage(log, None)[0] if folder is not None else None
     rows = covered.rows if covered is not None else log.count()
-    try:
-        columns, keys = _write(log, folder, rows, sort=False)
-    except _OutOfOrder:
-        columns, keys = _write(log, folder, rows, sort=True)
+    built = _sort_scan(log, folder, rows)
+    columns, keys = built if built is not None else _read_sorted(log, folder, rows)
     if folder is not None and covered is not None:
         _save(folder, columns, keys, covered, built="full", merges=0)
     return columns, keys
 
 
-class _OutOfOrder(Exception):
-    """The storage order is not the sorted order."""
+def _sort_scan(
+    log: EventLog, folder: Path | None, rows: int
+) -> tuple[EventColumns, np.ndarray] | None:
+    """The columns from a scan in storage order, sorted here (:mod:`._sort_kernel`); None when
+    the storage order is not the ``event_seq`` order."""
+    key = np.empty(rows, dtype=np.uint64)
+    ts = np.empty(rows, dtype=np.int64)
+    event = np.empty(rows, dtype=np.int32)
+    codes: dict[str, int] = {}
+    done, last = 0, None
+    for batch in log.batches(f"SELECT {KEYS}, e.event FROM {{events}} e", _BATCH):
+        seq = np.asarray(batch.column("seq").to_numpy())
+        size = len(seq)
+        if size == 0:
+            continue
+        if (last is not None and seq[0] <= last) or np.any(seq[1:] <= seq[:-1]):
+            return None
+        if done + size > rows:
+            raise EngineError(f"{log.source}: the events changed while their columns were built.")
+        key[done : done + size] = batch.column("key").to_numpy()
+        ts[done : done + size] = batch.column("ts").to_numpy()
+        event[done : done + size] = _codes(batch.column("event"), codes)
+        done, last = done + size, int(seq[-1])
+    if done != rows:
+        raise EngineError(f"{log.source}: the events changed while their columns were built.")
+    out_ts = _array(folder, "ts", rows, np.int64)
+    out_event = _array(folder, "event", rows, np.int32)
+    sorted_key = np.empty(rows, dtype=np.uint64)
+    order = np.empty(rows, dtype=np.int64)
+    bits = min(max((rows // 16).bit_length(), 1), 26)  # about one customer per bucket
+    bucket_sort(key, ts, bits, sorted_key, np.asarray(out_ts), order)
+    del key, ts
+    take_events(order, event, np.asarray(out_event))
+    del order, event
+    keys = np.empty(rows, dtype=np.uint64)
+    bounds = np.empty(rows + 1, dtype=np.int64)
+    customers = runs(sorted_key, keys, bounds)
+    columns = EventColumns(bounds[: customers + 1].copy(), out_ts, out_event, tuple(codes))
+    return columns, keys[:customers].copy()
 
 
-def _write(
-    log: EventLog, folder: Path | None, rows: int, sort: bool
-) -> tuple[EventColumns, np.ndarray]:
+def _read_sorted(log: EventLog, folder: Path | None, rows: int) -> tuple[EventColumns, np.ndarray]:
+    """The columns from the events read sorted by DuckDB (any storage order)."""
     ts = _array(folder, "ts", rows, np.int64)
     event = _array(folder, "event", rows, np.int32)
     heads: list[np.ndarray] = []
     starts: list[np.ndarray] = []
     codes: dict[str, int] = {}
     done = 0
-    last: tuple[int, int, int] | None = None
-    for batch in _batches(log, sort):
-        key, t, seq = (np.asarray(batch.column(c).to_numpy()) for c in ("key", "ts", "seq"))
-        if last is not None:  # the previous batch's last row leads this one
-            key = np.r_[np.array([last[0]], key.dtype), key]
-            t, seq = np.r_[last[1], t], np.r_[last[2], seq]
-        same = key[1:] == key[:-1]
-        dt = t[1:] - t[:-1]
-        if not sort and np.any(same & ((dt < 0) | ((dt == 0) & (seq[1:] <= seq[:-1])))):
-            raise _OutOfOrder
-        new = np.flatnonzero(~same) + 1 if last is not None else np.flatnonzero(np.r_[True, ~same])
-        skip = 1 if last is not None else 0
-        starts.append(new - skip + done)
+    last: int | None = None
+    sql = f"SELECT * FROM (SELECT {KEYS}, e.event FROM {{events}} e) ORDER BY key, ts, seq"
+    for batch in log.batches(sql, _BATCH):
+        key, t = (np.asarray(batch.column(c).to_numpy()) for c in ("key", "ts"))
+        if len(key) == 0:
+            continue
+        before = np.r_[np.array([last if last is not None else ~key[0]], key.dtype), key[:-1]]
+        new = np.flatnonzero(key != before)
+        starts.append(new + done)
         heads.append(key[new])
-        size = len(key) - skip
-        ts[done : done + size] = t[skip:]
-        event[done : done + size] = _codes(batch.column("event"), codes)
-        done += size
-        last = (int(key[-1]), int(t[-1]), int(seq[-1]))
+        ts[done : done + len(key)] = t
+        event[done : done + len(key)] = _codes(batch.column("event"), codes)
+        done += len(key)
+        last = int(key[-1])
     if done != rows:
         raise EngineError(f"{log.source}: the events changed while their columns were built.")
     keys = np.concatenate(heads) if heads else np.zeros(0, dtype=np.uint64)
-    first = np.sort(keys)
-    if not sort and np.any(first[1:] == first[:-1]):  # a customer's rows are not contiguous
-        raise _OutOfOrder
-    if not sort and folder is not None and np.any(keys[1:] < keys[:-1]):
-        raise _OutOfOrder  # kept columns have their customers in key order, to take merges
     bounds = np.r_[np.concatenate(starts) if starts else np.zeros(0, np.int64), done]
     return EventColumns(bounds.astype(np.int64), ts, event, tuple(codes)), keys
 
@@ -337,13 +362,6 @@ def _array(folder: Path | None, name: str, rows: int, dtype: type) -> np.ndarray
     if folder is None:
         return np.empty(rows, dtype=dtype)
     return np.lib.format.open_memmap(folder / f"{name}.npy", mode="w+", dtype=dtype, shape=(rows,))
-
-
-def _batches(log: EventLog, sort: bool) -> Iterator[pa.RecordBatch]:
-    sql = f"SELECT {KEYS}, e.event FROM {{events}} e"
-    if sort:
-        sql = f"SELECT * FROM ({sql}) ORDER BY key, ts, seq"
-    yield from log.batches(sql, _BATCH)
 
 
 def _codes(names: pa.Array, codes: dict[str, int]) -> np.ndarray:
