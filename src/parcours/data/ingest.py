@@ -134,9 +134,9 @@ def import_source(
 def _priors(con: duckdb.DuckDBPyConnection, kind: str) -> dict[str, _Prior]:
     """The latest import of each file of ``kind``, by location."""
     rows = con.execute(
-        "SELECT source, max(import_id), arg_max(content_hash, import_id), "
-        "arg_max(bytes, import_id), arg_max(last_line, import_id), max(imported_at) "
-        "FROM imports WHERE kind = ? GROUP BY source",
+        "SELECT source, import_id, content_hash, bytes, last_line, imported_at FROM imports "
+        "WHERE kind = ? "
+        "QUALIFY row_number() OVER (PARTITION BY source ORDER BY import_id DESC) = 1",
         [kind],
     ).fetchall()
     return {row[0]: _Prior(*row[1:]) for row in rows}
