@@ -13,7 +13,7 @@ import pytest
 from parcours.data import create_workspace
 from parcours.engine import EventLog, funnel, paths
 from parcours.engine.columns import event_columns
-from parcours.engine.workspace_log import open_event_log
+from parcours.engine.workspace_tables import workspace_tables
 from parcours.errors import EngineError
 
 from .conftest import log_from_cases
@@ -29,24 +29,22 @@ def test_workspace_columns_follow_new_imports(tmp_path: Path) -> None:
     )
     ws = create_workspace(tmp_path, sources={"events": {"path": "data"}})
     ws.ingest()
-    log = open_event_log(ws)
-    assert isinstance(log, EventLog)
-    assert funnel(log, ["view", "buy"]).counts == [2, 1]
+    with workspace_tables(ws) as log:
+        assert isinstance(log, EventLog)
+        assert funnel(log, ["view", "buy"]).counts == [2, 1]
     database = ws.settings.database_path
     folder = database.with_name(database.name + ".columns")
     assert (folder / "meta.json").exists()  # kept beside the database
-    log.connection.close()
 
     # a later import makes the database newer: the columns are built again, not reused
     (data / "2.csv").write_text(HEADER + "b,2024-01-03,buy,app\nc,2024-01-01,view,web\n")
     ws.ingest()
     stamp = (folder / "meta.json").stat().st_mtime
     os.utime(database, (stamp + 5, stamp + 5))  # coarse clocks: the import happened after
-    log = open_event_log(ws)
-    assert isinstance(log, EventLog)
-    assert funnel(log, ["view", "buy"]).counts == [3, 2]
-    assert paths(log).cases == 3
-    log.connection.close()
+    with workspace_tables(ws) as log:
+        assert isinstance(log, EventLog)
+        assert funnel(log, ["view", "buy"]).counts == [3, 2]
+        assert paths(log).cases == 3
 
 
 def test_rows_stored_out_of_order_are_read_sorted() -> None:

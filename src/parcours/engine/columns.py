@@ -21,13 +21,16 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from parcours.engine.eventlog import EventLog
 from parcours.errors import EngineError
+
+if TYPE_CHECKING:
+    from parcours.engine.duckdb.eventlog import EventLog
 
 #: What the columns are read from; customers are told apart by ``hash(customer_id)`` (64 bits):
 #: two customers whose rows are adjacent and whose hashes collide (chance about 2^-64 per pair)

@@ -1,24 +1,29 @@
-"""Conversion paths from events on Spark, for the attribution models (run on the driver)."""
+"""Conversion paths from events on Spark, for the attribution models."""
 
 from __future__ import annotations
 
-from parcours.engine.binding import json_text
-from parcours.engine.journeys import ConversionPaths, paths_from_rows
-from parcours.engine.spark.eventlog import SparkEventLog, collect
+from typing import TYPE_CHECKING, Any
+
+from parcours.engine.dialect import json_text, quote
+from parcours.engine.spark.frames import collect
+
+if TYPE_CHECKING:
+    from parcours.engine.spark.eventlog import SparkEventLog
 
 
-def paths_from_events(
-    log: SparkEventLog, conversion: str, *, value: str | None = None, channel: str = "channel"
-) -> ConversionPaths:
-    """:func:`parcours.engine.paths_from_events` on Spark: paths are built by a Spark group-by,
-    then aggregated on the driver by the same code as on DuckDB."""
+def conversion_rows(
+    log: SparkEventLog, conversion: str, value: str | None, channel: str
+) -> list[tuple[Any, ...]]:
+    """:func:`parcours.engine.paths_from_events` on Spark: one row per (customer, conversion)
+    built by a Spark group-by, in (customer, conversion) order, as on DuckDB."""
     value_sql = "0D"
     if value is not None:
         text = json_text(value, "spark", nested=False)
         value_sql = f"coalesce(try_cast({text} AS DOUBLE), 0D)"
+    ch = quote(channel, "spark")
     frame = log.sql(
         f"""WITH e AS (
-            SELECT customer_id, unix_micros(timestamp) AS ts, event_seq, `{channel}` AS ch,
+            SELECT customer_id, unix_micros(timestamp) AS ts, event_seq, {ch} AS ch,
                    {value_sql} AS v, event = ? AS is_conv
             FROM {{events}}),
         g AS (SELECT *, coalesce(sum(CAST(is_conv AS INT)) OVER (
@@ -36,8 +41,4 @@ def paths_from_events(
         [conversion],
     )
     rows = sorted(collect(frame).to_pylist(), key=lambda r: (r["customer_id"], r["k"]))
-    return paths_from_rows(
-        [(r["channels"], r["times"], r["converted"], r["last_ts"], r["v"]) for r in rows],
-        conversion,
-        channel,
-    )
+    return [(r["channels"], r["times"], r["converted"], r["last_ts"], r["v"]) for r in rows]
