@@ -124,8 +124,9 @@ class Backend(Protocol):
         ...
 
     def conversion_rows(
-        self, conversion: str, value: str | None, channel: str
+        self, conversion: str, value: str | None, channel: str, ages: bool = True
     ) -> list[tuple[Any, ...]]:
         """Per (customer, conversion): touch channels, touch times (µs), converted, last time
-        (µs), conversion value."""
+        (µs), conversion value; without ``ages``, per distinct (channels, converted): channels,
+        None, converted, None, summed value, number of paths."""
         ...

@@ -88,17 +88,21 @@ def paths_from_rows(
     rows: Sequence[Sequence[Any]], conversion: str, channel: str = "channel"
 ) -> ConversionPaths:
     """Conversion paths from one row per (customer, conversion) in (customer, conversion)
-    order: touch channels, touch times (µs), converted, last time (µs), conversion value."""
+    order: touch channels, touch times (µs), converted, last time (µs), conversion value; or
+    from rows counting identical paths: channels, None, converted, None, value, count."""
     kept = [r for r in rows if r[0]]
     if not kept:
         raise EngineError(
             f"no touch with a {channel!r} found before {conversion!r} events; check the "
             "conversion event name and that touch events carry a channel."
         )
+    counts = np.array([r[5] if len(r) > 5 else 1 for r in kept], dtype=float)
+    converted = np.array([bool(r[2]) for r in kept])
+    timed = all(r[1] is not None for r in kept)
     return ConversionPaths(
         paths=tuple(tuple(r[0]) for r in kept),
-        conversions=np.array([1.0 if r[2] else 0.0 for r in kept]),
+        conversions=np.where(converted, counts, 0.0),
         value=np.array([float(r[4] or 0) if r[2] else 0.0 for r in kept]),
-        nulls=np.array([0.0 if r[2] else 1.0 for r in kept]),
-        ages_s=tuple(tuple((r[3] - t) / 1e6 for t in r[1]) for r in kept),
+        nulls=np.where(converted, 0.0, counts),
+        ages_s=tuple(tuple((r[3] - t) / 1e6 for t in r[1]) for r in kept) if timed else None,
     )

@@ -12,6 +12,7 @@ abandonment, click-through, retention, time in the place).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Hashable
 from datetime import date, timedelta
 from typing import Any, Literal
@@ -34,6 +35,7 @@ from parcours.model import KPI, Journey, KpiKind
 Every = Literal["day", "week", "month"]
 Period = date | None
 RETAINED_AFTER = timedelta(days=30)
+_tables = itertools.count()
 NEGATIVE = -0.5  # measured emotion below this counts as negative feedback
 SURVEYS = (KpiKind.NPS, KpiKind.CSAT, KpiKind.CES)
 _SCORES: dict[KpiKind, Callable[[Any], stats.KpiValue]] = {
@@ -45,7 +47,9 @@ _SCORES: dict[KpiKind, Callable[[Any], stats.KpiValue]] = {
 
 class JourneyKpis:
     """Queries over a bound journey's events (and its feedback and orders, when the log holds
-    them), grouped by calendar period when ``every`` is given."""
+    them), grouped by calendar period when ``every`` is given. Use it in a ``with`` block: it
+    keeps, for the time of the block, each customer's first and last time at every place (and
+    overall), which most KPIs read instead of the events."""
 
     def __init__(self, log: Backend, journey: Journey, every: Every | None = None) -> None:
         self.log = log
@@ -53,13 +57,40 @@ class JourneyKpis:
         self.journey = journey
         self.every = every
         self.stage_ids = [s.id for s in journey.stages]
+        self.spans = f"parcours_spans_{next(_tables)}"
+        self._reached: dict[str, dict[Period, tuple[int, int]]] = {}
+
+    def __enter__(self) -> JourneyKpis:
+        groups, times = f"{self.spans}_places", "min(first) AS first, max(last) AS last"
+        self.log.keep(  # one pass over the events; stages and customers from its groups
+            groups,
+            "SELECT customer_id, stage, touchpoint, min(timestamp) AS first, "
+            "max(timestamp) AS last FROM {events} GROUP BY customer_id, stage, touchpoint",
+        )
+        self.log.keep(
+            self.spans,
+            "SELECT customer_id, 'touchpoint' AS level, touchpoint AS place, first, last "
+            f"FROM {groups} WHERE touchpoint IS NOT NULL UNION ALL "
+            f"SELECT customer_id, 'stage', stage, {times} FROM {groups} WHERE stage IS NOT NULL "
+            "GROUP BY customer_id, stage UNION ALL "
+            f"SELECT customer_id, 'customer', NULL, {times} FROM {groups} GROUP BY customer_id",
+        )
+        self.log.drop(groups)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.log.drop(self.spans)
 
     def at(self, column: str, value: str) -> str:
         """The condition ``column = value`` on the events, in the log's dialect."""
         return f"{column} = {literal(value, self.dialect)}"
 
-    def place(self, stage: str, touchpoint: str | None) -> str:
-        return self.at("touchpoint", touchpoint) if touchpoint else self.at("stage", stage)
+    def _spans_at(self, level: str, place: str, alias: str = "s") -> str:
+        """The condition on the spans table that picks a stage's or touchpoint's rows."""
+        return f"{alias}.level = '{level}' AND {alias}.place = {literal(place, self.dialect)}"
+
+    def _level(self, stage: str, touchpoint: str | None) -> tuple[str, str]:
+        return ("touchpoint", touchpoint) if touchpoint else ("stage", stage)
 
     def _period(self, column: str) -> str:
         if self.every is None:
@@ -92,7 +123,7 @@ class JourneyKpis:
         others = ", ".join(quote(c, self.dialect) for c in self.log.columns() if c != "event")
         relabelled = self.log.view(f"SELECT {others}, {converted} AS event FROM {{events}}")
         try:
-            paths = paths_from_events(relabelled, CONVERSION, channel="touchpoint")
+            paths = paths_from_events(relabelled, CONVERSION, channel="touchpoint", ages=False)
         except EngineError:  # no touch before any conversion
             return {}
         finally:
@@ -112,21 +143,24 @@ class JourneyKpis:
         )
         return [(touchpoint, text) for touchpoint, text in found]
 
-    def customers(self, condition: str) -> dict[Period, int]:
-        """Distinct customers with an event matching ``condition``, by the event's period."""
-        found = self._grouped(
-            f"SELECT {self._period('timestamp')} AS p, count(DISTINCT customer_id) "
-            f"FROM {{events}} WHERE {condition} GROUP BY 1"
-        )
-        return {p: int(rows[0][0]) for p, rows in found.items()}
+    def customers(self, level: str, place: str) -> dict[Period, int]:
+        """Distinct customers with an event at a stage or touchpoint (``level``), by the
+        event's period."""
+        if self.every is None:
+            sql = f"SELECT NULL, count(*) FROM {self.spans} s WHERE {self._spans_at(level, place)}"
+        else:
+            sql = (
+                f"SELECT {self._period('timestamp')} AS p, count(DISTINCT customer_id) "
+                f"FROM {{events}} WHERE {self.at(level, place)} GROUP BY 1"
+            )
+        return {p: int(rows[0][0]) for p, rows in self._grouped(sql).items()}
 
-    def median_time(self, condition: str) -> dict[Period, float | None]:
+    def median_time(self, level: str, place: str) -> dict[Period, float | None]:
         """The median time customers spend at a place (their first to last event there)."""
         span = f"({micros('last', self.dialect)} - {micros('first', self.dialect)}) / 1e6"
         found = self._grouped(
             f"SELECT {self._period('first')} AS p, {quantile(self.dialect)}({span}, 0.5) "
-            f"FROM (SELECT customer_id, min(timestamp) AS first, max(timestamp) AS last "
-            f"FROM {{events}} WHERE {condition} GROUP BY customer_id) spans GROUP BY 1"
+            f"FROM {self.spans} s WHERE {self._spans_at(level, place)} GROUP BY 1"
         )
         return {p: None if rows[0][0] is None else float(rows[0][0]) for p, rows in found.items()}
 
@@ -137,8 +171,9 @@ class JourneyKpis:
 
     def feedback_rows(
         self, touchpoints: list[str] | None, survey: str | None = None
-    ) -> dict[Period, list[tuple[str, float]]]:
-        """Rated answers at ``touchpoints`` (``None``: about the whole journey), by period."""
+    ) -> dict[Period, list[tuple[str, float, int]]]:
+        """Rated answers at ``touchpoints`` (``None``: about the whole journey), by period, as
+        (survey type, rating, number of such answers)."""
         if not self.log.has_table("feedback"):
             return {}
         where = ["rating IS NOT NULL"]
@@ -151,11 +186,12 @@ class JourneyKpis:
             return {}
         if survey:
             where.append(f"survey_type = {literal(survey, self.dialect)}")
+        period = self._period("timestamp")
         found = self._grouped(
-            f"SELECT {self._period('timestamp')} AS p, survey_type, rating FROM {{feedback}} "
-            f"WHERE {' AND '.join(where)}"
+            f"SELECT {period} AS p, survey_type, rating, count(*) FROM {{feedback}} "
+            f"WHERE {' AND '.join(where)} GROUP BY {period}, survey_type, rating"
         )
-        return {p: [(str(s), float(r)) for s, r in rows] for p, rows in found.items()}
+        return {p: [(str(s), float(r), int(n)) for s, r, n in rows] for p, rows in found.items()}
 
     def feedback_emotion(
         self, touchpoints: list[str]
@@ -164,8 +200,12 @@ class JourneyKpis:
         :data:`NEGATIVE`, by period."""
         out: dict[Period, tuple[float | None, float | None]] = {}
         for p, rows in self.feedback_rows(touchpoints).items():
-            emotions = np.array([stats.emotion_of_rating(s or "review", r) for s, r in rows])
-            out[p] = float(emotions.mean()), float(np.mean(emotions < NEGATIVE))
+            emotions = np.array([stats.emotion_of_rating(s or "review", r) for s, r, _ in rows])
+            weights = np.array([n for *_, n in rows], dtype=float)
+            out[p] = (
+                float(np.average(emotions, weights=weights)),
+                float(weights[emotions < NEGATIVE].sum() / weights.sum()),
+            )
         return out
 
     def survey(
@@ -183,102 +223,140 @@ class JourneyKpis:
         if not rows and touchpoint is None:
             rows, basis = self.feedback_rows(None, kpi.kind.value), "relational"
         score = _SCORES[kpi.kind]
-        return {p: score([r for _, r in found]) for p, found in rows.items()}, (
-            basis if rows else None
-        )
+        values = {
+            p: score(np.repeat([r for _, r, _ in found], [n for *_, n in found]))
+            for p, found in rows.items()
+        }
+        return values, basis if rows else None
 
     def kpi(self, kpi: KPI, stage: str, touchpoint: str | None) -> dict[Period, stats.KpiValue]:
         """Any KPI kind but the surveys (custom KPIs are not measured), by period."""
-        scope = self.place(stage, touchpoint)
+        level, place = self._level(stage, touchpoint)
+        scope = self.at(level, place)
         kind = kpi.kind
         if kind in (KpiKind.CONVERSION, KpiKind.ABANDONMENT):
-            reached = self.reached_next(stage, scope)
-            keep = kind is KpiKind.CONVERSION
-            return {p: stats.share(flags if keep else ~flags) for p, flags in reached.items()}
+            reached = self.reached_next(stage, touchpoint)
+            return _shares(reached, kind is KpiKind.ABANDONMENT)
         if kind is KpiKind.CLICK_THROUGH:
             if touchpoint is None:
                 return {}
-            found = self._grouped(
-                f"SELECT {self._period('first')} AS p, touched FROM (SELECT customer_id, "
-                f"min(timestamp) AS first, bool_or({self.at('touchpoint', touchpoint)}) AS "
-                f"touched FROM {{events}} WHERE {self.at('stage', stage)} GROUP BY customer_id) q"
+            return _shares(
+                self._counted(
+                    f"SELECT {self._period('s.first')} AS p, count(*), "
+                    f"{_count('t.customer_id IS NOT NULL')} FROM {self.spans} s "
+                    f"LEFT JOIN {self.spans} t ON t.customer_id = s.customer_id AND "
+                    f"{self._spans_at('touchpoint', touchpoint, 't')} "
+                    f"WHERE {self._spans_at('stage', stage)} GROUP BY 1"
+                )
             )
-            return {p: stats.share([bool(r[0]) for r in rows]) for p, rows in found.items()}
         if kind in (KpiKind.RETENTION, KpiKind.CHURN):
             days = RETAINED_AFTER.days
-            found = self._grouped(
-                "WITH firsts AS (SELECT customer_id, min(timestamp) AS t FROM {events} "
-                f"WHERE {scope} GROUP BY customer_id) "
-                f"SELECT {self._period('f.t')} AS p, "
-                f"bool_or(e.timestamp >= f.t + INTERVAL {days} DAY) FROM firsts f "
-                "JOIN {events} e ON e.customer_id = f.customer_id GROUP BY f.customer_id, f.t"
+            kept = self._counted(
+                f"SELECT {self._period('s.first')} AS p, count(*), "
+                f"{_count(f'c.last >= s.first + INTERVAL {days} DAY')} FROM {self.spans} s "
+                f"JOIN {self.spans} c ON c.customer_id = s.customer_id AND c.level = 'customer' "
+                f"WHERE {self._spans_at(level, place)} GROUP BY 1"
             )
-            out = {}
-            for p, rows in found.items():
-                kept = np.array([bool(r[0]) for r in rows], dtype=bool)
-                out[p] = stats.share(kept if kind is KpiKind.RETENTION else ~kept)
-            return out
+            return _shares(kept, kind is KpiKind.CHURN)
         if kind is KpiKind.WAITING_TIME:
-            waiting = json_text("waiting_seconds", self.dialect)
-            found = self._grouped(
-                f"SELECT {self._period('timestamp')} AS p, CAST({waiting} AS DOUBLE) "
-                f"FROM {{events}} WHERE {scope} AND {waiting} IS NOT NULL"
+            waiting = f"CAST({json_text('waiting_seconds', self.dialect)} AS DOUBLE)"
+            found = self._durations(
+                f"SELECT timestamp, {waiting} AS x FROM {{events}} WHERE {scope}"
             )
-            if found:
-                return _each(found, lambda rows: stats.duration([float(r[0]) for r in rows]))
-            return _each(self._orders("waiting_time", scope), stats.duration)
+            return found or self._durations(
+                self._orders_sql("waiting_time AS x", self._spans_at(level, place))
+            )
         if kind is KpiKind.RESPONSE_TIME:
-            return _each(self._orders("response_time", scope), stats.duration)
+            return self._durations(
+                self._orders_sql("response_time AS x", self._spans_at(level, place))
+            )
         if kind in (KpiKind.RETURN_RATE, KpiKind.COMPLAINT_RATE):
             column = "returned" if kind is KpiKind.RETURN_RATE else "complaint"
-            return _each(
-                self._orders(column, scope),
-                lambda values: stats.share([bool(v) for v in values if v is not None]),
+            orders = self._orders_sql(f"{column} AS flag", self._spans_at(level, place))
+            return _shares(
+                self._counted(
+                    f"SELECT {self._period('timestamp')} AS p, count(*), {_count('flag')} "
+                    f"FROM ({orders}) o WHERE flag IS NOT NULL GROUP BY 1"
+                )
             )
         if kind is KpiKind.LOYALTY:
-            counts = self._orders("count(*)", scope, per_customer=True)
-            return _each(counts, lambda values: stats.share([c >= 2 for c in values]))
+            orders = self._orders_sql("customer_id", self._spans_at(level, place))
+            period = self._period("timestamp")
+            return _shares(
+                self._counted(
+                    f"SELECT p, count(*), {_count('n >= 2')} FROM (SELECT {period} AS p, "
+                    f"count(*) AS n FROM ({orders}) o GROUP BY {period}, customer_id) q "
+                    "GROUP BY p"
+                )
+            )
         return {}
 
     def _touchpoints_of(self, stage: str) -> list[str]:
         return [t.id for s in self.journey.stages if s.id == stage for t in s.touchpoints]
 
-    def reached_next(self, stage: str, scope: str) -> dict[Period, np.ndarray]:
-        """Per period of their first event at the place, whether each customer reached the next
-        stage afterwards (nothing for the last stage)."""
+    def reached_next(
+        self, stage: str, touchpoint: str | None = None
+    ) -> dict[Period, tuple[int, int]]:
+        """Per period of their first event at the stage (or touchpoint), how many customers
+        there were and how many reached the next stage afterwards (nothing for the last
+        stage)."""
         index = self.stage_ids.index(stage)
         if index + 1 >= len(self.stage_ids):
             return {}
-        found = self._grouped(
-            "WITH here AS (SELECT customer_id, min(timestamp) AS t FROM {events} "
-            f"WHERE {scope} GROUP BY customer_id), "
-            "later AS (SELECT customer_id, max(timestamp) AS t FROM {events} "
-            f"WHERE {self.at('stage', self.stage_ids[index + 1])} GROUP BY customer_id) "
-            f"SELECT {self._period('here.t')} AS p, coalesce(later.t >= here.t, false) FROM here "
-            "LEFT JOIN later ON later.customer_id = here.customer_id"
-        )
-        return {p: np.array([bool(r[0]) for r in rows], dtype=bool) for p, rows in found.items()}
+        level, place = self._level(stage, touchpoint)
+        key = f"{level}:{place}"
+        if key not in self._reached:  # a stage's conversion and abandonment share it
+            self._reached[key] = self._counted(
+                f"SELECT {self._period('s.first')} AS p, count(*), "
+                f"{_count('n.last >= s.first')} FROM {self.spans} s LEFT JOIN {self.spans} n "
+                f"ON n.customer_id = s.customer_id AND "
+                f"{self._spans_at('stage', self.stage_ids[index + 1], 'n')} "
+                f"WHERE {self._spans_at(level, place)} GROUP BY 1"
+            )
+        return self._reached[key]
 
-    def _orders(
-        self, column: str, scope: str, *, per_customer: bool = False
-    ) -> dict[Period, list[Any]]:
-        """A column of the orders of the place's customers (or, ``per_customer``, an aggregate
-        per customer), by the order's period."""
+    def _counted(self, sql: str) -> dict[Period, tuple[int, int]]:
+        """Rows of ``sql`` as period, then (all, kept) counts."""
+        return {
+            p: (int(rows[0][0]), int(rows[0][1] or 0)) for p, rows in self._grouped(sql).items()
+        }
+
+    def _durations(self, sql: str) -> dict[Period, stats.KpiValue]:
+        """The median and 90th percentile of ``x`` in the rows of ``sql`` (with ``timestamp``),
+        by period."""
+        name = quantile(self.dialect)
+        found = self._grouped(
+            f"SELECT {self._period('timestamp')} AS p, count(*), {name}(x, 0.5), {name}(x, 0.9) "
+            f"FROM ({sql}) d WHERE x IS NOT NULL AND NOT isnan(x) GROUP BY 1"
+        )
+        return {
+            p: stats.KpiValue(float(median), int(n), p90=float(p90))
+            for p, [(n, median, p90)] in found.items()
+        }
+
+    def _orders_sql(self, columns: str, spans: str) -> str:
+        """``timestamp`` and ``columns`` of the orders of the customers of the ``spans`` rows
+        of a place (nothing without orders)."""
         if not self.log.has_table("orders"):
-            return {}
-        period = self._period("timestamp")
-        grouping = f" GROUP BY {period}, customer_id" if per_customer else ""
-        found = self._grouped(
-            f"SELECT {period} AS p, {column} FROM {{orders}} WHERE customer_id IN "
-            f"(SELECT customer_id FROM {{events}} WHERE {scope}){grouping}"
+            return f"SELECT timestamp, {columns} FROM {{events}} WHERE false"
+        return (
+            f"SELECT timestamp, {columns} FROM {{orders}} WHERE customer_id IN "
+            f"(SELECT customer_id FROM {self.spans} s WHERE {spans})"
         )
-        return {p: [r[0] for r in rows] for p, rows in found.items()}
 
 
-def _each(
-    groups: dict[Period, list[Any]], score: Callable[[list[Any]], stats.KpiValue]
+def _count(condition: str) -> str:
+    """SQL counting the rows where ``condition`` holds."""
+    return f"sum(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+
+def _shares(
+    counts: dict[Period, tuple[int, int]], complement: bool = False
 ) -> dict[Period, stats.KpiValue]:
-    return {p: score(values) for p, values in groups.items()}
+    """Each period's share of kept rows (or, ``complement``, of the others)."""
+    return {
+        p: stats.share_of(n - kept if complement else kept, n) for p, (n, kept) in counts.items()
+    }
 
 
 def _day(value: Hashable | None) -> Period:

@@ -17,7 +17,11 @@ def paths_from_events(
     *,
     value: str | None = None,
     channel: str = "channel",
+    ages: bool = True,
 ) -> ConversionPaths:
     """Derive conversion paths from events: one path per customer and conversion, with each
-    touch's age. ``value`` names a ``properties`` key holding the conversion value."""
-    return paths_from_rows(log.conversion_rows(conversion, value, channel), conversion, channel)
+    touch's age (time-decay attribution needs them); without ``ages``, identical paths are
+    counted together by the engine, which is much faster. ``value`` names a ``properties`` key
+    holding the conversion value."""
+    rows = log.conversion_rows(conversion, value, channel, ages)
+    return paths_from_rows(rows, conversion, channel)

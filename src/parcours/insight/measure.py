@@ -121,7 +121,8 @@ def measure(
             )
         bound, coverage = bind(scoped, journey)
         try:
-            return _measured(bound, journey, coverage, window, voice)
+            with JourneyKpis(bound, journey) as kpis:
+                return _laid_out(kpis, journey, coverage, window, voice)
         finally:
             bound.release()
     finally:
@@ -129,11 +130,14 @@ def measure(
             scoped.release()
 
 
-def _measured(
-    log: Backend, journey: Journey, coverage: Coverage, window: str | None, voice: Tier | None
+def _laid_out(
+    kpis: JourneyKpis,
+    journey: Journey,
+    coverage: Coverage,
+    window: str | None,
+    voice: Tier | None,
 ) -> MeasuredJourney:
-    """The measures of ``journey`` on its bound ``log``."""
-    kpis = JourneyKpis(log, journey)
+    """The measures of every stage, touchpoint and KPI, laid onto the map."""
     stage_funnel = kpis.stage_funnel(window or WINDOWS[journey.typology])
     credit = kpis.attribution_shares()
     texts = kpis.feedback_texts() if voice else []
@@ -150,16 +154,15 @@ def _measured(
         )
         stage_kpis = measure_kpis(kpis, f"stages.{stage.id}", stage.kpis, stage.id, None)
         measured_kpis += stage_kpis
-        place = kpis.at("stage", stage.id)
         stages[stage.id] = _felt(
             kpis,
             heard_stages.get(stage.id),
             [t.id for t in stage.touchpoints],
             Measured(
-                customers=kpis.customers(place).get(None, 0),
+                customers=kpis.customers("stage", stage.id).get(None, 0),
                 conversion=conversion,
                 drop_off=None if conversion is None else 1 - conversion,
-                median_seconds=kpis.median_time(place).get(None),
+                median_seconds=kpis.median_time("stage", stage.id).get(None),
                 kpis=_shown(stage_kpis),
             ),
         )
@@ -172,7 +175,7 @@ def _measured(
                 heard_touchpoints.get(touchpoint.id),
                 [touchpoint.id],
                 Measured(
-                    customers=kpis.customers(kpis.at("touchpoint", touchpoint.id)).get(None, 0),
+                    customers=kpis.customers("touchpoint", touchpoint.id).get(None, 0),
                     volume=coverage.per_touchpoint.get(touchpoint.id, 0),
                     attribution_share=credit.get(touchpoint.id),
                     kpis=_shown(tp_kpis),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 import pandas as pd
@@ -25,7 +25,7 @@ from parcours.engine.backend import Backend
 from parcours.engine.binding import bind
 from parcours.engine.filter import Filter
 from parcours.engine.journey_kpis import Every, JourneyKpis, Period
-from parcours.engine.kpis import KpiValue, share
+from parcours.engine.kpis import KpiValue, share_of
 from parcours.engine.series import Series, calendar, first_event_periods, next_start, series_of
 from parcours.engine.workspace_tables import workspace_tables
 from parcours.insight.measure import MeasuredJourney, journey_files, kpi_values, measure
@@ -101,23 +101,30 @@ def measure_series(
 
 
 def _series(log: Backend, journey: Journey, every: Every) -> tuple[Series, ...]:
-    kpis = JourneyKpis(log, journey, every)
     starts = calendar(log, every)
+    with JourneyKpis(log, journey, every) as kpis:
+        return _laid_out(kpis, journey, every, starts)
+
+
+def _laid_out(
+    kpis: JourneyKpis, journey: Journey, every: Every, starts: list[date]
+) -> tuple[Series, ...]:
+    """One series per place and measure, over ``starts``."""
     out: list[Series] = []
     for index, stage in enumerate(journey.stages):
         place = f"stages.{stage.id}"
-        counts = kpis.customers(kpis.at("stage", stage.id))
+        counts = kpis.customers("stage", stage.id)
         out.append(series_of(place, "customers", "count", every, _counts(counts), starts))
         if index + 1 < len(journey.stages):
-            reached = kpis.reached_next(stage.id, kpis.at("stage", stage.id))
-            shares = {p: share(flags) for p, flags in reached.items()}
+            reached = kpis.reached_next(stage.id)
+            shares = {p: share_of(kept, n) for p, (n, kept) in reached.items()}
             out.append(series_of(place, "conversion", "conversion", every, shares, starts))
         for kpi in stage.kpis:
             values, _ = kpi_values(kpis, kpi, stage.id, None)
             out.append(series_of(place, kpi.id, kpi.kind.value, every, values, starts))
         for touchpoint in stage.touchpoints:
             where = f"{place}.touchpoints.{touchpoint.id}"
-            counts = kpis.customers(kpis.at("touchpoint", touchpoint.id))
+            counts = kpis.customers("touchpoint", touchpoint.id)
             out.append(series_of(where, "customers", "count", every, _counts(counts), starts))
             for kpi in touchpoint.kpis:
                 values, _ = kpi_values(kpis, kpi, stage.id, touchpoint.id)

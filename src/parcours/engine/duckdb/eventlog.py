@@ -199,8 +199,8 @@ class EventLog:
         return flows(self, event, steps, direction)
 
     def conversion_rows(
-        self, conversion: str, value: str | None, channel: str
+        self, conversion: str, value: str | None, channel: str, ages: bool = True
     ) -> list[tuple[Any, ...]]:
         from parcours.engine.duckdb.journeys import conversion_rows
 
-        return conversion_rows(self, conversion, value, channel)
+        return conversion_rows(self, conversion, value, channel, ages)

@@ -170,11 +170,11 @@ class SparkEventLog:
         return flows(self, event, steps, direction)
 
     def conversion_rows(
-        self, conversion: str, value: str | None, channel: str
+        self, conversion: str, value: str | None, channel: str, ages: bool = True
     ) -> list[tuple[Any, ...]]:
         from parcours.engine.spark.journeys import conversion_rows
 
-        return conversion_rows(self, conversion, value, channel)
+        return conversion_rows(self, conversion, value, channel, ages)
 
     def to_arrow(self) -> pa.Table:
         """The events, in (customer_id, timestamp, event_seq) order, times naive UTC."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from pyspark.sql import functions as F
+
 from parcours.engine.dialect import json_text, quote
 from parcours.engine.spark.frames import collect
 
@@ -12,10 +14,11 @@ if TYPE_CHECKING:
 
 
 def conversion_rows(
-    log: SparkEventLog, conversion: str, value: str | None, channel: str
+    log: SparkEventLog, conversion: str, value: str | None, channel: str, ages: bool
 ) -> list[tuple[Any, ...]]:
     """:func:`parcours.engine.paths_from_events` on Spark: one row per (customer, conversion)
-    built by a Spark group-by, in (customer, conversion) order, as on DuckDB."""
+    built by a Spark group-by, in (customer, conversion) order, as on DuckDB (without
+    ``ages``: one row per distinct channels and conversion, as on DuckDB)."""
     value_sql = "0D"
     if value is not None:
         text = json_text(value, "spark", nested=False)
@@ -40,5 +43,10 @@ def conversion_rows(
         FROM touches""",
         [conversion],
     )
+    if not ages:
+        grouped = frame.where("size(channels) > 0").groupBy("channels", "converted")
+        summed = collect(grouped.agg(F.sum("v").alias("v"), F.count("*").alias("n")))
+        found = sorted(summed.to_pylist(), key=lambda r: (r["channels"], r["converted"]))
+        return [(r["channels"], None, r["converted"], None, r["v"], r["n"]) for r in found]
     rows = sorted(collect(frame).to_pylist(), key=lambda r: (r["customer_id"], r["k"]))
     return [(r["channels"], r["times"], r["converted"], r["last_ts"], r["v"]) for r in rows]
