@@ -9,8 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from parcours.data.workspace import create_workspace
 from parcours.engine import EventLog, funnel, paths
 from parcours.engine.filter import Filter, parse_segment, parse_time, parse_where
+from parcours.engine.workspace_tables import workspace_tables
 from parcours.errors import EngineError
 from parcours.model.vocabulary import MatchOp
 
@@ -132,3 +134,29 @@ def test_any_condition_value_is_a_literal(value: str) -> None:
     seen = Filter(where=parse_where([f"k={value}"]), segment={"event.k": value}).apply(log)
     assert seen.count() == (1 if value == "x" else 0)
     assert log.count() == 1
+
+
+def test_a_filtered_workspace_log_builds_its_columns_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "events.csv").write_text(
+        "customer_id,timestamp,event,platform\n"
+        + "".join(
+            f"{c},2026-03-0{d},{e},{p}\n"
+            for c, d, e, p in [
+                ("a", 1, "view", "mobile"),
+                ("a", 2, "pay", "mobile"),
+                ("b", 2, "view", "desktop"),
+                ("b", 3, "pay", "desktop"),
+                ("c", 4, "view", "mobile"),
+            ]
+        )
+    )
+    ws = create_workspace(tmp_path, sources={"events": {"path": "events.csv"}})
+    ws.ingest()
+    mobile = Filter(since=dt.datetime(2026, 3, 1), where=parse_where(["platform=mobile"]))
+    with workspace_tables(ws) as log:
+        first, again = mobile.apply(log), mobile.apply(log)
+        assert funnel(first, ["view", "pay"]).counts == [2, 1]
+        assert again.hot_columns() is first.hot_columns()  # warm: the same filter, same data
+        assert funnel(again, ["view", "pay"]).counts == [2, 1]
+        other = Filter(where=parse_where(["platform=desktop"])).apply(log)
+        assert funnel(other, ["view", "pay"]).counts == [1, 1]

@@ -23,6 +23,7 @@ import pyarrow as pa
 from parcours.data.schema import EVENT_ORDER, EVENTS
 from parcours.engine import dialect as sql_text
 from parcours.engine.backend import substitute
+from parcours.engine.columns import EventColumns, event_columns
 from parcours.engine.dialect import Dialect
 from parcours.engine.flows_result import Direction, FlowResult
 from parcours.engine.funnel_plan import FunnelLevels, FunnelPlan
@@ -36,6 +37,7 @@ REQUIRED_COLUMNS: tuple[str, ...] = (*EVENTS.required, "event_seq")
 ORDER_BY = ", ".join(EVENT_ORDER)
 
 _names = itertools.count()
+_filtered: dict[tuple[Path, str, float], EventColumns] = {}
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class EventLog:
     database: Path | None = None
     tables: dict[str, str] = field(default_factory=dict)
     made: tuple[str, ...] = ()  # "VIEW name" / "TABLE name" made for this log: release() drops
+    basis: tuple[Path, str] | None = None  # a view of a database's events: (database, its SQL)
     dialect: ClassVar[Dialect] = "duckdb"
 
     def __post_init__(self) -> None:
@@ -159,8 +162,12 @@ class EventLog:
             made.append(f"VIEW {name}")
             names[role] = name
         events = names.pop("events")
-        database = self.database if events == self.source else None
-        return EventLog(self.connection, events, database, names, tuple(made))
+        if events == self.source:
+            return EventLog(self.connection, events, self.database, names, tuple(made), self.basis)
+        basis = None
+        if self.database is not None:  # the same filter on the same data: the same columns
+            basis = (self.database, tables["events"])
+        return EventLog(self.connection, events, None, names, tuple(made), basis)
 
     def release(self) -> None:
         for made in reversed(self.made):
@@ -182,16 +189,29 @@ class EventLog:
         cast = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' for c in json_columns)
         return f"SELECT *{f' REPLACE ({cast})' if cast else ''} FROM {table}"
 
+    def hot_columns(self) -> EventColumns:
+        """The log's hot columns (:mod:`parcours.engine.columns`): kept beside its database;
+        for a view of a database's events (a filter), built once per process while the
+        database does not change."""
+        if self.basis is None:
+            return event_columns(self)
+        database, _ = self.basis
+        key = (*self.basis, database.stat().st_mtime)
+        held = _filtered.get(key)
+        if held is None:
+            _filtered.clear()  # one filter's columns at a time: they can be large
+            held = _filtered[key] = event_columns(self)
+        return held
+
     def funnel_levels(self, plan: FunnelPlan) -> FunnelLevels:
         from parcours.engine.duckdb.funnel import funnel_levels
 
         return funnel_levels(self, plan)
 
     def paths(self, top_variants: int | None) -> PathsResult:
-        from parcours.engine.columns import event_columns
         from parcours.engine.duckdb.paths import summarise
 
-        return summarise(event_columns(self), top_variants)
+        return summarise(self.hot_columns(), top_variants)
 
     def flows(self, event: str, steps: int, direction: Direction) -> FlowResult:
         from parcours.engine.duckdb.flows import flows

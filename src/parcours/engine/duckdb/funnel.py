@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from parcours.engine.columns import event_columns
 from parcours.engine.dialect import quote
 from parcours.engine.funnel_plan import (
     ANY_EVENT,
@@ -65,7 +64,7 @@ def _value(log: EventLog, plan: FunnelPlan) -> tuple[str, str, list[object]]:
 
 def _on_columns(log: EventLog, plan: FunnelPlan) -> FunnelLevels:
     """The machine over the log's hot columns (steps given by event names or ``*``)."""
-    cols = event_columns(log)
+    cols = log.hot_columns()
     every = any_event(plan.steps)
     step_bits: dict[str, int] = {}
     for k, spec in enumerate(plan.steps):
