@@ -194,6 +194,7 @@ def test_calendar_series_count_each_event_in_its_own_period(
     assert {tuple(p.start for p in s.points) for s in timeline.series} == {tuple(weeks)}
     visits = by["stages.visite", "customers"]
     assert [p.value.n for p in visits.points] == [1, 3, 0]  # Sunday 1 March: the week before
+    assert [p.value.value for p in visits.points] == [1.0, 3.0, 0.0]
     conversion = by["stages.visite", "conversion"]
     assert [p.value.value for p in conversion.points] == [1.0, pytest.approx(2 / 3), None]
     abandon = by["stages.paiement", "abandon"]

@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from parcours.data import ColumnMapping, read_events
+from parcours.data.schema import CHANNEL, CUSTOMER_ID, EVENT, TIMESTAMP
 from parcours.engine import (
     Backend,
     EventLog,
@@ -42,11 +43,11 @@ _FORMAT = click.option(
 )
 
 
-_ROLES = {
-    "customer_col": "customer_id",
-    "timestamp_col": "timestamp",
-    "event_col": "event",
-    "channel_col": "channel",
+_ROLES = {  # flag -> the events contract's column it names
+    "customer_col": CUSTOMER_ID,
+    "timestamp_col": TIMESTAMP,
+    "event_col": EVENT,
+    "channel_col": CHANNEL,
 }
 
 

@@ -114,7 +114,7 @@ def _laid_out(
     for index, stage in enumerate(journey.stages):
         place = f"stages.{stage.id}"
         counts = kpis.customers("stage", stage.id)
-        out.append(series_of(place, "customers", "count", every, _counts(counts), starts))
+        out.append(series_of(place, "customers", "count", every, _counts(counts, starts), starts))
         if index + 1 < len(journey.stages):
             reached = kpis.reached_next(stage.id)
             shares = {p: share_of(kept, n) for p, (n, kept) in reached.items()}
@@ -125,15 +125,18 @@ def _laid_out(
         for touchpoint in stage.touchpoints:
             where = f"{place}.touchpoints.{touchpoint.id}"
             counts = kpis.customers("touchpoint", touchpoint.id)
-            out.append(series_of(where, "customers", "count", every, _counts(counts), starts))
+            out.append(
+                series_of(where, "customers", "count", every, _counts(counts, starts), starts)
+            )
             for kpi in touchpoint.kpis:
                 values, _ = kpi_values(kpis, kpi, stage.id, touchpoint.id)
                 out.append(series_of(where, kpi.id, kpi.kind.value, every, values, starts))
     return tuple(out)
 
 
-def _counts(counts: dict[Period, int]) -> dict[Period, KpiValue]:
-    return {p: KpiValue(float(n), n) for p, n in counts.items()}
+def _counts(counts: dict[Period, int], starts: list[date]) -> dict[Period, KpiValue]:
+    """Counts as values, zero in the periods without any."""
+    return {p: KpiValue(float(counts.get(p, 0)), counts.get(p, 0)) for p in starts}
 
 
 def measure_trend(
