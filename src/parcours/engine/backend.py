@@ -52,7 +52,8 @@ class Backend(Protocol):
 
     @property
     def dialect(self) -> Dialect:
-        """How the engine spells its SQL."""
+        """How the engine spells its SQL: literals, quoted names, JSON access, globs, times
+        and quantiles come from :mod:`parcours.engine.dialect` for this dialect."""
         ...
 
     def columns(self) -> list[str]:
@@ -101,14 +102,6 @@ class Backend(Protocol):
 
     def release(self) -> None:
         """Free what :meth:`view` or :meth:`scoped` made for this log (nothing otherwise)."""
-        ...
-
-    def literal(self, value: str | int | float | bool) -> str:
-        """A SQL literal in the log's dialect."""
-        ...
-
-    def json_text(self, key: str, *, nested: bool = True) -> str:
-        """SQL for the text of ``properties``' key ``key``."""
         ...
 
     def funnel_levels(self, plan: FunnelPlan) -> FunnelLevels:

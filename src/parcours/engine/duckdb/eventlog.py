@@ -21,7 +21,6 @@ import duckdb
 import pyarrow as pa
 
 from parcours.data.schema import EVENT_ORDER, EVENTS
-from parcours.engine import dialect as sql_text
 from parcours.engine.backend import substitute
 from parcours.engine.columns import EventColumns, event_columns
 from parcours.engine.dialect import Dialect
@@ -173,12 +172,6 @@ class EventLog:
         for made in reversed(self.made):
             kind, name = made.split(" ")
             self.connection.execute(f"DROP {kind} IF EXISTS {name}").fetchall()
-
-    def literal(self, value: str | int | float | bool) -> str:
-        return sql_text.literal(value, self.dialect)
-
-    def json_text(self, key: str, *, nested: bool = True) -> str:
-        return sql_text.json_text(key, self.dialect, nested=nested)
 
     def text_select(self, role: str = "events") -> str:
         """``SELECT`` of every column of the ``role`` table with JSON columns as text (for

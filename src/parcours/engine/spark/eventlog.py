@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import pyarrow as pa
 
 from parcours.data.schema import EVENTS
-from parcours.engine import dialect as sql
 from parcours.engine.backend import substitute
 from parcours.engine.dialect import Dialect
 from parcours.engine.flows_result import Direction, FlowResult
@@ -147,12 +146,6 @@ class SparkEventLog:
 
     def release(self) -> None:
         self.frame.unpersist()
-
-    def literal(self, value: str | int | float | bool) -> str:
-        return sql.literal(value, self.dialect)
-
-    def json_text(self, key: str, *, nested: bool = True) -> str:
-        return sql.json_text(key, self.dialect, nested=nested)
 
     def funnel_levels(self, plan: FunnelPlan) -> FunnelLevels:
         from parcours.engine.spark.funnel import funnel_levels
