@@ -26,6 +26,7 @@ import statistics
 import subprocess
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ from engine_data import OUT, STEPS, ensure
 
 from parcours.data.schema import EVENTS as EVENTS_CONTRACT
 from parcours.engine import EventLog, attribute, funnel, paths, read_paths
+from parcours.engine.filter import Filter, parse_where
 
 ROOT = Path(__file__).parents[1]
 BPIC = ROOT / ".." / "shared" / "oracles" / "process" / "bpic2013_incidents.events.csv.gz"
@@ -79,14 +81,14 @@ def row(analysis: str, data: str, tool: str, seconds: float | None, note: str = 
 # --- funnel ---------------------------------------------------------------------------------
 
 
-def chdb_funnel(parquet: Path) -> list[int]:
+def chdb_funnel(parquet: Path, where: str = "1") -> list[int]:
     import chdb
 
     conds = ", ".join(f"event = '{s}'" for s in STEPS)
     sql = f"""SELECT level, count() FROM (
         SELECT customer_id, windowFunnel({WINDOW_S * 1_000_000}, 'strict_once')(
             toUInt64(toUnixTimestamp64Micro(timestamp)), {conds}) AS level
-        FROM file('{parquet}', Parquet) GROUP BY customer_id) GROUP BY level"""
+        FROM file('{parquet}', Parquet) WHERE {where} GROUP BY customer_id) GROUP BY level"""
     out = chdb.query(sql, "CSV").data().split()
     levels = {int(level): int(n) for level, n in (line.split(",") for line in out)}
     return [sum(n for lv, n in levels.items() if lv >= k) for k in range(1, len(STEPS) + 1)]
@@ -127,6 +129,33 @@ def bench_funnel(n_events: int, repeat: int, pandas_max: int) -> None:
     seconds, result = timed(lambda: funnel(log, STEPS, window="14d"), repeat)
     assert result.counts == cold
     row("funnel ordered 5 steps", data, "parcours warm", seconds, f"counts {cold}")
+    june = Filter(
+        since=datetime(2024, 6, 1),
+        until=datetime(2024, 7, 1),
+        where=parse_where(["platform=mobile"]),
+    )
+    start = time.perf_counter()
+    filtered = funnel(june.apply(log), STEPS, window="14d").counts
+    row(
+        "funnel ordered 5 steps, --where platform=mobile, June",
+        data,
+        "parcours 1st run of the filter",
+        time.perf_counter() - start,
+    )
+    seconds, result = timed(lambda: funnel(june.apply(log), STEPS, window="14d"), repeat)
+    assert result.counts == filtered
+    clickhouse = chdb_funnel(
+        parquet,
+        "timestamp >= '2024-06-01' AND timestamp < '2024-07-01' AND "
+        "JSONExtractString(properties, 'platform') = 'mobile'",
+    )
+    row(
+        "funnel ordered 5 steps, --where platform=mobile, June",
+        data,
+        "parcours warm",
+        seconds,
+        f"counts {filtered}; chdb: {_same(clickhouse, filtered)}",
+    )
     con.close()
     seconds, counts = timed(lambda: chdb_funnel(parquet), 1)
     row(

@@ -10,7 +10,8 @@ sorted order, so no sort is needed). Existing files are reused.
 The log: ~20 events per customer (1 + geometric), 20 event names of which the five funnel steps
 (``view_item``, ``add_to_cart``, ``begin_checkout``, ``add_payment_info``, ``purchase``) make
 ~22 % of the rows; sessions of events a minute apart (exponential) separated by gaps of days;
-millisecond timestamps over one year, so some events of a customer share a timestamp.
+millisecond timestamps over one year, so some events of a customer share a timestamp; one
+property, ``platform`` (mobile or desktop, half each), for filtered analyses.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ OTHERS = [
 NAMES = pa.array(STEPS + OTHERS)
 WEIGHTS = np.array([10.0, 5.0, 3.0, 2.2, 1.8] + [78.0 / len(OTHERS)] * len(OTHERS))
 CHANNELS = pa.array(["web", "app", "store", "call_centre", "email"])
+#: One event property: the platform, for the filtered funnel (``--where platform=mobile``).
+PLATFORMS = pa.array(['{"platform": "mobile"}', '{"platform": "desktop"}'])
 BATCH_CUSTOMERS = 250_000
 SCHEMA = pa.schema(
     [
@@ -57,6 +60,7 @@ SCHEMA = pa.schema(
         ("event", pa.string()),
         ("channel", pa.string()),
         ("event_seq", pa.int64()),
+        ("properties", pa.string()),
     ]
 )
 
@@ -84,6 +88,7 @@ def _batch(rng: np.random.Generator, first: int, customers: int, seq0: int) -> p
             pc.take(NAMES, pa.array(rng.choice(len(NAMES), n, p=probabilities))),
             pc.take(CHANNELS, pa.array(rng.integers(0, len(CHANNELS), n))),
             pa.array(np.arange(seq0, seq0 + n, dtype=np.int64)),
+            pc.take(PLATFORMS, pa.array(rng.integers(0, len(PLATFORMS), n))),
         ],
         schema=SCHEMA,
     )
@@ -113,7 +118,7 @@ def load(parquet: Path, database: Path) -> None:
     con.execute(EVENTS_CONTRACT.ddl())
     con.execute(
         "INSERT INTO events SELECT customer_id, timestamp, event, channel, event_seq, "
-        f"NULL::JSON, 'bench' FROM read_parquet('{parquet}')"
+        f"properties::JSON, 'bench' FROM read_parquet('{parquet}')"
     )
     con.close()
     tmp.rename(database)

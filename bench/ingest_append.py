@@ -37,7 +37,7 @@ def step(root: Path, files: list[Path]) -> dict[str, object]:
     from parcours.data.workspace import Workspace, create_workspace
     from parcours.engine import funnel
     from parcours.engine.columns import columns_meta, event_columns
-    from parcours.engine.workspace_log import open_event_log
+    from parcours.engine.workspace_tables import workspace_tables
 
     data = root / "data"
     if not (root / "parcours.toml").exists():
@@ -49,11 +49,10 @@ def step(root: Path, files: list[Path]) -> dict[str, object]:
     began = time.perf_counter()
     report = workspace.ingest()
     ingest_seconds = time.perf_counter() - began
-    log = open_event_log(workspace)
-    columns = event_columns(log)  # type: ignore[arg-type]
-    columns_seconds = time.perf_counter() - began - ingest_seconds
-    counts = funnel(log, STEPS).counts  # type: ignore[arg-type]
-    log.connection.close()  # type: ignore[union-attr]
+    with workspace_tables(workspace) as log:
+        columns = event_columns(log)  # type: ignore[arg-type]
+        columns_seconds = time.perf_counter() - began - ingest_seconds
+        counts = funnel(log, STEPS).counts
     meta = columns_meta(workspace.settings.database_path) or {}
     return {
         "imported": [Path(f.source).name for f in report.files if f.status == "imported"],

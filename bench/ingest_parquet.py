@@ -90,7 +90,7 @@ def run_import(parquet: Path, database: Path, memory_limit: str | None) -> dict[
     from parcours.data.stage import file_hash
     from parcours.data.workspace import Workspace, create_workspace
     from parcours.engine.columns import columns_meta, event_columns
-    from parcours.engine.workspace_log import open_event_log
+    from parcours.engine.workspace_tables import workspace_tables
 
     database.unlink(missing_ok=True)
     shutil.rmtree(database.with_name(database.name + ".columns"), ignore_errors=True)
@@ -104,10 +104,9 @@ def run_import(parquet: Path, database: Path, memory_limit: str | None) -> dict[
     (report,) = workspace.ingest().files
     seconds, cpu_seconds = time.perf_counter() - began, _cpu() - cpu
     began, cpu = time.perf_counter(), _cpu()
-    log = open_event_log(workspace)
-    columns = event_columns(log)  # type: ignore[arg-type]
+    with workspace_tables(workspace) as log:
+        columns = event_columns(log)  # type: ignore[arg-type]
     columns_seconds, columns_cpu = time.perf_counter() - began, _cpu() - cpu
-    log.connection.close()  # type: ignore[union-attr]
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
     meta = columns_meta(database) or {}
     return {

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
 
 from parcours.engine import ConversionPaths, attribute, paths_from_events
 from parcours.errors import EngineError
 
-from .conftest import log_from_cases
+from .conftest import log_from_cases, random_logs
 
 
 def small() -> ConversionPaths:
@@ -72,3 +73,32 @@ def test_unknown_model_and_no_conversion():
     none = ConversionPaths((("a",),), np.array([0.0]), np.array([0.0]), np.array([1.0]))
     with pytest.raises(EngineError, match="no path converts"):
         attribute(none, "markov")
+
+
+@settings(max_examples=40, deadline=None)
+@given(cases=random_logs(10, 6, 8))
+def test_paths_counted_by_the_engine_give_the_same_attribution(cases):
+    """Without ages the engine counts identical paths itself: Markov and the position models
+    give the same credit as on one path per customer and conversion."""
+    log = log_from_cases(cases)
+    log.connection.execute(f"ALTER TABLE {log.source} ADD COLUMN channel VARCHAR")
+    log.connection.execute(
+        f"UPDATE {log.source} SET channel = CASE WHEN event = 'c' THEN NULL ELSE event END"
+    )
+    try:
+        each = paths_from_events(log, "c")
+    except EngineError:  # no touch before a conversion
+        with pytest.raises(EngineError):
+            paths_from_events(log, "c", ages=False)
+        return
+    counted = paths_from_events(log, "c", ages=False)
+    kinds = list(zip(counted.paths, counted.conversions > 0, strict=True))
+    assert counted.ages_s is None and len(kinds) == len(set(kinds))  # one row per kind of path
+    assert counted.total_conversions == each.total_conversions
+    assert counted.nulls.sum() == each.nulls.sum()
+    for model in ("markov", "linear", "first", "last"):
+        if model == "markov" and not each.conversions.any():
+            continue
+        want = {c.channel: c.conversions for c in attribute(each, model).channels}
+        got = {c.channel: c.conversions for c in attribute(counted, model).channels}
+        assert got == pytest.approx(want)

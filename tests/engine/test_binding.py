@@ -3,8 +3,8 @@
 import duckdb
 import pytest
 
+from parcours.engine import EventLog
 from parcours.engine.binding import bind, compile_matcher, stage_predicate
-from parcours.engine.eventlog import EventLog
 from parcours.model import EventMatcher, parse_journey
 
 ROWS = [

@@ -6,6 +6,7 @@ import json
 
 from click.testing import CliRunner
 
+from parcours.cli import main
 from parcours.cli.analyses import attribution_command, funnel_command, paths_command
 
 from .conftest import ORACLES
@@ -88,3 +89,19 @@ def test_attribution_event_file_needs_conversion(tmp_path):
     result = CliRunner().invoke(attribution_command, [str(file)])
     assert result.exit_code != 0
     assert "--conversion" in str(result.exception)
+
+
+def test_analyses_take_a_time_range_and_event_conditions(tmp_path):
+    file = tmp_path / "events.csv"
+    file.write_text(EVENTS_CSV)
+    funnel_args = [str(file), "--steps", "view,cart", "--window", "30d", "--format", "json"]
+    january = json.loads(run(funnel_command, [*funnel_args, "--until", "2024-01-02"]))
+    assert [s["customers"] for s in january["steps"]] == [2, 1]  # u2's cart came on the 20th
+    ads = json.loads(run(funnel_command, [*funnel_args, "--where", "channel=ads"]))
+    assert [s["customers"] for s in ads["steps"]] == [2, 0]  # no cart came through ads
+    paid = json.loads(
+        run(paths_command, [str(file), "--segment", "event.amount=20", "--format", "json"])
+    )
+    assert paid["cases"] == 1 and paid["events"] == 3  # u1, whole
+    bad = CliRunner().invoke(main, ["funnel", *funnel_args, "--since", "someday"])
+    assert bad.exit_code == 1 and "YYYY-MM-DD" in bad.output

@@ -13,7 +13,7 @@ import pytest
 from parcours.data import create_workspace
 from parcours.engine import EventLog, funnel, paths
 from parcours.engine.columns import columns_meta, event_columns
-from parcours.engine.workspace_log import open_event_log
+from parcours.engine.workspace_tables import workspace_tables
 from parcours.errors import EngineError
 
 from .conftest import log_from_cases
@@ -29,26 +29,24 @@ def test_workspace_columns_follow_new_imports(tmp_path: Path) -> None:
     )
     ws = create_workspace(tmp_path, sources={"events": {"path": "data"}})
     ws.ingest()
-    log = open_event_log(ws)
-    assert isinstance(log, EventLog)
-    assert funnel(log, ["view", "buy"]).counts == [2, 1]
+    with workspace_tables(ws) as log:
+        assert isinstance(log, EventLog)
+        assert funnel(log, ["view", "buy"]).counts == [2, 1]
     database = ws.settings.database_path
     assert (database.with_name(database.name + ".columns") / "meta.json").exists()  # beside it
     assert (columns_meta(database) or {})["built"] == "full"
-    log.connection.close()
 
     # a later import makes the database newer: its rows are merged into the columns
     (data / "2.csv").write_text(HEADER + "b,2024-01-03,buy,app\nc,2024-01-01,pay,web\n")
     ws.ingest()
     _touch_after_columns(database)
-    log = open_event_log(ws)
-    assert isinstance(log, EventLog)
-    assert funnel(log, ["view", "buy"]).counts == [2, 2]
-    assert funnel(log, ["pay"]).counts == [1]  # a new event name gets a new code
-    assert paths(log).cases == 3
+    with workspace_tables(ws) as log:
+        assert isinstance(log, EventLog)
+        assert funnel(log, ["view", "buy"]).counts == [2, 2]
+        assert funnel(log, ["pay"]).counts == [1]  # a new event name gets a new code
+        assert paths(log).cases == 3
     meta = columns_meta(database) or {}
     assert (meta["built"], meta["merges"], meta["rows"]) == ("merge", 1, 5)
-    log.connection.close()
 
 
 def _touch_after_columns(database: Path) -> None:

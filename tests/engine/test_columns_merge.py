@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from parcours.data import create_workspace
 from parcours.engine import EventLog, funnel, paths
 from parcours.engine.columns import EventColumns, columns_meta, event_columns
-from parcours.engine.workspace_log import open_event_log
+from parcours.engine.workspace_tables import workspace_tables
 
 EPOCH = datetime(2024, 1, 1)
 HEADER = "customer_id,timestamp,event,channel\n"
@@ -110,18 +110,16 @@ def test_appended_workspace_measures_like_one_built_from_scratch(tmp_path: Path)
         if meta.exists():
             stamp = meta.stat().st_mtime + 5
             os.utime(database, (stamp, stamp))
-        log = open_event_log(ws)
-        assert isinstance(log, EventLog)
-        grown_funnel, grown_paths = funnel(log, steps), paths(log)
-        log.connection.close()
+        with workspace_tables(ws) as log:
+            assert isinstance(log, EventLog)
+            grown_funnel, grown_paths = funnel(log, steps), paths(log)
     meta_now = columns_meta(ws.settings.database_path) or {}
     assert (meta_now["built"], meta_now["merges"]) == ("merge", 2)
     fresh = create_workspace(scratch, sources={"events": {"path": "data"}})
     fresh.ingest()
-    log = open_event_log(fresh)
-    assert isinstance(log, EventLog)
-    assert (columns_meta(fresh.settings.database_path) or {}).get("built") in (None, "full")
-    assert funnel(log, steps).counts == grown_funnel.counts
-    assert funnel(log, steps).to_frame().equals(grown_funnel.to_frame())
-    assert paths(log).to_frame().equals(grown_paths.to_frame())
-    log.connection.close()
+    with workspace_tables(fresh) as log:
+        assert isinstance(log, EventLog)
+        assert (columns_meta(fresh.settings.database_path) or {}).get("built") in (None, "full")
+        assert funnel(log, steps).counts == grown_funnel.counts
+        assert funnel(log, steps).to_frame().equals(grown_funnel.to_frame())
+        assert paths(log).to_frame().equals(grown_paths.to_frame())

@@ -8,7 +8,6 @@ repeats and exclusions, whatever the order the source keeps its rows in.
 
 from __future__ import annotations
 
-import importlib
 import random
 
 import numpy as np
@@ -19,12 +18,12 @@ from hypothesis import strategies as st
 
 from parcours.engine import EventLog, Exclusion, Step, funnel
 from parcours.engine import _funnel_kernel as kernel
+from parcours.engine.duckdb.funnel import levels_from_query
 from parcours.engine.durations import parse_duration, to_microseconds
+from parcours.engine.funnel_plan import FunnelPlan, check
 from parcours.engine.funnel_result import build_steps
 
 from .conftest import EVENTS, log_from_cases, random_logs
-
-funnel_module = importlib.import_module("parcours.engine.funnel")  # the module, not the function
 
 logs = random_logs(8, 12, 12)
 step_lists = st.lists(st.sampled_from([*EVENTS[:3], "*"]), min_size=1, max_size=5)
@@ -36,11 +35,10 @@ orders = st.sampled_from(["ordered", "strict", "unordered"])
 def reference(
     log: EventLog, steps: list[str], window: int, order: str = "ordered", exclusions=()
 ) -> list[dict]:
-    specs = [Step(s) for s in steps]
-    excl = funnel_module._check(specs, exclusions, order)
-    data = funnel_module._fetch(log, specs, excl, order, None, None)
+    specs = tuple(Step(s) for s in steps)
     window_us = to_microseconds(parse_duration(window))
-    levels, times, _ = funnel_module._run(data, len(specs), window_us, order, specs)
+    plan = FunnelPlan(specs, check(specs, exclusions, order), window_us, order)
+    levels, times, _ = levels_from_query(log, plan)
     return [vars(s) for s in build_steps(steps, levels, times)]
 
 

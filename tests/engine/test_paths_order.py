@@ -15,7 +15,7 @@ from parcours.engine import EventLog, paths
 
 from .conftest import log_from_cases
 
-paths_module = importlib.import_module("parcours.engine.paths")  # the module, not the function
+paths_module = importlib.import_module("parcours.engine.duckdb.paths")
 
 logs = st.dictionaries(
     keys=st.sampled_from([f"u{i}" for i in range(8)]),

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parcours.cli.analyses import durations_command
-from parcours.engine.eventlog import EventLog
+from parcours.engine import EventLog
 from parcours.engine.timing import (
     TimeStats,
     format_seconds,

@@ -11,7 +11,7 @@ import pytest
 
 from parcours.data import Workspace, create_workspace
 from parcours.engine import EventLog, funnel
-from parcours.engine.workspace_log import export_events, open_event_log
+from parcours.engine.workspace_tables import export_tables, workspace_tables
 from parcours.errors import EngineError
 
 from .conftest import SPARK, same
@@ -65,19 +65,15 @@ def test_workspace_on_spark(spark, events, tmp_path):
     pq.write_table(subset.drop_columns(["event_seq", "properties"]), source)
     ws = create_workspace(tmp_path, sources={"events": {"path": "events.parquet"}}, engine="spark")
     ws.ingest()
-    log = open_event_log(ws)
-    assert getattr(log, "engine", None) == "spark"
     duck_ws = Workspace.open(tmp_path, engine="duckdb")
-    duck_log = open_event_log(duck_ws)
-    assert isinstance(duck_log, EventLog)
-    try:
+    with workspace_tables(ws) as log, workspace_tables(duck_ws) as duck_log:
+        assert log.dialect == "spark"
+        assert isinstance(duck_log, EventLog)
         steps = ["social_post_view", "inspiration_page_view", "ar_view"]
         same(funnel(log, steps).to_dict(), funnel(duck_log, steps).to_dict())
-    finally:
-        duck_log.connection.close()
-    exported = export_events(ws)
+    exported = export_tables(ws)["events"]
     stamp = exported.stat().st_mtime
-    assert export_events(ws).stat().st_mtime == stamp  # unchanged database: no new export
+    assert export_tables(ws)["events"].stat().st_mtime == stamp  # unchanged: no new export
     later = time.time() + 5
     os.utime(ws.settings.database_path, (later, later))
-    assert export_events(ws).stat().st_mtime > stamp
+    assert export_tables(ws)["events"].stat().st_mtime > stamp

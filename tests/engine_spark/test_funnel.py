@@ -8,7 +8,7 @@ import pytest
 
 from parcours.engine import EventLog, Exclusion, Step, funnel
 from parcours.engine.binding import compile_matcher, stage_predicate
-from parcours.engine.spark.eventlog import collect
+from parcours.engine.spark.frames import collect
 from parcours.model import Condition, EventMatcher
 from parcours.samples import load_sample
 

@@ -14,7 +14,7 @@ from parcours.errors import MissingDependencyError
 def test_importing_the_engines_does_not_import_pyspark():
     code = (
         "import sys, parcours, parcours.engine, parcours.engine.spark, "
-        "parcours.engine.workspace_log; print('pyspark' in sys.modules)"
+        "parcours.engine.workspace_tables, parcours.insight; print('pyspark' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

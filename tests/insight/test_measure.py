@@ -1,6 +1,8 @@
 """Measuring a map: stage funnel, per-stage and per-touchpoint figures, KPIs against targets."""
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -8,8 +10,10 @@ from click.testing import CliRunner
 
 from parcours.cli import main
 from parcours.data.workspace import create_workspace
+from parcours.engine import EventLog
+from parcours.engine.filter import Filter
 from parcours.errors import EngineError
-from parcours.insight import Cohort, measure, measure_trend
+from parcours.insight import measure, measure_series, measure_trend
 from parcours.model import parse_journey
 
 MAP = """
@@ -54,7 +58,24 @@ FEEDBACK = [
     ("c4", "2026-03-10 10:00", "nps", 9.0, None),
     ("c3", "2026-03-10 10:00", "nps", 3.0, None),
 ]
-ORDERS = [("o1", "c1", True), ("o2", "c4", False)]
+ORDERS = [("o1", "c1", "2026-03-01 10:30", True), ("o2", "c4", "2026-03-05 10:30", False)]
+
+
+def tables(connection: duckdb.DuckDBPyConnection) -> EventLog:
+    """The connection's events, feedback, orders and (when present) customers, as one log."""
+    present = {row[0] for row in connection.execute("SHOW TABLES").fetchall()}
+    roles = {r: r for r in ("customers", "feedback", "orders") if r in present}
+    return EventLog(connection, "events", tables=roles)
+
+
+def copy_to_workspace(connection: duckdb.DuckDBPyConnection, root: Path) -> None:
+    """A workspace at ``root`` with the boutique map and the connection's tables."""
+    workspace = create_workspace(root)
+    (root / "journeys" / "boutique.yaml").write_text(MAP, encoding="utf-8")
+    with workspace.connect() as con:
+        for table in ("events", "feedback", "orders"):
+            frame = connection.execute(f"SELECT * FROM {table}").df()  # noqa: F841
+            con.execute(f"CREATE TABLE {table} AS SELECT * FROM frame")
 
 
 @pytest.fixture
@@ -73,13 +94,16 @@ def connection() -> duckdb.DuckDBPyConnection:
         " rating DOUBLE, touchpoint VARCHAR)"
     )
     con.executemany("INSERT INTO feedback VALUES (?, ?, ?, ?, ?)", FEEDBACK)
-    con.execute("CREATE TABLE orders (order_id VARCHAR, customer_id VARCHAR, returned BOOLEAN)")
-    con.executemany("INSERT INTO orders VALUES (?, ?, ?)", ORDERS)
+    con.execute(
+        "CREATE TABLE orders (order_id VARCHAR, customer_id VARCHAR, timestamp TIMESTAMP,"
+        " returned BOOLEAN)"
+    )
+    con.executemany("INSERT INTO orders VALUES (?, ?, ?, ?)", ORDERS)
     return con
 
 
 def test_stage_funnel_and_stage_figures(connection: duckdb.DuckDBPyConnection) -> None:
-    result = measure(connection, parse_journey(MAP))
+    result = measure(tables(connection), parse_journey(MAP))
     assert result.stage_funnel.counts == [4, 3, 2]
     visite, paiement, confirmation = (
         result.measures.stage(s) for s in ("visite", "paiement", "confirmation")
@@ -107,14 +131,14 @@ def test_measuring_again_and_again_leaves_nothing_behind(
     objects = "SELECT count(*) FROM duckdb_tables() UNION ALL SELECT count(*) FROM duckdb_views()"
     before = connection.execute(objects).fetchall()
     for _ in range(3):
-        measure(connection, parse_journey(MAP))
+        measure(tables(connection), parse_journey(MAP))
     assert connection.execute(objects).fetchall() == before
 
 
 def test_kpis_are_measured_in_their_unit_and_compared_with_their_target(
     connection: duckdb.DuckDBPyConnection,
 ) -> None:
-    kpis = {k.kpi.id: k for k in measure(connection, parse_journey(MAP)).kpis}
+    kpis = {k.kpi.id: k for k in measure(tables(connection), parse_journey(MAP)).kpis}
     assert kpis["abandon"].shown == pytest.approx(100 / 3) and kpis["abandon"].met is False
     assert kpis["csat-paiement"].shown == pytest.approx(50.0) and kpis["csat-paiement"].met is False
     assert kpis["attente"].shown == pytest.approx(3.0) and kpis["attente"].met is True
@@ -127,12 +151,7 @@ def test_kpis_are_measured_in_their_unit_and_compared_with_their_target(
 
 
 def test_measure_command_writes_the_measured_map(tmp_path, connection) -> None:  # type: ignore[no-untyped-def]
-    workspace = create_workspace(tmp_path)
-    (tmp_path / "journeys" / "boutique.yaml").write_text(MAP, encoding="utf-8")
-    with workspace.connect() as con:
-        for table in ("events", "feedback", "orders"):
-            frame = connection.execute(f"SELECT * FROM {table}").df()  # noqa: F841
-            con.execute(f"CREATE TABLE {table} AS SELECT * FROM frame")
+    copy_to_workspace(connection, tmp_path)
     result = CliRunner().invoke(main, ["measure", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "stages.paiement abandon: 33.33 (target 30) MISSED" in result.output
@@ -142,25 +161,76 @@ def test_measure_command_writes_the_measured_map(tmp_path, connection) -> None: 
 
 def test_cohorts_by_first_event_and_by_segment(connection: duckdb.DuckDBPyConnection) -> None:
     journey = parse_journey(MAP)
-    late = measure(connection, journey, cohort=Cohort(since=dt.datetime(2026, 3, 3)))
+    late = measure(tables(connection), journey, where=Filter(first_since=dt.datetime(2026, 3, 3)))
     assert late.stage_funnel.counts == [2, 1, 1]  # c3 and c4
     connection.execute("CREATE TABLE customers (customer_id VARCHAR, attributes JSON)")
     connection.executemany(
         "INSERT INTO customers VALUES (?, ?)",
         [("c1", '{"persona": "a"}'), ("c2", '{"persona": "a"}'), ("c3", '{"persona": "b"}')],
     )
-    persona_a = measure(connection, journey, cohort=Cohort(segment={"persona": "a"}))
+    persona_a = measure(tables(connection), journey, where=Filter(segment={"persona": "a"}))
     assert persona_a.stage_funnel.counts == [2, 2, 1]
     kpis = {k.kpi.id: k for k in persona_a.kpis}
     assert kpis["return-rate"].shown == pytest.approx(100.0)  # only c1 ordered, and returned
-    with pytest.raises(EngineError, match="no customer in the cohort"):
-        measure(connection, journey, cohort=Cohort(segment={"persona": "z"}))
+    with pytest.raises(EngineError, match="no event is left by the filter"):
+        measure(tables(connection), journey, where=Filter(segment={"persona": "z"}))
 
 
 def test_trend_measures_each_cohort(connection: duckdb.DuckDBPyConnection) -> None:
-    trend = measure_trend(connection, parse_journey(MAP), every="week")
+    trend = measure_trend(tables(connection), parse_journey(MAP), every="week")
     assert trend.periods == ("2026-W09", "2026-W10")  # Sunday 1 March, then the week of 2 March
     frame = trend.to_frame()
     abandon = frame[frame.kpi == "abandon"].set_index("period")["value"]
     assert abandon["2026-W09"] == 0.0  # c1 paid and went on
     assert abandon["2026-W10"] == pytest.approx(50.0)  # c2 stopped, c4 went on (c3 never paid)
+
+
+def test_calendar_series_count_each_event_in_its_own_period(
+    connection: duckdb.DuckDBPyConnection,
+) -> None:
+    timeline = measure_series(tables(connection), parse_journey(MAP), every="week")
+    by = {(s.where, s.measure): s for s in timeline.series}
+    weeks = [dt.date(2026, 2, 23), dt.date(2026, 3, 2), dt.date(2026, 3, 9)]  # ISO: from Monday
+    assert {tuple(p.start for p in s.points) for s in timeline.series} == {tuple(weeks)}
+    visits = by["stages.visite", "customers"]
+    assert [p.value.n for p in visits.points] == [1, 3, 0]  # Sunday 1 March: the week before
+    assert [p.value.value for p in visits.points] == [1.0, 3.0, 0.0]
+    conversion = by["stages.visite", "conversion"]
+    assert [p.value.value for p in conversion.points] == [1.0, pytest.approx(2 / 3), None]
+    abandon = by["stages.paiement", "abandon"]
+    assert [p.value.value for p in abandon.points] == [0.0, 0.5, None]  # c2 stopped, c4 went on
+    nps = by["stages.confirmation", "nps"]  # the answers of March 10th
+    assert [p.value.n for p in nps.points] == [0, 0, 3]
+    assert nps.points[2].value.value == pytest.approx(100 * (2 / 3 - 1 / 3))
+    frame = timeline.to_frame()
+    assert len(frame) == 3 * len(timeline.series)
+
+
+def test_measure_every_week_and_filters_on_the_command_line(tmp_path, connection) -> None:  # type: ignore[no-untyped-def]
+    copy_to_workspace(connection, tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(main, ["measure", str(tmp_path), "--every", "week", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    series = json.loads(result.output)["boutique"]["series"]
+    visits = next(s for s in series if (s["where"], s["measure"]) == ("stages.visite", "customers"))
+    assert [p["n"] for p in visits["points"]] == [1, 3, 0]
+    result = runner.invoke(
+        main,
+        [
+            "measure",
+            str(tmp_path),
+            "--since",
+            "2026-03-02",
+            "--where",
+            "waiting_seconds>=200",
+            "--format",
+            "json",
+            "--voice",
+            "none",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    measured = json.loads(result.output)["boutique"]
+    assert measured["coverage"]["events"] == 1  # c2's payment, the only wait of 200 s or more
+    result = runner.invoke(main, ["measure", str(tmp_path), "--where", "waiting_seconds"])
+    assert result.exit_code == 1 and "KEY OP VALUE" in result.output

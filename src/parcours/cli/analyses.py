@@ -3,7 +3,9 @@
 
 FILE may be CSV/TSV, Parquet, JSON Lines or XES (plain or .gz); it is read by
 :func:`parcours.data.read_events` with the default columns ``customer_id``, ``timestamp``,
-``event`` and ``channel``, each overridable by a flag. Output is JSON or a table.
+``event`` and ``channel``, each overridable by a flag; ``--since``, ``--until``, ``--where`` and
+``--segment`` cut the events first (:class:`parcours.engine.filter.Filter`). Output is JSON or
+a table.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ import duckdb
 import pandas as pd
 
 from parcours.data import ColumnMapping, read_events
+from parcours.data.schema import CHANNEL, CUSTOMER_ID, EVENT, TIMESTAMP
 from parcours.engine import (
+    Backend,
     EventLog,
     Exclusion,
     attribute,
@@ -28,6 +32,7 @@ from parcours.engine import (
     read_paths,
 )
 from parcours.engine.attribution import MODELS
+from parcours.engine.filter import Filter, parse_segment, parse_time, parse_where
 from parcours.engine.retention import PERIODS, lifecycle, retention
 from parcours.engine.timing import journey_timing
 from parcours.errors import EngineError
@@ -38,16 +43,36 @@ _FORMAT = click.option(
 )
 
 
-_ROLES = {
-    "customer_col": "customer_id",
-    "timestamp_col": "timestamp",
-    "event_col": "event",
-    "channel_col": "channel",
+_ROLES = {  # flag -> the events contract's column it names
+    "customer_col": CUSTOMER_ID,
+    "timestamp_col": TIMESTAMP,
+    "event_col": EVENT,
+    "channel_col": CHANNEL,
 }
 
 
 def _columns(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Flags naming the source columns of each role."""
+    """Flags naming the source columns of each role, and the filter's flags."""
+    command = click.option(
+        "--segment",
+        multiple=True,
+        metavar="event.KEY=VALUE",
+        help="Only customers with an event whose property KEY has this value (repeatable).",
+    )(command)
+    command = click.option(
+        "--where",
+        "conditions",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="Only events matching: platform=mobile, amount>100, channel=web, event=pay* "
+        "(OP one of = != > >= < <= ~; repeatable, all must hold).",
+    )(command)
+    command = click.option("--until", help="Only events before this date (UTC, exclusive).")(
+        command
+    )
+    command = click.option("--since", help="Only events from this date on (UTC, YYYY-MM-DD).")(
+        command
+    )
     for flag, role in reversed(_ROLES.items()):
         command = click.option(
             f"--{flag.replace('_', '-')}",
@@ -60,7 +85,7 @@ def _columns(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
-def _open(file: str, opts: dict[str, str]) -> EventLog:
+def _open(file: str, opts: dict[str, Any]) -> Backend:
     # A role whose flag keeps its default is left to the reader (XES has its own defaults).
     columns = {role: opts[flag] for flag, role in _ROLES.items() if opts[flag] != role}
     loaded = read_events(file, ColumnMapping(columns=columns, timezone=opts["timezone"]))
@@ -69,7 +94,13 @@ def _open(file: str, opts: dict[str, str]) -> EventLog:
         click.echo(
             f"Note: {quarantined} row(s) of {file} could not be used (quarantined).", err=True
         )
-    return EventLog(loaded.connection, loaded.table)
+    chosen = Filter(
+        since=parse_time(opts["since"]) if opts["since"] else None,
+        until=parse_time(opts["until"]) if opts["until"] else None,
+        where=parse_where(opts["conditions"]),
+        segment=parse_segment(opts["segment"]),
+    )
+    return chosen.apply(EventLog(loaded.connection, loaded.table))
 
 
 def _emit(data: dict[str, Any], frame: pd.DataFrame, fmt: str) -> None:
@@ -101,7 +132,7 @@ def funnel_command(
     exclude: tuple[str, ...],
     breakdown: str | None,
     fmt: str,
-    **cols: str,
+    **cols: Any,
 ) -> None:
     """Customers reaching each step of a funnel, PostHog semantics."""
     names = [s.strip() for s in steps.split(",") if s.strip()]
@@ -121,7 +152,7 @@ def funnel_command(
 @click.option("--top", default=20, show_default=True, help="How many variants to list.")
 @_FORMAT
 @_columns
-def paths_command(file: str, top: int, fmt: str, **cols: str) -> None:
+def paths_command(file: str, top: int, fmt: str, **cols: Any) -> None:
     """Directly-follows graph, variants, start/end activities and case durations."""
     result = paths(_open(file, cols), top_variants=top)
     _emit(result.to_dict(), result.to_frame(), fmt)
@@ -154,7 +185,7 @@ def attribution_command(
     value: str | None,
     half_life: str | None,
     fmt: str,
-    **cols: str,
+    **cols: Any,
 ) -> None:
     """Credit conversions to channels from a ChannelAttribution path file or an event file."""
     if _is_path_file(file):
@@ -197,7 +228,7 @@ def retention_command(
     kind: str,
     offsets: int | None,
     fmt: str,
-    **cols: str,
+    **cols: Any,
 ) -> None:
     """Cohort retention matrix, lifecycle (new, returning, resurrecting, dormant) and churn."""
     log = _open(file, cols)
@@ -234,7 +265,7 @@ def retention_command(
 )
 @_FORMAT
 @_columns
-def durations_command(file: str, journey_file: str, fmt: str, **cols: str) -> None:
+def durations_command(file: str, journey_file: str, fmt: str, **cols: Any) -> None:
     """Time in each stage, between consecutive stages, and over the whole journey (seconds)."""
     result = journey_timing(_open(file, cols), load_journey(journey_file))
     _emit(result.to_dict(), result.to_frame().round(1), fmt)

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from parcours.data.workspace import Workspace
-from parcours.insight import measure_workspace, trend_workspace
+from parcours.engine.filter import Filter, parse_segment, parse_time, parse_where
+from parcours.insight import (
+    Timeline,
+    Trend,
+    measure_workspace,
+    series_workspace,
+    trend_workspace,
+)
 from parcours.render import export
 
 
@@ -18,9 +27,16 @@ from parcours.render import export
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="Language of the views.")
 @click.option(
+    "--every",
+    type=click.Choice(["day", "week", "month"]),
+    help="Calendar time: print every KPI per calendar day, week or month (what happened that "
+    "week, whoever the customers were; an incident on known dates shows here).",
+)
+@click.option(
     "--by",
     type=click.Choice(["week", "month"]),
-    help="Print each KPI per cohort of customers (by first event) instead of drawing the map.",
+    help="Cohorts: print every KPI for the customers whose first event falls in each week or "
+    "month, followed over their whole journey (how do March's newcomers convert?).",
 )
 @click.option(
     "--voice",
@@ -30,39 +46,58 @@ from parcours.render import export
     help="Read the measured emotion and themes from feedback texts with this tier "
     "(none: from ratings only).",
 )
+@click.option("--since", help="Only events, answers and orders from this date (UTC, YYYY-MM-DD).")
+@click.option("--until", help="Only those before this date (UTC, exclusive).")
+@click.option(
+    "--where",
+    "conditions",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Only events matching this condition: platform=mobile, amount>100, channel=web, "
+    "event=pay* (OP one of = != > >= < <= ~; repeatable, all must hold).",
+)
 @click.option(
     "--segment",
     multiple=True,
     metavar="ATTRIBUTE=VALUE",
-    help="Only customers whose attribute has this value, e.g. persona=lea (repeatable).",
+    help="Only customers whose attribute has this value, e.g. persona=lea, or who had an event "
+    "with this property: event.platform=mobile (repeatable).",
 )
 def measure(
     workspace: Path,
     journeys: tuple[str, ...],
     fmt: str,
     lang: str | None,
+    every: str | None,
     by: str | None,
     voice: str,
+    since: str | None,
+    until: str | None,
+    conditions: tuple[str, ...],
     segment: tuple[str, ...],
 ) -> None:
     """Measure the journeys of WORKSPACE (default: here) on its ingested data; write each
-    measured map to WORKSPACE/views/NAME/measured-VIEW.html and print the KPIs."""
+    measured map to WORKSPACE/views/NAME/measured-VIEW.html and print the KPIs.
+
+    With --every, print each KPI per calendar period instead; with --by, per cohort of
+    customers by first event."""
     space = Workspace.open(workspace)
-    chosen = _segment(segment)
+    where = Filter(
+        since=_time(since),
+        until=_time(until),
+        where=parse_where(conditions),
+        segment=parse_segment(segment),
+    )
+    if every is not None:
+        timelines = series_workspace(space, journeys or None, every=every, where=where)  # type: ignore[arg-type]
+        _echo_over_time(timelines, fmt, f"per calendar {every}", ("series", "start"))
+        return
     if by is not None:
-        trends = trend_workspace(space, journeys or None, every=by, segment=chosen)  # type: ignore[arg-type]
-        for name, trend in trends.items():
-            if fmt == "json":
-                click.echo(json.dumps({name: trend.to_dict()}, ensure_ascii=False))
-                continue
-            frame = trend.to_frame()
-            click.echo(f"{name}: KPI per {by} cohort")
-            if not frame.empty:
-                table = frame.pivot_table(index="kpi", columns="period", values="value")
-                click.echo(table.round(2).to_string())
+        trends = trend_workspace(space, journeys or None, every=by, where=where)  # type: ignore[arg-type]
+        _echo_over_time(trends, fmt, f"KPI per {by} cohort", ("kpi", "period"))
         return
     tier = None if voice == "none" else voice
-    results = measure_workspace(space, journeys or None, segment=chosen, voice=tier)  # type: ignore[arg-type]
+    results = measure_workspace(space, journeys or None, where=where, voice=tier)  # type: ignore[arg-type]
     if fmt == "json":
         click.echo(json.dumps({k: v.to_dict() for k, v in results.items()}, ensure_ascii=False))
         return
@@ -87,14 +122,23 @@ def measure(
                 click.echo(f"  {kpi.where} {kpi.kpi.id}: {kpi.shown:.4g}{target} {status}")
 
 
-def _segment(pairs: tuple[str, ...]) -> dict[str, str]:
-    segment = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise click.BadParameter(f"{pair!r}: write ATTRIBUTE=VALUE", param_hint="--segment")
-        segment[key.strip()] = value.strip()
-    return segment
+def _echo_over_time(
+    results: Mapping[str, Timeline | Trend], fmt: str, title: str, axes: tuple[str, str]
+) -> None:
+    """Each journey's measures over time: JSON, or a table of values (rows × periods)."""
+    for name, result in results.items():
+        if fmt == "json":
+            click.echo(json.dumps({name: result.to_dict()}, ensure_ascii=False))
+            continue
+        frame = result.to_frame()
+        click.echo(f"{name}: {title}")
+        if not frame.empty:
+            table = frame.pivot_table(index=axes[0], columns=axes[1], values="value")
+            click.echo(table.round(3).to_string())
+
+
+def _time(text: str | None) -> datetime | None:
+    return None if text is None else parse_time(text)
 
 
 COMMANDS = [measure]

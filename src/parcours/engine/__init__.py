@@ -1,18 +1,24 @@
 """Analyses over an event log: funnels, paths, attribution, retention, durations; journey
 bindings and KPI statistics.
 
-Each analysis is a function over an :class:`EventLog` returning a typed result with
-``.to_frame()`` and ``.to_dict()``.
+Each analysis is a function over a :class:`~parcours.engine.backend.Backend` (an
+:class:`EventLog` on DuckDB, or a ``SparkEventLog`` from :mod:`parcours.engine.spark`) returning
+a typed result with ``.to_frame()`` and ``.to_dict()``.
 """
 
 from parcours.engine.attribution import AttributionResult, ChannelCredit, attribute
+from parcours.engine.backend import Backend
+from parcours.engine.conversion_paths import ConversionPaths, read_paths
+from parcours.engine.duckdb import EventLog
 from parcours.engine.durations import parse_duration
-from parcours.engine.eventlog import EventLog
-from parcours.engine.flows import FlowResult, Link, flows
-from parcours.engine.funnel import Exclusion, Step, funnel
+from parcours.engine.flows import flows
+from parcours.engine.flows_result import FlowResult, Link
+from parcours.engine.funnel import funnel
+from parcours.engine.funnel_plan import Exclusion, Step
 from parcours.engine.funnel_result import FunnelResult, FunnelSegment, FunnelStep
-from parcours.engine.journeys import ConversionPaths, paths_from_events, read_paths
-from parcours.engine.paths import DurationStats, Edge, PathsResult, Repetition, Variant, paths
+from parcours.engine.journeys import paths_from_events
+from parcours.engine.paths import paths
+from parcours.engine.paths_result import DurationStats, Edge, PathsResult, Repetition, Variant
 from parcours.engine.retention import (
     LifecyclePeriod,
     LifecycleResult,
@@ -33,6 +39,7 @@ from parcours.engine.timing import (
 
 __all__ = [
     "AttributionResult",
+    "Backend",
     "Bucket",
     "ChannelCredit",
     "ConversionPaths",

@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from parcours.engine import markov
+from parcours.engine.conversion_paths import ConversionPaths
 from parcours.engine.durations import parse_duration
-from parcours.engine.journeys import ConversionPaths
 from parcours.errors import EngineError
 
 Model = Literal["first", "last", "linear", "time-decay", "position", "markov"]

@@ -36,7 +36,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import numpy as np
@@ -45,8 +45,10 @@ import pyarrow.compute as pc
 
 from parcours.engine._merge_kernel import merge_runs
 from parcours.engine._sort_kernel import bucket_sort, runs, take_events
-from parcours.engine.eventlog import EventLog
 from parcours.errors import EngineError
+
+if TYPE_CHECKING:
+    from parcours.engine.duckdb.eventlog import EventLog
 
 #: What the columns are read from (see the module's note on hash collisions).
 KEYS = "hash(e.customer_id) AS key, epoch_us(e.timestamp) AS ts, e.event_seq AS seq"

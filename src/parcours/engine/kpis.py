@@ -51,10 +51,14 @@ def nps(ratings: ArrayLike) -> KpiValue:
 def share(flags: ArrayLike) -> KpiValue:
     """The share of true flags, with a 95 % Wilson interval."""
     f = np.asarray(flags, dtype=bool)
-    n = f.size
+    return share_of(int(f.sum()), f.size)
+
+
+def share_of(kept: int, n: int) -> KpiValue:
+    """The share ``kept / n``, with a 95 % Wilson interval."""
     if n == 0:
         return EMPTY
-    p = float(f.mean())
+    p = kept / n
     denominator = 1 + Z95**2 / n
     centre = (p + Z95**2 / (2 * n)) / denominator
     half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / denominator

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from parcours.engine.journeys import ConversionPaths
+from parcours.engine.conversion_paths import ConversionPaths
 from parcours.errors import EngineError
 
 START, CONVERSION, NULL = "(start)", "(conversion)", "(null)"

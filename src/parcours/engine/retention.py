@@ -17,7 +17,7 @@ PostHog's person creation), *returning* when they were also active in the previo
 *dormant*. The churn rate of a period is dormant customers over those active in the previous one.
 
 Both run on either engine: the same SQL, with the few differences of Spark SQL written beside
-DuckDB's (period index, literals, a cached temporary view for the activity table).
+DuckDB's (:mod:`parcours.engine.dialect`), and the activity table kept by the log.
 """
 
 from __future__ import annotations
@@ -25,15 +25,14 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Literal
 
 import pandas as pd
 
-from parcours.engine.binding import literal
-from parcours.engine.eventlog import EventLog
-from parcours.engine.spark.eventlog import SparkEventLog
-from parcours.engine.sql import Dialect, dialect_of, drop, keep, rows
+from parcours.engine.backend import Backend
+from parcours.engine.dialect import Dialect, literal, period_index
+from parcours.engine.series import period_starts
 from parcours.errors import EngineError
 
 Period = Literal["day", "week", "month"]
@@ -158,7 +157,7 @@ class LifecycleResult:
 
 
 def retention(
-    log: EventLog | SparkEventLog,
+    log: Backend,
     *,
     period: Period = "week",
     kind: RetentionKind = "first_time",
@@ -177,11 +176,10 @@ def retention(
         first = "min(i)" if kind == "first_time" else "i"
         group = "GROUP BY customer_id" if kind == "first_time" else ""
         cohorts = f"SELECT customer_id, {first} AS c FROM {activity.table} WHERE s {group}"
-        sizes = dict(rows(log, f"SELECT c, count(*) FROM ({cohorts}) q GROUP BY c"))
+        sizes = dict(log.rows(f"SELECT c, count(*) FROM ({cohorts}) q GROUP BY c"))
         kept = {
             (c, k): n
-            for c, k, n in rows(
-                log,
+            for c, k, n in log.rows(
                 f"""SELECT q.c, a.i - q.c AS k, count(*) FROM ({cohorts}) q
                 JOIN {activity.table} a ON a.customer_id = q.customer_id
                 WHERE a.r AND a.i > q.c GROUP BY q.c, a.i - q.c""",
@@ -201,7 +199,7 @@ def retention(
 
 
 def lifecycle(
-    log: EventLog | SparkEventLog,
+    log: Backend,
     *,
     period: Period = "week",
     event: str | Sequence[str] | None = None,
@@ -209,8 +207,7 @@ def lifecycle(
     """New, returning, resurrecting and dormant customers, and churn, per period of ``log``."""
     events = _names(log, event)
     with _Activity(log, period, None, events) as activity:
-        found = rows(
-            log,
+        found = log.rows(
             f"""WITH active AS (
                 SELECT i, born, lag(i) OVER w AS prev, lead(i) OVER w AS next
                 FROM (SELECT *, min(i) OVER (PARTITION BY customer_id) AS born
@@ -236,25 +233,22 @@ def lifecycle(
     return LifecycleResult(period, events, tuple(periods))
 
 
-def _names(
-    log: EventLog | SparkEventLog, events: str | Sequence[str] | None
-) -> tuple[str, ...] | None:
+def _names(log: Backend, events: str | Sequence[str] | None) -> tuple[str, ...] | None:
     """The event names as a tuple, checked against the log (a typo fails loudly)."""
     if events is None:
         return None
     names = (events,) if isinstance(events, str) else tuple(events)
     if not names:
         raise EngineError("name at least one event, or none for any event.")
-    listed = ", ".join(literal(n, dialect_of(log)) for n in names)
+    listed = ", ".join(literal(n, log.dialect) for n in names)
     found = {
-        r[0] for r in rows(log, f"SELECT DISTINCT event FROM {{events}} WHERE event IN ({listed})")
+        r[0] for r in log.rows(f"SELECT DISTINCT event FROM {{events}} WHERE event IN ({listed})")
     }
     missing = [n for n in names if n not in found]
     if missing:
         common = [
             r[0]
-            for r in rows(
-                log,
+            for r in log.rows(
                 "SELECT event FROM {events} GROUP BY event ORDER BY count(*) DESC, event LIMIT 8",
             )
         ]
@@ -272,7 +266,7 @@ class _Activity:
 
     def __init__(
         self,
-        log: EventLog | SparkEventLog,
+        log: Backend,
         period: str,
         starts: tuple[str, ...] | None,
         returns: tuple[str, ...] | None,
@@ -281,53 +275,29 @@ class _Activity:
             raise EngineError(f"unknown period {period!r}; use one of {', '.join(PERIODS)}.")
         self.log, self.period = log, period
         self.table = f"parcours_activity_{next(_tables)}"
-        dialect = dialect_of(log)
+        dialect = log.dialect
         self.starts, self.returns = _predicate(starts, dialect), _predicate(returns, dialect)
         self.labels: list[date] = []
 
     def __enter__(self) -> _Activity:
         unit, log = self.period, self.log
-        ((first, last),) = rows(
-            log,
+        ((first, last),) = log.rows(
             f"SELECT CAST(min(date_trunc('{unit}', timestamp)) AS DATE), "
             f"CAST(max(date_trunc('{unit}', timestamp)) AS DATE) FROM {{events}}",
         )
         if first is not None:
-            self.labels = _periods(first, last, unit)
+            self.labels = period_starts(first, last, unit)
         origin = f"DATE '{(first or date(1970, 1, 1)).isoformat()}'"
-        if isinstance(log, SparkEventLog):
-            index = {
-                "day": f"datediff(p, {origin})",
-                "week": f"datediff(p, {origin}) div 7",
-                "month": f"CAST(months_between(p, {origin}) AS INT)",
-            }[unit]
-        else:
-            index = {
-                "day": f"date_diff('day', {origin}, p)",
-                "week": f"date_diff('day', {origin}, p) // 7",
-                "month": f"date_diff('month', {origin}, p)",
-            }[unit]
+        index = period_index(unit, origin, "p", log.dialect)
         select = f"""SELECT customer_id, {index} AS i, bool_or(s) AS s, bool_or(r) AS r
             FROM (SELECT customer_id, CAST(date_trunc('{unit}', timestamp) AS DATE) AS p,
                          {self.starts} AS s, {self.returns} AS r FROM {{events}}) q
             GROUP BY customer_id, p"""
-        keep(log, self.table, select)
+        log.keep(self.table, select)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        drop(self.log, self.table)
-
-
-def _periods(first: date, last: date, unit: str) -> list[date]:
-    """The first day of every period from ``first``'s to ``last``'s, with no gap."""
-    out = [first]
-    while out[-1] < last:
-        day = out[-1]
-        if unit == "month":
-            out.append(date(day.year + day.month // 12, day.month % 12 + 1, 1))
-        else:
-            out.append(day + timedelta(days=7 if unit == "week" else 1))
-    return out
+        self.log.drop(self.table)
 
 
 def _predicate(events: tuple[str, ...] | None, dialect: Dialect) -> str:

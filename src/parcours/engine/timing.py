@@ -25,10 +25,9 @@ from typing import Any
 
 import pandas as pd
 
-from parcours.engine.binding import bind, literal, unbind
-from parcours.engine.eventlog import EventLog
-from parcours.engine.spark.eventlog import SparkEventLog
-from parcours.engine.sql import Dialect, dialect_of, drop, keep, micros, quantile, rows
+from parcours.engine.backend import Backend
+from parcours.engine.binding import bind
+from parcours.engine.dialect import Dialect, first_by, literal, micros, quantile
 from parcours.errors import EngineError
 from parcours.model import Journey
 
@@ -134,7 +133,7 @@ class TimingResult:
         return str(self.to_frame().to_html(index=False))
 
 
-def timing(log: EventLog | SparkEventLog, stages: Sequence[str]) -> TimingResult:
+def timing(log: Backend, stages: Sequence[str]) -> TimingResult:
     """Durations over the bound ``log`` for the stages ``stages``, in journey order."""
     if not log.has_column("stage"):
         raise EngineError(
@@ -147,19 +146,18 @@ def timing(log: EventLog | SparkEventLog, stages: Sequence[str]) -> TimingResult
         raise EngineError("give at least one stage to measure durations over.")
     n = next(_tables)
     staged, spans = f"parcours_staged_{n}", f"parcours_spans_{n}"
-    dialect = dialect_of(log)
+    dialect = log.dialect
     listed = ", ".join(literal(s, dialect) for s in stages)
     # The bound view is read once and unfiltered: a filter on ``stage`` is pushed into the view,
     # where it re-evaluates the touchpoint matchers for every stage branch (about 8x slower).
     ts = micros("timestamp", dialect)
-    keep(log, staged, f"SELECT customer_id, stage, {ts} AS ts, event_seq FROM {{events}}")
+    log.keep(staged, f"SELECT customer_id, stage, {ts} AS ts, event_seq FROM {{events}}")
     journeys = (
         f"SELECT customer_id, (max(last_us) - min(first_us)) / 1e6 AS d FROM {spans} "
         "GROUP BY customer_id"
     )
     try:
-        keep(
-            log,
+        log.keep(
             spans,
             f"""SELECT customer_id, stage, min(ts) AS first_us, max(ts) AS last_us
             FROM {staged} WHERE stage IN ({listed}) GROUP BY customer_id, stage""",
@@ -174,7 +172,7 @@ def timing(log: EventLog | SparkEventLog, stages: Sequence[str]) -> TimingResult
         gaps = _stats_by(log, _handover_sql(staged, stages, dialect))
     finally:
         for table in (spans, staged):
-            drop(log, table)
+            log.drop(table)
     return TimingResult(
         customers=whole.count,
         stages=tuple(StageTime(s, in_stage.get(s, _EMPTY)) for s in stages),
@@ -186,27 +184,27 @@ def timing(log: EventLog | SparkEventLog, stages: Sequence[str]) -> TimingResult
     )
 
 
-def journey_timing(log: EventLog | SparkEventLog, journey: Journey) -> TimingResult:
+def journey_timing(log: Backend, journey: Journey) -> TimingResult:
     """Bind ``log`` to ``journey`` and measure the durations of its stages."""
     bound, _ = bind(log, journey)
     try:
         return timing(bound, [s.id for s in journey.stages])
     finally:
-        unbind(bound)
+        bound.release()
 
 
 _EMPTY = TimeStats(0, None, None, None, None, None, None, None)
 
 
-def _stats_by(log: EventLog | SparkEventLog, sql: str) -> dict[str, TimeStats]:
+def _stats_by(log: Backend, sql: str) -> dict[str, TimeStats]:
     """Statistics of ``d`` per ``key`` of the rows of ``sql``."""
-    name = quantile(dialect_of(log))
+    name = quantile(log.dialect)
     aggregates = ", ".join(
         ["count(d)", "avg(d)"]
         + [f"{name}(d, {q})" for q in (0.5, 0.25, 0.75, 0.9)]
         + ["min(d)", "max(d)"]
     )
-    found = rows(log, f"SELECT key, {aggregates} FROM ({sql}) q GROUP BY key")
+    found = log.rows(f"SELECT key, {aggregates} FROM ({sql}) q GROUP BY key")
     return {str(key): _stats(values) for key, *values in found}
 
 
@@ -238,7 +236,7 @@ def _handover_sql(staged: str, stages: Sequence[str], dialect: Dialect) -> str:
     if not previous:
         return "SELECT CAST(NULL AS STRING) AS key, CAST(NULL AS DOUBLE) AS d WHERE false"
     listed = ", ".join(text(s) for s in stages)
-    first = "min_by" if dialect == "spark" else "arg_min"
+    first = first_by(dialect)
     return f"""SELECT key, {first}(d, pos) AS d FROM (
         SELECT customer_id, CASE {previous} END AS key, (ts - CASE {since} END) / 1e6 AS d, pos
         FROM (SELECT *, {last_seen}, row_number() OVER (PARTITION BY customer_id
@@ -260,14 +258,12 @@ def histogram_edges(low: float, high: float) -> list[float]:
     return [float(e) for e in ladder[start : stop + 1]]
 
 
-def _histogram(
-    log: EventLog | SparkEventLog, journeys: str, whole: TimeStats
-) -> tuple[Bucket, ...]:
+def _histogram(log: Backend, journeys: str, whole: TimeStats) -> tuple[Bucket, ...]:
     if whole.min_s is None or whole.max_s is None:
         return ()
     edges = histogram_edges(whole.min_s, whole.max_s)
     cases = " ".join(f"WHEN d < {edge!r} THEN {i}" for i, edge in enumerate(edges[1:]))
-    found = rows(log, f"SELECT CASE {cases} END AS b, count(*) FROM ({journeys}) q GROUP BY 1")
+    found = log.rows(f"SELECT CASE {cases} END AS b, count(*) FROM ({journeys}) q GROUP BY 1")
     counts = {int(b): int(n) for b, n in found}
     return tuple(
         Bucket(

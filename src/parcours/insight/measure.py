@@ -9,30 +9,22 @@ against its target. The map views draw ``MeasuredJourney.measures``.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-import duckdb
 import pandas as pd
 
 from parcours.data.workspace import Workspace
-from parcours.engine import Step, funnel
 from parcours.engine import kpis as stats
-from parcours.engine.attribution import attribute
-from parcours.engine.binding import Coverage, bind, compile_matcher, stage_predicate, unbind
-from parcours.engine.eventlog import EventLog
+from parcours.engine.backend import Backend
+from parcours.engine.binding import Coverage, bind
+from parcours.engine.filter import Filter
 from parcours.engine.funnel_result import FunnelResult
-from parcours.engine.journeys import paths_from_events
-from parcours.engine.markov import CONVERSION
-from parcours.engine.spark.eventlog import SparkEventLog
-from parcours.engine.sql import dialect_of
-from parcours.engine.workspace_log import spark_event_log
+from parcours.engine.journey_kpis import SURVEYS, JourneyKpis, Period
+from parcours.engine.workspace_tables import workspace_tables
 from parcours.errors import DataError, EngineError
-from parcours.insight.cohort import Cohort, cohort_views
-from parcours.insight.scope import Scope
 from parcours.insight.voice import heard
 from parcours.model import KPI, Journey, KpiKind, load_journey
 from parcours.model.measures import Measured, Measures
@@ -80,8 +72,8 @@ class KpiMeasure:
             "met": self.met,
             "basis": self.basis,
             "n": self.value.n,
-            "low": _in_unit(self.kpi, self.value.low),
-            "high": _in_unit(self.kpi, self.value.high),
+            "low": in_unit(self.kpi, self.value.low),
+            "high": in_unit(self.kpi, self.value.high),
         }
 
 
@@ -109,48 +101,47 @@ class MeasuredJourney:
 
 
 def measure(
-    connection: duckdb.DuckDBPyConnection,
+    log: Backend,
     journey: Journey,
     *,
     window: str | None = None,
-    cohort: Cohort | None = None,
+    where: Filter | None = None,
     voice: Tier | None = None,
-    events: SparkEventLog | None = None,
 ) -> MeasuredJourney:
-    """Measure ``journey`` on the ``events`` (and, when present, ``feedback`` and ``orders``)
-    tables of ``connection``, for every customer or for a ``cohort``. With a ``voice`` tier
-    (``fast``, ``accurate``, ``lexicon``), the measured emotion, negative share, themes and
-    verbatims come from the feedback texts; without it, from the ratings. ``events`` runs the
-    analyses of the events on Spark instead: the same events as the ``events`` table, which
-    still chooses the cohort's customers."""
-    tables = {row[0] for row in connection.execute("SHOW TABLES").fetchall()}
-    names = {t: t for t in ("events", "feedback", "orders") if t in tables}
-    if cohort is not None:
-        names = cohort_views(connection, names, cohort)
-    on_duckdb = EventLog(connection, names["events"])
-    log: EventLog | SparkEventLog = on_duckdb
-    if events is not None:  # the cohort's customers are chosen in DuckDB, their events on Spark
-        chosen = on_duckdb.arrow("SELECT DISTINCT customer_id FROM {events}") if cohort else None
-        log = events if chosen is None else events.of_customers(chosen)
-    if cohort is not None and log.count() == 0:
-        raise EngineError(f"no customer in the cohort {cohort}; check the segment values")
-    dialect = dialect_of(log)
-    log, coverage = bind(log, journey)
-    stage_funnel = funnel(
-        log,
-        [
-            Step("*", where=stage_predicate(journey, s.id, dialect), name=s.id)
-            for s in journey.stages
-        ],
-        window=window or WINDOWS[journey.typology],
-    )
-    scope = Scope(connection, log, journey, names)
-    credit = _attribution_shares(log, journey)
-    heard_touchpoints, heard_stages = (
-        heard(connection, names["feedback"], journey, voice)
-        if voice and "feedback" in names
-        else ({}, {})
-    )
+    """Measure ``journey`` on the tables of ``log`` (its events and, when it holds them, its
+    feedback and orders), for everything or for what the filter ``where`` keeps. With a
+    ``voice`` tier (``fast``, ``accurate``, ``lexicon``), the measured emotion, negative share,
+    themes and verbatims come from the feedback texts; without it, from the ratings."""
+    scoped = (where or Filter()).apply(log)
+    try:
+        if where and scoped.count() == 0:
+            raise EngineError(
+                f"no event is left by the filter ({where}); check the dates, conditions and "
+                "segment values."
+            )
+        bound, coverage = bind(scoped, journey)
+        try:
+            with JourneyKpis(bound, journey) as kpis:
+                return _laid_out(kpis, journey, coverage, window, voice)
+        finally:
+            bound.release()
+    finally:
+        if scoped is not log:
+            scoped.release()
+
+
+def _laid_out(
+    kpis: JourneyKpis,
+    journey: Journey,
+    coverage: Coverage,
+    window: str | None,
+    voice: Tier | None,
+) -> MeasuredJourney:
+    """The measures of every stage, touchpoint and KPI, laid onto the map."""
+    stage_funnel = kpis.stage_funnel(window or WINDOWS[journey.typology])
+    credit = kpis.attribution_shares()
+    texts = kpis.feedback_texts() if voice else []
+    heard_touchpoints, heard_stages = heard(texts, journey, voice) if voice else ({}, {})
     stages: dict[str, Measured] = {}
     touchpoints: dict[str, Measured] = {}
     measured_kpis: list[KpiMeasure] = []
@@ -161,89 +152,51 @@ def measure(
             if index + 1 < len(steps) and steps[index].customers
             else None
         )
-        stage_kpis = _measure_kpis(scope, f"stages.{stage.id}", stage.kpis, stage.id, None)
+        stage_kpis = measure_kpis(kpis, f"stages.{stage.id}", stage.kpis, stage.id, None)
         measured_kpis += stage_kpis
         stages[stage.id] = _felt(
-            scope,
+            kpis,
             heard_stages.get(stage.id),
             [t.id for t in stage.touchpoints],
             Measured(
-                customers=scope.customers(scope.at("stage", stage.id)),
+                customers=kpis.customers("stage", stage.id).get(None, 0),
                 conversion=conversion,
                 drop_off=None if conversion is None else 1 - conversion,
-                median_seconds=scope.median_time(scope.at("stage", stage.id)),
+                median_seconds=kpis.median_time("stage", stage.id).get(None),
                 kpis=_shown(stage_kpis),
             ),
         )
         for touchpoint in stage.touchpoints:
             where = f"stages.{stage.id}.touchpoints.{touchpoint.id}"
-            tp_kpis = _measure_kpis(scope, where, touchpoint.kpis, stage.id, touchpoint.id)
+            tp_kpis = measure_kpis(kpis, where, touchpoint.kpis, stage.id, touchpoint.id)
             measured_kpis += tp_kpis
             touchpoints[touchpoint.id] = _felt(
-                scope,
+                kpis,
                 heard_touchpoints.get(touchpoint.id),
                 [touchpoint.id],
                 Measured(
-                    customers=scope.customers(scope.at("touchpoint", touchpoint.id)),
+                    customers=kpis.customers("touchpoint", touchpoint.id).get(None, 0),
                     volume=coverage.per_touchpoint.get(touchpoint.id, 0),
                     attribution_share=credit.get(touchpoint.id),
                     kpis=_shown(tp_kpis),
                 ),
             )
-    period = scope.period()
-    unbind(log)
     return MeasuredJourney(
         journey,
-        Measures(stages, touchpoints, period),
+        Measures(stages, touchpoints, kpis.span()),
         coverage,
         stage_funnel,
         tuple(measured_kpis),
     )
 
 
-_views = itertools.count()
-
-
-def _attribution_shares(log: EventLog | SparkEventLog, journey: Journey) -> dict[str, float]:
-    """Each touchpoint's share of the journey's conversions, by Markov removal effects (order
-    1) over the touchpoints customers met before converting; empty without conversion events."""
-    if journey.conversion is None:
-        return {}
-    converted = f"CASE WHEN {compile_matcher(journey.conversion, dialect_of(log))} THEN "
-    converted += f"'{CONVERSION}' ELSE event END"
-    relabelled: EventLog | SparkEventLog
-    if isinstance(log, SparkEventLog):
-        from pyspark.sql.functions import expr
-
-        relabelled = SparkEventLog(log.frame.withColumn("event", expr(converted)))
-    else:
-        view = f"parcours_conversions_{next(_views)}"
-        log.execute(
-            f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * REPLACE ({converted} AS event) "
-            "FROM {events}"
-        ).fetchall()
-        relabelled = EventLog(log.connection, view)
-    try:
-        paths = paths_from_events(relabelled, CONVERSION, channel="touchpoint")
-    except EngineError:  # no touch before any conversion
-        return {}
-    finally:
-        if isinstance(relabelled, EventLog):
-            relabelled.execute(f"DROP VIEW {relabelled.source}").fetchall()
-    if not paths.conversions.any():
-        return {}
-    credits = attribute(paths, "markov").channels
-    total = sum(c.conversions for c in credits)
-    return {c.channel: c.conversions / total for c in credits} if total else {}
-
-
 def _felt(
-    scope: Scope, voice: Measured | None, touchpoints: list[str], measured: Measured
+    kpis: JourneyKpis, voice: Measured | None, touchpoints: list[str], measured: Measured
 ) -> Measured:
     """``measured`` with its emotion: read from the feedback texts when there are any, else
     from the ratings of the answers at ``touchpoints``."""
     if voice is None:
-        emotion, negative = scope.feedback_emotion(touchpoints)
+        emotion, negative = kpis.feedback_emotion(touchpoints).get(None, (None, None))
         return replace(measured, emotion=emotion, negative_share=negative)
     return replace(
         measured,
@@ -256,7 +209,7 @@ def _felt(
     )
 
 
-def _in_unit(kpi: KPI, value: float | None) -> float | None:
+def in_unit(kpi: KPI, value: float | None) -> float | None:
     """A natural-scale value in the KPI's unit (``%`` for rates, ``min`` for times...)."""
     if value is None:
         return None
@@ -277,17 +230,26 @@ def _plain(measured: Measured) -> dict[str, Any]:
     return {**data, "kpis": dict(measured.kpis)}
 
 
-def _measure_kpis(
-    scope: Scope, where: str, kpis: tuple[KPI, ...], stage: str, touchpoint: str | None
+def measure_kpis(
+    kpis: JourneyKpis, where: str, declared: tuple[KPI, ...], stage: str, touchpoint: str | None
 ) -> list[KpiMeasure]:
+    """The KPIs ``declared`` at a place, over everything its queries see."""
     measured = []
-    for kpi in kpis:
-        if kpi.kind in (KpiKind.NPS, KpiKind.CSAT, KpiKind.CES):
-            value, basis = scope.survey(kpi, stage, touchpoint)
-        else:
-            value, basis = scope.kpi(kpi, stage, touchpoint), None
-        measured.append(KpiMeasure(where, kpi, value, _in_unit(kpi, value.value), basis))
+    for kpi in declared:
+        values, basis = kpi_values(kpis, kpi, stage, touchpoint)
+        value = values.get(None, stats.EMPTY)
+        measured.append(KpiMeasure(where, kpi, value, in_unit(kpi, value.value), basis))
     return measured
+
+
+def kpi_values(
+    kpis: JourneyKpis, kpi: KPI, stage: str, touchpoint: str | None
+) -> tuple[dict[Period, stats.KpiValue], str | None]:
+    """A KPI's value per period of ``kpis`` (one period, ``None``, when it has no ``every``)
+    and its basis (surveys only)."""
+    if kpi.kind in SURVEYS:
+        return kpis.survey(kpi, stage, touchpoint)
+    return kpis.kpi(kpi, stage, touchpoint), None
 
 
 def journey_files(workspace: Workspace, journeys: Iterable[str] | None) -> dict[str, Path]:
@@ -307,21 +269,14 @@ def measure_workspace(
     workspace: Workspace,
     journeys: Iterable[str] | None = None,
     *,
-    segment: Mapping[str, str] | None = None,
+    where: Filter | None = None,
     voice: Tier | None = None,
 ) -> dict[str, MeasuredJourney]:
     """Measure the journeys of ``workspace`` (all, or those named by file stem) on its data,
-    the events on the workspace's engine."""
-    cohort = Cohort(segment=segment) if segment else None
-    events = spark_event_log(workspace)
-    with workspace.connect(read_only=True) as connection:
+    on the workspace's engine, for everything or for what the filter ``where`` keeps."""
+    files = journey_files(workspace, journeys)
+    with workspace_tables(workspace) as log:
         return {
-            name: measure(
-                connection,
-                load_journey(path),
-                cohort=cohort,
-                voice=voice,
-                events=events,
-            )
-            for name, path in journey_files(workspace, journeys).items()
+            name: measure(log, load_journey(path), where=where, voice=voice)
+            for name, path in files.items()
         }

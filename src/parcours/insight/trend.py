@@ -1,19 +1,34 @@
-"""The map measured cohort by cohort: each KPI per week or month of first events."""
+"""The map measured over time, two ways.
+
+* :func:`measure_series` — **calendar time**: every KPI of the map (and each stage's customers
+  and conversion, each touchpoint's customers) per calendar day, week or month: what happened
+  in the week of March 2nd, whoever the customers were. An event, answer or order counts in the
+  period of its own time; a KPI that follows customers (conversion, abandonment, retention...)
+  counts each customer in the period of their first event at the place. This is where an
+  incident on known dates shows.
+* :func:`measure_trend` — **cohorts by first event**: the whole map measured for the customers
+  who started in each week or month, followed over their whole journey (how do March's new
+  customers convert, compared with February's?).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+from typing import Any
 
-import duckdb
 import pandas as pd
 
 from parcours.data.workspace import Workspace
-from parcours.engine.spark.eventlog import SparkEventLog
-from parcours.engine.workspace_log import spark_event_log
-from parcours.insight.cohort import Cohort
-from parcours.insight.measure import MeasuredJourney, journey_files, measure
+from parcours.engine.backend import Backend
+from parcours.engine.binding import bind
+from parcours.engine.filter import Filter
+from parcours.engine.journey_kpis import Every, JourneyKpis, Period
+from parcours.engine.kpis import KpiValue, share_of
+from parcours.engine.series import Series, calendar, first_event_periods, next_start, series_of
+from parcours.engine.workspace_tables import workspace_tables
+from parcours.insight.measure import MeasuredJourney, journey_files, kpi_values, measure
 from parcours.model import Journey, load_journey
 
 
@@ -38,51 +53,153 @@ class Trend:
         return {"every": self.every, "periods": list(self.periods), "kpis": kpis}
 
 
+@dataclass(frozen=True)
+class Timeline:
+    """A journey's measures per calendar period: one :class:`Series` per measure and place."""
+
+    journey: str
+    every: Every
+    series: tuple[Series, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "journey": self.journey,
+            "every": self.every,
+            "series": [s.to_dict() for s in self.series],
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per series and period (``series``: the place and the measure)."""
+        rows = [
+            {
+                "series": f"{s.where} {s.measure}",
+                "where": s.where,
+                "measure": s.measure,
+                "kind": s.kind,
+                **row,
+            }
+            for s in self.series
+            for row in s.to_frame().to_dict("records")
+        ]
+        return pd.DataFrame(rows)
+
+
+def measure_series(
+    log: Backend, journey: Journey, *, every: Every = "week", where: Filter | None = None
+) -> Timeline:
+    """Every KPI of ``journey`` per calendar period of ``log`` (see the module's docstring)."""
+    scoped = (where or Filter()).apply(log)
+    try:
+        bound, _ = bind(scoped, journey)
+        try:
+            return Timeline(journey.id, every, _series(bound, journey, every))
+        finally:
+            bound.release()
+    finally:
+        if scoped is not log:
+            scoped.release()
+
+
+def _series(log: Backend, journey: Journey, every: Every) -> tuple[Series, ...]:
+    starts = calendar(log, every)
+    with JourneyKpis(log, journey, every) as kpis:
+        return _laid_out(kpis, journey, every, starts)
+
+
+def _laid_out(
+    kpis: JourneyKpis, journey: Journey, every: Every, starts: list[date]
+) -> tuple[Series, ...]:
+    """One series per place and measure, over ``starts``."""
+    out: list[Series] = []
+    for index, stage in enumerate(journey.stages):
+        place = f"stages.{stage.id}"
+        counts = kpis.customers("stage", stage.id)
+        out.append(series_of(place, "customers", "count", every, _counts(counts, starts), starts))
+        if index + 1 < len(journey.stages):
+            reached = kpis.reached_next(stage.id)
+            shares = {p: share_of(kept, n) for p, (n, kept) in reached.items()}
+            out.append(series_of(place, "conversion", "conversion", every, shares, starts))
+        for kpi in stage.kpis:
+            values, _ = kpi_values(kpis, kpi, stage.id, None)
+            out.append(series_of(place, kpi.id, kpi.kind.value, every, values, starts))
+        for touchpoint in stage.touchpoints:
+            where = f"{place}.touchpoints.{touchpoint.id}"
+            counts = kpis.customers("touchpoint", touchpoint.id)
+            out.append(
+                series_of(where, "customers", "count", every, _counts(counts, starts), starts)
+            )
+            for kpi in touchpoint.kpis:
+                values, _ = kpi_values(kpis, kpi, stage.id, touchpoint.id)
+                out.append(series_of(where, kpi.id, kpi.kind.value, every, values, starts))
+    return tuple(out)
+
+
+def _counts(counts: dict[Period, int], starts: list[date]) -> dict[Period, KpiValue]:
+    """Counts as values, zero in the periods without any."""
+    return {p: KpiValue(float(counts.get(p, 0)), counts.get(p, 0)) for p in starts}
+
+
 def measure_trend(
-    connection: duckdb.DuckDBPyConnection,
+    log: Backend,
     journey: Journey,
     *,
-    every: Literal["week", "month"] = "month",
-    segment: Mapping[str, str] | None = None,
+    every: Every = "month",
+    where: Filter | None = None,
     window: str | None = None,
-    events: SparkEventLog | None = None,
 ) -> Trend:
-    """Measure ``journey`` for each weekly or monthly cohort of customers (by first event);
-    ``events``: the events on Spark, as in :func:`measure`."""
-    members = Cohort(segment=segment or {}).customers(connection)
-    bounds = connection.execute(
-        f"SELECT DISTINCT date_trunc('{every}', first) AS start, "
-        f"date_trunc('{every}', first) + INTERVAL 1 {every.upper()} AS stop FROM "
-        f"(SELECT min(timestamp) AS first FROM events WHERE customer_id IN ({members}) "
-        "GROUP BY customer_id) ORDER BY 1"
-    ).fetchall()
+    """Measure ``journey`` for each weekly or monthly cohort of customers (by first event), among
+    those the filter ``where`` keeps."""
+    chosen = where or Filter()
+    scoped = chosen.apply(log)
+    try:
+        starts = first_event_periods(scoped, every)
+    finally:
+        if scoped is not log:
+            scoped.release()
     label = "%G-W%V" if every == "week" else "%Y-%m"
     results = tuple(
         measure(
-            connection,
+            log,
             journey,
             window=window,
-            cohort=Cohort(start, stop, segment or {}),
-            events=events,
+            where=replace(
+                chosen,
+                first_since=datetime.combine(start, time()),
+                first_until=datetime.combine(next_start(start, every), time()),
+            ),
         )
-        for start, stop in bounds
+        for start in starts
     )
-    return Trend(every, tuple(start.strftime(label) for start, _ in bounds), results)
+    return Trend(every, tuple(start.strftime(label) for start in starts), results)
 
 
 def trend_workspace(
     workspace: Workspace,
     journeys: Iterable[str] | None = None,
     *,
-    every: Literal["week", "month"] = "month",
-    segment: Mapping[str, str] | None = None,
+    every: Every = "month",
+    where: Filter | None = None,
 ) -> dict[str, Trend]:
-    """:func:`measure_trend` for the journeys of ``workspace``, the events on its engine."""
-    events = spark_event_log(workspace)
-    with workspace.connect(read_only=True) as connection:
+    """:func:`measure_trend` for the journeys of ``workspace``, on its engine."""
+    files = journey_files(workspace, journeys)
+    with workspace_tables(workspace) as log:
         return {
-            name: measure_trend(
-                connection, load_journey(path), every=every, segment=segment, events=events
-            )
-            for name, path in journey_files(workspace, journeys).items()
+            name: measure_trend(log, load_journey(path), every=every, where=where)
+            for name, path in files.items()
+        }
+
+
+def series_workspace(
+    workspace: Workspace,
+    journeys: Iterable[str] | None = None,
+    *,
+    every: Every = "week",
+    where: Filter | None = None,
+) -> dict[str, Timeline]:
+    """:func:`measure_series` for the journeys of ``workspace``, on its engine."""
+    files = journey_files(workspace, journeys)
+    with workspace_tables(workspace) as log:
+        return {
+            name: measure_series(log, load_journey(path), every=every, where=where)
+            for name, path in files.items()
         }

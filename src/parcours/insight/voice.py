@@ -2,7 +2,8 @@
 (mean text sentiment on the −2..+2 scale, with its count and 95 % interval), the share of
 negative feedback, the top pain-point themes and example verbatims (personal data masked).
 
-Feedback texts come from the workspace's ``feedback`` table; each distinct text is analysed
+Feedback texts come from the workspace's ``feedback`` table (through
+:meth:`parcours.engine.journey_kpis.JourneyKpis.feedback_texts`); each distinct text is analysed
 once, then :func:`parcours.voice.summary.summarise` groups the answers by place.
 """
 
@@ -10,28 +11,20 @@ from __future__ import annotations
 
 from typing import Any
 
-import duckdb
-
 from parcours._optional import require
 from parcours.model import Journey
 from parcours.model.measures import Measured
 
 
 def heard(
-    connection: duckdb.DuckDBPyConnection, feedback: str, journey: Journey, tier: str
+    rows: list[tuple[str | None, str]], journey: Journey, tier: str
 ) -> tuple[dict[str, Measured], dict[str, Measured]]:
-    """What the feedback texts of ``feedback`` (a table or view) say, per touchpoint and per
-    stage, as the voice fields of :class:`Measured`; nothing when the feedback has no text."""
-    columns = {row[0] for row in connection.execute(f"DESCRIBE {feedback}").fetchall()}
-    if "text" not in columns:
+    """What the feedback texts ``rows`` (touchpoint, text) say, per touchpoint and per stage, as
+    the voice fields of :class:`Measured`; nothing when there is no text."""
+    if not rows:
         return {}, {}
     pipeline = require("parcours.voice.pipeline", extra="voice", feature="Feedback analysis")
     summary = require("parcours.voice.summary", extra="voice", feature="Feedback analysis")
-    rows = connection.execute(
-        f"SELECT touchpoint, text FROM {feedback} WHERE text IS NOT NULL AND trim(text) <> ''"
-    ).fetchall()
-    if not rows:
-        return {}, {}
     distinct = list(dict.fromkeys(text for _, text in rows))
     analysed = pipeline.analyse_feedback(distinct, tier=tier)
     by_text = dict(zip(distinct, analysed, strict=True))
@@ -39,7 +32,7 @@ def heard(
     stage_of = {t.id: s.id for s, t in journey.touchpoints()}
     places = [touchpoint for touchpoint, _ in rows]
     per_touchpoint = summary.summarise(answers, [p if p in stage_of else None for p in places])
-    per_stage = summary.summarise(answers, [stage_of.get(p) for p in places])
+    per_stage = summary.summarise(answers, [stage_of.get(p or "") for p in places])
     return _measured(per_touchpoint), _measured(per_stage)
 
 

@@ -10,21 +10,30 @@ BIGINT. Other columns are kept (a funnel breakdown may name them). Step predicat
 from __future__ import annotations
 
 import itertools
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import pyarrow as pa
 
-from parcours.engine.eventlog import REQUIRED_COLUMNS, EventLog
-from parcours.engine.spark.session import pyspark, spark_session
+from parcours.data.schema import EVENTS
+from parcours.engine.backend import substitute
+from parcours.engine.dialect import Dialect
+from parcours.engine.flows_result import Direction, FlowResult
+from parcours.engine.funnel_plan import FunnelLevels, FunnelPlan
+from parcours.engine.paths_result import PathsResult
+from parcours.engine.spark.frames import collect, first_line, frame_of
+from parcours.engine.spark.session import spark_session
 from parcours.errors import EngineError
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
+
+    from parcours.engine.duckdb.eventlog import EventLog
+
+#: Columns an event log must have.
+REQUIRED_COLUMNS: tuple[str, ...] = (*EVENTS.required, "event_seq")
 
 _views = itertools.count()
 
@@ -32,17 +41,24 @@ _views = itertools.count()
 @dataclass(frozen=True)
 class SparkEventLog:
     """Events in a Spark DataFrame: ``SparkEventLog(frame)`` for a DataFrame with the contract's
-    columns, or the ``from_*`` constructors. The session's time zone is set to UTC."""
+    columns, or the ``from_*`` constructors; ``tables`` holds the workspace's other tables by
+    role (``feedback``...). The session's time zone is set to UTC."""
 
     frame: DataFrame
-    view: str = field(init=False)
-    engine: ClassVar[str] = "spark"
+    tables: dict[str, DataFrame] = field(default_factory=dict)
+    names: dict[str, str] = field(init=False)
+
+    dialect: ClassVar[Dialect] = "spark"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "frame", _normalise(self.frame))
-        object.__setattr__(self, "view", f"parcours_events_{next(_views)}")
         self.session.conf.set("spark.sql.session.timeZone", "UTC")
-        self.frame.createOrReplaceTempView(self.view)
+        n = next(_views)
+        names = {}
+        for role, frame in {"events": self.frame, **self.tables}.items():
+            names[role] = f"parcours_{role}_{n}"
+            frame.createOrReplaceTempView(names[role])
+        object.__setattr__(self, "names", names)
 
     @classmethod
     def from_parquet(
@@ -56,7 +72,7 @@ class SparkEventLog:
             if isinstance(exc, EngineError):
                 raise
             raise EngineError(
-                f"{location}: cannot read the events with Spark: {_first_line(exc)}. Give a "
+                f"{location}: cannot read the events with Spark: {first_line(exc)}. Give a "
                 "Parquet file, folder or glob with the columns of the events contract."
             ) from exc
 
@@ -72,8 +88,7 @@ class SparkEventLog:
     @classmethod
     def from_event_log(cls, log: EventLog, session: SparkSession | None = None) -> SparkEventLog:
         """Copy a DuckDB event log into Spark (through Arrow, in the log's order)."""
-        table = log.arrow(text_select(log))
-        return cls.from_arrow(_plain_strings(table), session)
+        return cls.from_arrow(log.arrow(log.text_select()), session)
 
     @property
     def session(self) -> SparkSession:
@@ -85,24 +100,74 @@ class SparkEventLog:
     def has_column(self, name: str) -> bool:
         return name in self.frame.columns
 
+    def has_table(self, role: str) -> bool:
+        return role in self.tables
+
+    def table_columns(self, role: str) -> list[str]:
+        if role not in self.tables:
+            substitute(f"{{{role}}}", self.names)  # the missing table's error
+        return list(self.tables[role].columns)
+
     def count(self) -> int:
         return int(self.frame.count())
 
-    def sql(self, query: str, args: list[Any] | None = None) -> DataFrame:
+    def sql(self, query: str, args: Sequence[Any] = ()) -> DataFrame:
         """A DataFrame for ``query`` (Spark SQL that reads ``{events}``; ``?`` marks ``args``)."""
-        text = query.replace("{events}", self.view)
+        text = substitute(query, self.names)
         try:
-            return self.session.sql(text, args=args or None)
+            return self.session.sql(text, args=list(args) or None)
         except Exception as exc:  # Spark's ParseException, AnalysisException, ...
             raise EngineError(
-                f"Spark query on the event log failed: {_first_line(exc)}. Step predicates "
+                f"Spark query on the event log failed: {first_line(exc)}. Step predicates "
                 "on Spark are Spark SQL (compile matchers with dialect='spark')."
             ) from exc
 
-    def of_customers(self, customers: pa.Table) -> SparkEventLog:
-        """The events of the customers listed in ``customers`` (a ``customer_id`` column)."""
-        chosen = frame_of(customers.select(["customer_id"]), self.session)
-        return SparkEventLog(self.frame.join(chosen, "customer_id", "left_semi"))
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        table = self.arrow(sql, params)
+        return list(zip(*(column.to_pylist() for column in table.columns), strict=True))
+
+    def arrow(self, sql: str, params: Sequence[Any] = ()) -> pa.Table:
+        return collect(self.sql(sql, params))
+
+    def keep(self, name: str, sql: str) -> None:
+        self.sql(sql).cache().createOrReplaceTempView(name)
+
+    def drop(self, name: str) -> None:
+        self.session.catalog.dropTempView(name)
+
+    def view(self, sql: str, *, materialise: bool = False) -> SparkEventLog:
+        frame = self.sql(sql)
+        return SparkEventLog(frame.cache() if materialise else frame, self.tables)
+
+    def scoped(self, tables: dict[str, str]) -> SparkEventLog:
+        frames = {role: self.sql(sql) for role, sql in tables.items()}
+        events = frames.pop("events", self.frame)
+        return SparkEventLog(events, {**self.tables, **frames})
+
+    def release(self) -> None:
+        self.frame.unpersist()
+
+    def funnel_levels(self, plan: FunnelPlan) -> FunnelLevels:
+        from parcours.engine.spark.funnel import funnel_levels
+
+        return funnel_levels(self, plan)
+
+    def paths(self, top_variants: int | None) -> PathsResult:
+        from parcours.engine.spark.paths import paths
+
+        return paths(self, top_variants)
+
+    def flows(self, event: str, steps: int, direction: Direction) -> FlowResult:
+        from parcours.engine.spark.flows import flows
+
+        return flows(self, event, steps, direction)
+
+    def conversion_rows(
+        self, conversion: str, value: str | None, channel: str, ages: bool = True
+    ) -> list[tuple[Any, ...]]:
+        from parcours.engine.spark.journeys import conversion_rows
+
+        return conversion_rows(self, conversion, value, channel, ages)
 
     def to_arrow(self) -> pa.Table:
         """The events, in (customer_id, timestamp, event_seq) order, times naive UTC."""
@@ -114,44 +179,6 @@ class SparkEventLog:
             for f in table.schema
         ]
         return table.cast(pa.schema(naive))
-
-
-def frame_of(table: pa.Table, session: SparkSession) -> DataFrame:
-    """A Spark DataFrame of an Arrow table (through pandas before Spark 4)."""
-    major = int(pyspark("the Spark engine").__version__.split(".")[0])
-    data: Any = table if major >= 4 else table.to_pandas()
-    with _pyspark_sockets():
-        return session.createDataFrame(data)
-
-
-def text_select(log: EventLog) -> str:
-    """``SELECT`` of every column of ``log`` with JSON columns as text (Spark has no JSON type)."""
-    described = log.execute("SELECT column_name, column_type FROM (DESCRIBE {events})")
-    json_columns = [name for name, kind in described.fetchall() if kind == "JSON"]
-    cast = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' for c in json_columns)
-    return f"SELECT *{f' REPLACE ({cast})' if cast else ''} FROM {{events}}"
-
-
-def collect(frame: DataFrame) -> pa.Table:
-    """A DataFrame's rows on the driver, as Arrow."""
-    try:
-        with _pyspark_sockets():
-            if hasattr(frame, "toArrow"):  # Spark 4
-                return frame.toArrow()
-            return pa.Table.from_pandas(frame.toPandas(), preserve_index=False)
-    except Exception as exc:
-        if isinstance(exc, EngineError):
-            raise
-        raise EngineError(f"a Spark job of the analysis failed: {_first_line(exc)}") from exc
-
-
-@contextmanager
-def _pyspark_sockets() -> Iterator[None]:
-    """PySpark leaves the local sockets of its data transfers to the garbage collector, which
-    warns (ResourceWarning); the leak is PySpark's, so its warning is silenced here."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "unclosed <socket", ResourceWarning)
-        yield
 
 
 def _normalise(frame: DataFrame) -> DataFrame:
@@ -185,19 +212,3 @@ def _normalise(frame: DataFrame) -> DataFrame:
     }
     others = [F.col(c) for c in columns if c not in contract]
     return frame.select(*[expr.alias(name) for name, expr in contract.items()], *others)
-
-
-def _plain_strings(table: pa.Table) -> pa.Table:
-    """Arrow string views and large strings as plain strings (older Spark reads only those)."""
-    fields = [
-        pa.field(f.name, pa.string())
-        if pa.types.is_large_string(f.type) or pa.types.is_string_view(f.type)
-        else f
-        for f in table.schema
-    ]
-    return table.cast(pa.schema(fields))
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING
 
-from parcours.engine.binding import literal
-from parcours.engine.flows import END, START, FlowResult, Link
-from parcours.engine.spark.eventlog import SparkEventLog, collect
-from parcours.errors import EngineError
+from parcours.engine.dialect import literal
+from parcours.engine.flows_result import END, START, Direction, FlowResult, Link
+from parcours.engine.spark.frames import collect
+
+if TYPE_CHECKING:
+    from parcours.engine.spark.eventlog import SparkEventLog
 
 
-def flows(
-    log: SparkEventLog,
-    event: str,
-    *,
-    steps: int = 3,
-    direction: Literal["after", "before"] = "after",
-) -> FlowResult:
+def flows(log: SparkEventLog, event: str, steps: int, direction: Direction) -> FlowResult:
     """:func:`parcours.engine.flows` on Spark."""
-    if steps < 1:
-        raise EngineError(f"steps must be at least 1; got {steps}.")
-    if direction not in ("after", "before"):
-        raise EngineError(f"unknown direction {direction!r}; use 'after' or 'before'.")
     sign = 1 if direction == "after" else -1
     missing = literal(END if sign > 0 else START, "spark")
     frame = log.sql(

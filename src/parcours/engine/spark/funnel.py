@@ -1,76 +1,64 @@
 """Funnels on Spark: the DuckDB engine's per-customer state machine, run on each partition.
 
 Events are range-partitioned by customer and sorted within partitions by (customer_id,
-timestamp, event_seq); each partition goes through :func:`parcours.engine.funnel._run` (the
-PostHog state machine of :mod:`parcours.engine._funnel_kernel`) with ``mapInArrow``. The
+timestamp, event_seq); each partition goes through
+:func:`parcours.engine.funnel_plan.levels_of_rows` (the PostHog state machine of
+:mod:`parcours.engine._funnel_kernel`) with ``mapInArrow``. The
 per-customer results come back to the driver in customer order, where the same code as on
 DuckDB builds the steps and segments, so both engines give identical results.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from parcours.engine.binding import json_text
-from parcours.engine.funnel import Step, _run, mask_sql  # the DuckDB engine's own rules, shared
-from parcours.engine.spark.eventlog import SparkEventLog, collect
+from parcours.engine.dialect import json_text, quote
+from parcours.engine.funnel_plan import FunnelLevels, FunnelPlan, levels_of_rows, mask_sql
+from parcours.engine.spark.frames import collect
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
+
+    from parcours.engine.spark.eventlog import SparkEventLog
 
 #: What each partition returns: one row per customer who entered the funnel.
 RESULT_SCHEMA = "level BIGINT, times ARRAY<BIGINT>, value STRING"
 
 
-def customers_levels(
-    log: SparkEventLog,
-    specs: Sequence[Step],
-    exclusions: list[tuple[str, int, int]],
-    window_us: int,
-    order: str,
-    breakdown: str | None,
-    customers: str | None,
-) -> tuple[np.ndarray, np.ndarray, list[Any]]:
-    """Per customer who entered :func:`parcours.engine.funnel`: level, step times and breakdown
-    value, computed on the executors and collected in customer order."""
-    n = len(specs)
-    rows = _prepare(log, specs, exclusions, order, breakdown, customers)
-    run = partial(_partition, n=n, window_us=window_us, order=order, specs=tuple(specs))
+def funnel_levels(log: SparkEventLog, plan: FunnelPlan) -> FunnelLevels:
+    """:func:`parcours.engine.funnel` on Spark: per customer who entered, level, step times and
+    breakdown value, computed on the executors and collected in customer order."""
+    n = len(plan.steps)
+    rows = _prepare(log, plan)
     by_customer = rows.repartitionByRange("customer_id").sortWithinPartitions(
         "customer_id", "ts", "event_seq"
     )
-    result = collect(by_customer.mapInArrow(run, RESULT_SCHEMA))
+    result = collect(by_customer.mapInArrow(partial(_partition, plan=plan), RESULT_SCHEMA))
     levels = result.column("level").to_numpy().astype(np.int64)
     return levels, _times(result.column("times"), n), result.column("value").to_pylist()
 
 
-def _prepare(
-    log: SparkEventLog,
-    specs: Sequence[Step],
-    exclusions: list[tuple[str, int, int]],
-    order: str,
-    breakdown: str | None,
-    customers: str | None,
-) -> DataFrame:
+def _prepare(log: SparkEventLog, plan: FunnelPlan) -> DataFrame:
     """The rows the state machine reads: customer, time (µs), seq, step and exclusion bits."""
-    step_sql, excl_sql, args = mask_sql(specs, exclusions, "L")
+    step_sql, excl_sql, args = mask_sql(plan, "L")
     value_sql, join_sql = "CAST(NULL AS STRING)", ""
-    if breakdown is not None and customers is not None:
-        value_sql = f"CAST(c.`{breakdown}` AS STRING)"
-        join_sql = f"LEFT JOIN {customers} c USING (customer_id)"
+    breakdown = plan.breakdown
+    if breakdown is not None and plan.customers is not None:
+        value_sql = f"CAST(c.{quote(breakdown, 'spark')} AS STRING)"
+        join_sql = f"LEFT JOIN {plan.customers} c USING (customer_id)"
     elif breakdown is not None:
         value_sql = (
-            f"CAST(e.`{breakdown}` AS STRING)"
+            f"CAST(e.{quote(breakdown, 'spark')} AS STRING)"
             if log.has_column(breakdown) and breakdown != "properties"
             else json_text(breakdown, "spark", nested=False)
         )
-    where = "" if order == "strict" else "WHERE step_mask <> 0 OR excl_mask <> 0"
+    where = "" if plan.order == "strict" else "WHERE step_mask <> 0 OR excl_mask <> 0"
     return log.sql(
         f"""SELECT customer_id, ts, event_seq, step_mask, excl_mask, value FROM (
             SELECT e.customer_id, unix_micros(e.timestamp) AS ts, e.event_seq,
@@ -80,14 +68,7 @@ def _prepare(
     )
 
 
-def _partition(
-    batches: Iterator[pa.RecordBatch],
-    *,
-    n: int,
-    window_us: int,
-    order: str,
-    specs: tuple[Step, ...],
-) -> Iterator[pa.RecordBatch]:
+def _partition(batches: Iterator[pa.RecordBatch], *, plan: FunnelPlan) -> Iterator[pa.RecordBatch]:
     """One partition, sorted by customer: the state machine over each whole customer (a
     customer split across Arrow batches is carried to the next batch)."""
     carry: pa.Table | None = None
@@ -101,16 +82,14 @@ def _partition(
         last = ids[len(ids) - 1]
         cut = int(np.argmax(pc.equal(ids, last).to_numpy(zero_copy_only=False)))
         if cut:
-            yield _customers(table.slice(0, cut), n, window_us, order, specs)
+            yield _customers(table.slice(0, cut), plan)
         carry = table.slice(cut)
     if carry is not None and carry.num_rows:
-        yield _customers(carry, n, window_us, order, specs)
+        yield _customers(carry, plan)
 
 
-def _customers(
-    table: pa.Table, n: int, window_us: int, order: str, specs: Sequence[Step]
-) -> pa.RecordBatch:
-    levels, times, values = _run(table, n, window_us, order, specs)
+def _customers(table: pa.Table, plan: FunnelPlan) -> pa.RecordBatch:
+    levels, times, values = levels_of_rows(table, plan)
     stamps = [[int(t) for t in row[:level]] for row, level in zip(times, levels, strict=True)]
     return pa.RecordBatch.from_pydict(
         {

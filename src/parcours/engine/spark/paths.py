@@ -16,14 +16,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pyspark.sql import functions as F
 
-from parcours.engine.paths import DurationStats, Edge, PathsResult, Repetition, Variant
-from parcours.engine.spark.eventlog import SparkEventLog, collect
+from parcours.engine.paths_result import DurationStats, Edge, PathsResult, Repetition, Variant
+from parcours.engine.spark.frames import collect
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
+    from parcours.engine.spark.eventlog import SparkEventLog
 
-def paths(log: SparkEventLog, *, top_variants: int | None = 20) -> PathsResult:
+
+def paths(log: SparkEventLog, top_variants: int | None) -> PathsResult:
     """:func:`parcours.engine.paths` on Spark."""
     cases = log.sql(
         """SELECT transform(sort_array(collect_list(struct(timestamp, event_seq, event))),
