@@ -42,18 +42,12 @@ def format_of(path: str | Path) -> Format:
 def load_journey(path: str | Path) -> Journey:
     """Read and validate a journey file (YAML or JSON, by suffix)."""
     path = Path(path)
-    try:
-        limits.check_size(path.stat().st_size, str(path))
-        raw = path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise JourneyFileError(Problem(str(path), 0, 0, f"cannot read the file: {reason}")) from exc
-    return parse_journey(raw, str(path), format_of(path))
+    return parse_journey(limits.read_bytes(path), str(path), format_of(path))
 
 
 def parse_journey(raw: bytes | str, filename: str = "<journey>", fmt: Format = "yaml") -> Journey:
     """Validate a journey document given as bytes or text; ``filename`` is used in messages."""
-    text = _decode(raw, filename)
+    text = limits.decode(raw, filename)
     data, positions = _parse(text, filename, fmt)
     if not isinstance(data, dict):
         hint = "start from `parcours init`"
@@ -107,24 +101,6 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
 
 
 _Dumper.add_representer(str, _represent_str)
-
-
-def _decode(raw: bytes | str, filename: str) -> str:
-    limits.check_size(len(raw), filename)
-    if isinstance(raw, str):
-        if limits.has_surrogate(raw):
-            offset = next(i for i, char in enumerate(raw) if "\ud800" <= char <= "\udfff")
-            raise limits.refuse(filename, *limits.position(raw, offset), *limits.SURROGATE)
-        return raw
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        hint = "save the file as UTF-8"
-        raise JourneyFileError(
-            Problem(filename, line, column, "the file is not valid UTF-8", hint=hint)
-        ) from exc
 
 
 def _parse(text: str, filename: str, fmt: Format) -> tuple[Any, dict[Loc, Position] | None]:

@@ -1,8 +1,11 @@
-"""Limits on a journey document, so that a broken or hostile file gives a located error instead
-of a crash or a memory blow-up: size, nesting depth, values after YAML alias expansion, and the
-length of one string or number. A real journey map stays far below each of them."""
+"""Limits on a journey document (YAML, JSON or Mermaid), so that a broken or hostile file gives
+a located error instead of a crash or a memory blow-up: size, nesting depth, values after YAML
+alias expansion, and the length of one string or number. A real journey map stays far below each
+of them. Reading a document's bytes and decoding its text, within those limits, is here too."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from parcours.errors import JourneyFileError, Problem
 
@@ -65,3 +68,31 @@ SURROGATE = (
     "a text holds a lone UTF-16 surrogate (U+D800..U+DFFF), which is not a character",
     "write the character itself, or \\U0001F600-style escapes in YAML",
 )
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a journey document; a located error when it cannot be read or is too big."""
+    try:
+        check_size(path.stat().st_size, str(path))
+        return path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise JourneyFileError(Problem(str(path), 0, 0, f"cannot read the file: {reason}")) from exc
+
+
+def decode(raw: bytes | str, filename: str) -> str:
+    """The document's text: UTF-8 (a byte-order mark allowed), no lone surrogate, not too big."""
+    check_size(len(raw), filename)
+    if isinstance(raw, str):
+        if has_surrogate(raw):
+            offset = next(i for i, char in enumerate(raw) if "\ud800" <= char <= "\udfff")
+            raise refuse(filename, *position(raw, offset), *SURROGATE)
+        return raw
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise refuse(
+            filename, line, column, "the file is not valid UTF-8", "save the file as UTF-8"
+        ) from exc
