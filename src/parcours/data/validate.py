@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from parcours.data.mapping import EPOCH_FORMATS, ColumnMapping
 from parcours.data.rows import LINE, PROPS
-from parcours.data.schema import SURVEY_TYPES, Column, Contract, Type
+from parcours.data.schema import (
+    EARLIEST,
+    LATEST,
+    MAX_OFFSET_HOURS,
+    SPECIAL_TIMES,
+    SURVEY_TYPES,
+    Column,
+    Contract,
+    Type,
+)
 from parcours.errors import DataError
 
 _TRUE = ("true", "t", "yes", "y", "1", "oui", "o", "vrai")
@@ -53,22 +62,45 @@ def _in(values: tuple[str, ...] | list[str]) -> str:
     return ", ".join(lit(v) for v in values)
 
 
-def _timestamp(ref: str, sql_type: str, mapping: ColumnMapping, label: str) -> tuple[str, bool]:
-    """The UTC-naive timestamp expression for ``ref``; True when it parses text."""
+#: Why a parsed time is refused: (condition on ``_parsed_<name>`` and ``_txt_<name>``, reason).
+Refusal = tuple[str, str]
+#: The offset at the end of a time written with one (``10:00+02:00``, ``10:00:00.5 -0530``).
+_OFFSET = r"\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*[+-](\d{1,2}):?(\d{2})?$"
+_RANGE = f"{EARLIEST}..{LATEST}"
+
+
+def _timestamp(
+    ref: str, sql_type: str, mapping: ColumnMapping, label: str, name: str
+) -> tuple[str, bool, list[Refusal]]:
+    """The UTC-naive timestamp expression for ``ref`` (unchecked), True when it parses text, and
+    why a parsed value is refused: a special word, an impossible offset, out of range."""
     zone = lit(mapping.timezone)
     local = (
         (lambda e: f"CAST({e} AS TIMESTAMP)")
         if mapping.timezone == "UTC"
         else (lambda e: f"timezone('UTC', timezone({zone}, CAST({e} AS TIMESTAMP)))")
     )
+    parsed, txt = q("_parsed_" + name), q("_txt_" + name)
+    outside = (
+        f"{parsed} IS NOT NULL AND NOT ({parsed} >= TIMESTAMP '{EARLIEST}' "
+        f"AND {parsed} < TIMESTAMP '{LATEST}')",
+        f"timestamp outside {_RANGE}",
+    )
     fmt = mapping.timestamp_format
     if isinstance(fmt, str) and fmt in EPOCH_FORMATS:
         number = ref if _numeric(sql_type) else f"TRY_CAST({_text(ref)} AS DOUBLE)"
-        return f"make_timestamp(CAST(round({number} * {EPOCH_FORMATS[fmt]}) AS BIGINT))", True
+        micros = f"({number} * {EPOCH_FORMATS[fmt]})"
+        low, high = (f"epoch_us(TIMESTAMP '{day}')" for day in (EARLIEST, LATEST))
+        expr = (  # a number that no timestamp holds (1e300, NaN) must not abort the import
+            f"CASE WHEN {micros} >= {low} AND {micros} < {high} "
+            f"THEN make_timestamp(CAST(round({micros}) AS BIGINT)) END"
+        )
+        unusable = f"{parsed} IS NULL AND TRY_CAST({txt} AS DOUBLE) IS NOT NULL"
+        return expr, True, [(unusable, f"{fmt} time outside {_RANGE}, or not a finite number")]
     if sql_type.startswith("TIMESTAMPTZ") or sql_type.endswith("WITH TIME ZONE"):
-        return f"timezone('UTC', CAST({ref} AS TIMESTAMPTZ))", False
+        return f"timezone('UTC', CAST({ref} AS TIMESTAMPTZ))", False, [outside]
     if sql_type.startswith("TIMESTAMP") or sql_type == "DATE":
-        return local(ref), False
+        return local(ref), False, [outside]
     if _numeric(sql_type):
         raise DataError(
             f"{label}: the timestamp column holds numbers; say which unit with "
@@ -76,12 +108,34 @@ def _timestamp(ref: str, sql_type: str, mapping: ColumnMapping, label: str) -> t
         )
     formats = mapping.formats
     if not formats:
-        return f"timezone('UTC', TRY_CAST({_text(ref)} AS TIMESTAMPTZ))", True
-    offsets = {"%z" in f for f in formats}
-    if len(offsets) > 1:
-        raise DataError(f"{label}: timestamp formats {formats} mix '%z' and no '%z'; use one kind.")
-    parsed = f"try_strptime({_text(ref)}, [{_in(formats)}])"
-    return (f"timezone('UTC', {parsed})" if offsets == {True} else local(parsed)), True
+        expr = f"timezone('UTC', TRY_CAST({_text(ref)} AS TIMESTAMPTZ))"
+    else:
+        offsets = {"%z" in f for f in formats}
+        if len(offsets) > 1:
+            raise DataError(
+                f"{label}: timestamp formats {formats} mix '%z' and no '%z'; use one kind."
+            )
+        expr = f"try_strptime({_text(ref)}, [{_in(formats)}])"
+        expr = f"timezone('UTC', {expr})" if offsets == {True} else local(expr)
+    hours, minutes = (
+        f"TRY_CAST(regexp_extract({txt}, {lit(_OFFSET)}, {group}) AS INTEGER)" for group in (1, 2)
+    )
+    limit = f"{MAX_OFFSET_HOURS}:00"
+    return (
+        expr,
+        True,
+        [
+            (
+                f"lower({txt}) IN ({_in(SPECIAL_TIMES)})",
+                f"not a time of an event: {', '.join(SPECIAL_TIMES)} are refused",
+            ),
+            (
+                f"({hours} > {MAX_OFFSET_HOURS} OR {minutes} > 59)",
+                f"impossible UTC offset (real ones lie within -{limit}..+{limit})",
+            ),
+            outside,
+        ],
+    )
 
 
 def _value(
@@ -91,8 +145,6 @@ def _value(
     kind = column.type
     if kind in (Type.ID, Type.TEXT):
         return _text(ref), False
-    if kind is Type.TIMESTAMP:
-        return _timestamp(ref, sql_type, mapping, label)
     if kind is Type.NUMBER:
         return (
             (f"CAST({ref} AS DOUBLE)", False)
@@ -144,15 +196,28 @@ def validated_sql(
         if source not in types:
             values.append(f"CAST(NULL AS {column.sql_type}) AS {q(name)}")
             continue
-        ref = q(source)
-        expr, parses = _value(column, ref, types[source], mapping, label)
-        values.append(f"{expr} AS {q(name)}")
-        txt = q("_txt_" + name)
-        if parses:
-            values.append(f"{_text(ref)} AS {txt}")
+        ref, txt = q(source), q("_txt_" + name)
+        refusals: list[Refusal] = []
+        if column.type is Type.TIMESTAMP:
+            parsed, parses, refusals = _timestamp(ref, types[source], mapping, label, name)
+            present = q("_parsed_" + name)
+            # the aliases _txt_ and _parsed_ are read back in the same SELECT
+            values += [f"{_text(ref)} AS {txt}"] if parses else []
+            values.append(f"{parsed} AS {present}")
+            refused = " OR ".join(f"({cond})" for cond, _reason in refusals)
+            values.append(
+                f"CASE WHEN coalesce({refused}, false) THEN NULL ELSE {present} END AS {q(name)}"
+            )
+        else:
+            expr, parses = _value(column, ref, types[source], mapping, label)
+            values.append(f"{expr} AS {q(name)}")
+            values += [f"{_text(ref)} AS {txt}"] if parses else []
+            present = q(name)
         if column.required:
-            missing = f"{q(name)} IS NULL" + (f" AND {txt} IS NULL" if parses else "")
+            missing = f"{present} IS NULL" + (f" AND {txt} IS NULL" if parses else "")
             checks.append((missing, source, "CAST(NULL AS VARCHAR)", lit(f"missing {name}")))
+        raw = txt if parses else f"CAST({present} AS VARCHAR)"
+        checks += [(cond, source, raw, lit(reason)) for cond, reason in refusals]
         if parses:
             bad = f"{q(name)} IS NULL AND {txt} IS NOT NULL"
             checks.append((bad, source, txt, lit(_REASONS[column.type])))
