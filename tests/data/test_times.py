@@ -113,3 +113,11 @@ def test_feedback_and_orders_times_follow_the_same_rules(write, value: str) -> N
     (report,) = import_source(con, "orders", SourceConfig(kind=Kind.ORDERS, path=str(path)))
     assert (report.loaded, report.quarantined) == (1, 1)
     assert rows(con, "SELECT line, raw_value FROM quarantine") == [(3, value)]
+
+
+@pytest.mark.parametrize("zone", ["Europe/Paris", "Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_times_without_an_offset_are_read_in_any_real_zone(write, zone: str) -> None:
+    text = "customer_id,timestamp,event\nc,2024-07-01 10:00,a\nc,2024-07-01 10:00+25:00,b\n"
+    log = read_events(write("e.csv", text), ColumnMapping(timezone=zone))
+    assert [(line, reason) for line, _c, _raw, reason in quarantined(log)] == [(3, OFFSET)]
+    assert log.report.loaded == 1

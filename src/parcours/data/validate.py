@@ -62,10 +62,9 @@ def _in(values: tuple[str, ...] | list[str]) -> str:
     return ", ".join(lit(v) for v in values)
 
 
-#: Why a parsed time is refused: (condition on ``_parsed_<name>`` and ``_txt_<name>``, reason).
+#: Why a parsed time is refused: (condition on ``_parsed_<name>`` and ``_txt_<name>``, reason);
+#: the first that holds is kept in ``_refused_<name>``.
 Refusal = tuple[str, str]
-#: The offset at the end of a time written with one (``10:00+02:00``, ``10:00:00.5 -0530``).
-_OFFSET = r"\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*[+-](\d{1,2}):?(\d{2})?$"
 _RANGE = f"{EARLIEST}..{LATEST}"
 
 
@@ -117,10 +116,14 @@ def _timestamp(
             )
         expr = f"try_strptime({_text(ref)}, [{_in(formats)}])"
         expr = f"timezone('UTC', {expr})" if offsets == {True} else local(expr)
-    hours, minutes = (
-        f"TRY_CAST(regexp_extract({txt}, {lit(_OFFSET)}, {group}) AS INTEGER)" for group in (1, 2)
-    )
     limit = f"{MAX_OFFSET_HOURS}:00"
+    # the offset written = the wall-clock time read without it - the instant read with it (a time
+    # without one is read in the source's zone, whose offset is a real one); minutes past 59
+    offset = f"abs(epoch(TRY_CAST({txt} AS TIMESTAMP)) - epoch({parsed}))"
+    minutes = (
+        f"(substr({txt}, -6, 1) IN ('+', '-') AND substr({txt}, -3, 1) = ':' "
+        f"AND substr({txt}, -2, 1) BETWEEN '6' AND '9')"
+    )
     return (
         expr,
         True,
@@ -130,7 +133,7 @@ def _timestamp(
                 f"not a time of an event: {', '.join(SPECIAL_TIMES)} are refused",
             ),
             (
-                f"({hours} > {MAX_OFFSET_HOURS} OR {minutes} > 59)",
+                f"{offset} > {MAX_OFFSET_HOURS * 3600} OR {minutes}",
                 f"impossible UTC offset (real ones lie within -{limit}..+{limit})",
             ),
             outside,
@@ -189,6 +192,8 @@ def validated_sql(
 ) -> str:
     """SELECT over ``relation`` giving typed contract columns, ``_problem`` and ``_record``."""
     values, checks = [f"{q(LINE)}"], []
+    parsing: list[str] = []  # _txt_ and _parsed_ of the times, computed once per row
+    refusing: list[str] = []  # _refused_ of the times: why a parsed time is refused, or NULL
     for column in contract.columns:
         name, source = column.name, mapping.source(column.name, defaults)
         if column.type is Type.JSON and column.name not in mapping.columns:
@@ -197,27 +202,30 @@ def validated_sql(
             values.append(f"CAST(NULL AS {column.sql_type}) AS {q(name)}")
             continue
         ref, txt = q(source), q("_txt_" + name)
-        refusals: list[Refusal] = []
         if column.type is Type.TIMESTAMP:
-            parsed, parses, refusals = _timestamp(ref, types[source], mapping, label, name)
-            present = q("_parsed_" + name)
-            # the aliases _txt_ and _parsed_ are read back in the same SELECT
-            values += [f"{_text(ref)} AS {txt}"] if parses else []
-            values.append(f"{parsed} AS {present}")
-            refused = " OR ".join(f"({cond})" for cond, _reason in refusals)
-            values.append(
-                f"CASE WHEN coalesce({refused}, false) THEN NULL ELSE {present} END AS {q(name)}"
-            )
+            expr, parses, refusals = _timestamp(ref, types[source], mapping, label, name)
+            present, refused = q("_parsed_" + name), q("_refused_" + name)
+            parsing += [f"{_text(ref)} AS {txt}"] if parses else []
+            parsing.append(f"{expr} AS {present}")
+            whens = " ".join(f"WHEN {cond} THEN {lit(reason)}" for cond, reason in refusals)
+            refusing.append(f"CASE {whens} END AS {refused}")
+            values += [txt] if parses else []
+            values += [
+                present,
+                refused,
+                f"CASE WHEN {refused} IS NULL THEN {present} END AS {q(name)}",
+            ]
         else:
             expr, parses = _value(column, ref, types[source], mapping, label)
             values.append(f"{expr} AS {q(name)}")
             values += [f"{_text(ref)} AS {txt}"] if parses else []
-            present = q(name)
+            present = refused = ""
         if column.required:
-            missing = f"{present} IS NULL" + (f" AND {txt} IS NULL" if parses else "")
+            missing = f"{present or q(name)} IS NULL" + (f" AND {txt} IS NULL" if parses else "")
             checks.append((missing, source, "CAST(NULL AS VARCHAR)", lit(f"missing {name}")))
-        raw = txt if parses else f"CAST({present} AS VARCHAR)"
-        checks += [(cond, source, raw, lit(reason)) for cond, reason in refusals]
+        if refused:
+            raw = txt if parses else f"CAST({present} AS VARCHAR)"
+            checks.append((f"{refused} IS NOT NULL", source, raw, refused))
         if parses:
             bad = f"{q(name)} IS NULL AND {txt} IS NOT NULL"
             checks.append((bad, source, txt, lit(_REASONS[column.type])))
@@ -234,6 +242,9 @@ def validated_sql(
             for cond, src, raw, reason in checks
         )
         problem = f"CASE {whens} END"
+    if parsing:
+        relation = f"(SELECT *, {', '.join(parsing)} FROM {relation})"
+        relation = f"(SELECT *, {', '.join(refusing)} FROM {relation})"
     return f"SELECT *, {problem} AS _problem FROM (SELECT {', '.join(values)} FROM {relation})"
 
 
