@@ -115,3 +115,17 @@ def test_a_damaged_xes_gzip_is_a_clear_error(tmp_path: Path) -> None:
     path = damaged(tmp_path, "log.xes.gz", f"<log>{events}</log>".encode(), "truncated")
     with pytest.raises(DataError, match=r"log\.xes\.gz: the gzip data is damaged after event"):
         read_events(path)
+
+
+def test_a_header_name_with_bad_bytes_is_kept_escaped(write) -> None:
+    log = read_events(write("e.csv", HEADER.encode()[:-1] + b",caf\xe9\nc,2024-01-01,\xc3\xa9,1\n"))
+    assert rows(log.connection, "SELECT properties FROM events") == [('{"caf\\\\xe9":"1"}',)]
+
+
+def test_a_lone_surrogate_escape_in_json_is_quarantined(write) -> None:
+    text = '{"customer_id": "c", "timestamp": "2024-01-01", "event": "a\\ud800"}\n'
+    log = read_events(write("e.jsonl", text))
+    assert (log.report.read, log.report.quarantined) == (1, 1)
+    assert rows(log.connection, "SELECT line, reason FROM quarantine") == [
+        (1, "a lone surrogate escape (\\ud800-\\udfff)")
+    ]

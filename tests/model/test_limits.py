@@ -151,3 +151,9 @@ def test_nan_and_infinity_are_refused_in_where_and_targets(value: str) -> None:
     assert error_of(where).startswith("map.yaml:4:")
     target = f"name: x\nstages:\n  - name: a\n    kpis: [{{kind: nps, target: {value}}}]\n"
     assert "finite number" in error_of(target)
+
+
+def test_an_escape_beyond_unicode_is_a_located_error() -> None:
+    assert error_of('name: "a\\U11000000"\n').startswith(
+        "map.yaml:1:11: invalid YAML: chr() arg not in range(0x110000)"
+    )

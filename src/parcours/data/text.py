@@ -273,7 +273,8 @@ class CsvReader(TextReader):
             raise DataError(exc.message(self.label, self._lines.read)) from exc
         if header is None:
             raise DataError(f"{self.label}: the file is empty; a header line is expected.")
-        self.header = _unique([h.strip().lstrip("\ufeff") for h in header])
+        # a name with bytes not valid in the encoding is kept escaped (caf\xe9)
+        self.header = _unique([_escaped(h.strip().lstrip("\ufeff")) for h in header])
         self.wanted.check(self.label, self.header)
         self.columns = [c for c in self.wanted.columns if c in self.header]
         index = {name: i for i, name in enumerate(self.header)}
@@ -401,6 +402,11 @@ class JsonLinesReader(TextReader):
                 continue
             if not isinstance(obj, dict):
                 self.reject(line, "not a JSON object", text.strip())
+                continue
+            if _bad_text("".join(v for v in row if v) + (props or "")):
+                self.reject(
+                    line, "a lone surrogate escape (\\ud800-\\udfff)", _escaped(text.strip())
+                )
                 continue
             self.rows += 1
             builder.add_encoded(line, row, props)

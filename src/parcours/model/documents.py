@@ -138,6 +138,10 @@ def _compose(text: str, filename: str) -> tuple[Any, dict[Loc, Position]]:
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = f"invalid YAML: {exc.problem or exc.context}"
         raise JourneyFileError(Problem(filename, line, column, message)) from exc
+    except (ValueError, OverflowError) as exc:  # PyYAML lets a few through: "\U11000000"
+        mark = loader.get_mark()
+        problem = Problem(filename, mark.line + 1, mark.column + 1, f"invalid YAML: {exc}")
+        raise JourneyFileError(problem) from exc
     finally:
         loader.dispose()
     positions: dict[Loc, Position] = {}
