@@ -73,3 +73,12 @@ def as_bytes(draw: st.DrawFn, texts: st.SearchStrategy[str]) -> bytes:
         at = draw(st.integers(0, len(data)))
         data = data[:at] + draw(st.binary(min_size=1, max_size=4)) + data[at:]
     return data
+
+
+#: Inputs checked per Hypothesis example: fewer examples, less overhead, as many inputs.
+BATCH = 4
+
+
+def batches(inputs: st.SearchStrategy[object]) -> st.SearchStrategy[list[object]]:
+    """Lists of :data:`BATCH` inputs (the fuzz tests count inputs as examples x BATCH)."""
+    return st.lists(inputs, min_size=BATCH, max_size=BATCH)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.mutations import as_bytes, mutated
+from tests.mutations import as_bytes, batches, mutated
 
 from parcours.data import ColumnMapping, read_events
 from parcours.data.mapping import EPOCH_FORMATS
@@ -60,20 +60,24 @@ def check_reader(reader: RowReader, path: Path, first: int) -> None:
     assert all(first <= line <= reader.last_line for line in lines)
 
 
-@settings(max_examples=5000, deadline=None)
-@given(as_bytes(mutated(st.just(CSV_SEED))), st.booleans())
-def test_damaged_csv_rows_are_all_accounted_for(folder: Path, raw: bytes, gz: bool) -> None:
-    path = folder / ("e.csv.gz" if gz else "e.csv")
-    path.write_bytes(gzip.compress(raw)[: None if len(raw) % 3 else -5] if gz else raw)
-    check_reader(CsvReader(path, wanted_for(EVENTS, ColumnMapping(), "csv")), path, 2)
+@settings(max_examples=1250, deadline=None)
+@given(batches(st.tuples(as_bytes(mutated(st.just(CSV_SEED))), st.booleans())))
+def test_damaged_csv_rows_are_all_accounted_for(
+    folder: Path, files: list[tuple[bytes, bool]]
+) -> None:
+    for raw, gz in files:
+        path = folder / ("e.csv.gz" if gz else "e.csv")
+        path.write_bytes(gzip.compress(raw)[: None if len(raw) % 3 else -5] if gz else raw)
+        check_reader(CsvReader(path, wanted_for(EVENTS, ColumnMapping(), "csv")), path, 2)
 
 
-@settings(max_examples=2500, deadline=None)
-@given(as_bytes(mutated(st.just(JSONL_SEED))))
-def test_damaged_json_lines_are_all_accounted_for(folder: Path, raw: bytes) -> None:
+@settings(max_examples=625, deadline=None)
+@given(batches(as_bytes(mutated(st.just(JSONL_SEED)))))
+def test_damaged_json_lines_are_all_accounted_for(folder: Path, raws: list[bytes]) -> None:
     path = folder / "e.jsonl"
-    path.write_bytes(raw)
-    check_reader(JsonLinesReader(path, wanted_for(EVENTS, ColumnMapping(), "jsonl")), path, 1)
+    for raw in raws:
+        path.write_bytes(raw)
+        check_reader(JsonLinesReader(path, wanted_for(EVENTS, ColumnMapping(), "jsonl")), path, 1)
 
 
 @settings(max_examples=100, deadline=None)

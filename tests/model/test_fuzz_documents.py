@@ -10,7 +10,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.model.strategies import journeys
-from tests.mutations import as_bytes, mutated
+from tests.mutations import as_bytes, batches, mutated
 
 from parcours.errors import JourneyError
 from parcours.model import Journey, dump_journey, parse_journey
@@ -67,31 +67,35 @@ def check_journey(raw: str | bytes, fmt: str) -> None:
     to_mermaid(journey)
 
 
-@settings(max_examples=4000, deadline=None)
-@given(mutated(documents))
-def test_damaged_yaml_gives_a_journey_or_a_located_error(text: str) -> None:
-    check_journey(text, "yaml")
+@settings(max_examples=1000, deadline=None)
+@given(batches(mutated(documents)))
+def test_damaged_yaml_gives_a_journey_or_a_located_error(texts: list[str]) -> None:
+    for text in texts:
+        check_journey(text, "yaml")
 
 
-@settings(max_examples=500, deadline=None)
-@given(as_bytes(mutated(documents | journeys().map(dump_journey))))
-def test_damaged_yaml_bytes_give_a_journey_or_a_located_error(raw: bytes) -> None:
-    check_journey(raw, "yaml")
+@settings(max_examples=125, deadline=None)
+@given(batches(as_bytes(mutated(documents | journeys().map(dump_journey)))))
+def test_damaged_yaml_bytes_give_a_journey_or_a_located_error(raws: list[bytes]) -> None:
+    for raw in raws:
+        check_journey(raw, "yaml")
 
 
-@settings(max_examples=2500, deadline=None)
-@given(mutated(json_documents))
-def test_damaged_json_gives_a_journey_or_a_located_error(text: str) -> None:
-    check_journey(text, "json")
+@settings(max_examples=625, deadline=None)
+@given(batches(mutated(json_documents)))
+def test_damaged_json_gives_a_journey_or_a_located_error(texts: list[str]) -> None:
+    for text in texts:
+        check_journey(text, "json")
 
 
-@settings(max_examples=6000, deadline=None)
-@given(mutated(st.sampled_from([MERMAID_SEED])))
-def test_damaged_mermaid_gives_a_journey_or_a_located_error(text: str) -> None:
-    try:
-        journey = from_mermaid(text, "fuzz.mmd")
-    except JourneyError as error:
-        for problem in error.problems:  # type: ignore[attr-defined]
-            assert problem.file == "fuzz.mmd" and problem.line >= 1
-        return
-    dump_journey(journey)
+@settings(max_examples=1500, deadline=None)
+@given(batches(mutated(st.sampled_from([MERMAID_SEED]))))
+def test_damaged_mermaid_gives_a_journey_or_a_located_error(texts: list[str]) -> None:
+    for text in texts:
+        try:
+            journey = from_mermaid(text, "fuzz.mmd")
+        except JourneyError as error:
+            for problem in error.problems:  # type: ignore[attr-defined]
+                assert problem.file == "fuzz.mmd" and problem.line >= 1
+            continue
+        dump_journey(journey)
