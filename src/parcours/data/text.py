@@ -146,10 +146,16 @@ class TextReader(RowReader):
 
     def _text(self) -> IO[str]:
         stream, self._raw = open_binary(self.path)
+        chunks: list[bytes] = []  # read in parts, so that damage is placed after a line
         try:
-            peek = stream.read(SAMPLE_BYTES)
+            while (size := sum(map(len, chunks))) < SAMPLE_BYTES:
+                chunk = stream.read(min(1 << 16, SAMPLE_BYTES - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
         except CorruptGzip as exc:
-            raise DataError(exc.message(self.label, 0)) from exc
+            raise DataError(exc.message(self.label, b"".join(chunks).count(b"\n"))) from exc
+        peek = b"".join(chunks)
         self.encoding = self.encoding or detect_encoding(peek)
         self.sample = peek.decode(self.encoding, errors="replace")
         replay = io.BufferedReader(_Prefixed(peek, stream))
