@@ -50,3 +50,13 @@ def test_frame_and_dict(journey: Journey) -> None:
 def test_user_text_is_kept_as_written(hostile: Journey) -> None:
     rows = list(csv.DictReader(io.StringIO(journey_csv(hostile))))
     assert rows[0]["stage"] == SCRIPT
+
+
+def test_formulas_and_carriage_returns_are_defused(journey: Journey) -> None:
+    stages = list(journey.stages)
+    stages[0] = stages[0].model_copy(update={"name": "=1+2", "goal": "line\rbreak"})
+    text = journey_csv(journey.model_copy(update={"stages": tuple(stages)}), "en")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert len(rows) == len(journey.stages) * len(LANES)
+    assert {r["stage"] for r in rows[: len(LANES)]} == {"'=1+2"}
+    assert rows[0]["content"].startswith("Goal: line\rbreak | ")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -102,3 +104,22 @@ def test_summary_per_touchpoint() -> None:
     assert delivery.pain_points[0].theme == "livraison" and delivery.pain_points[0].count == 2
     assert summary["prix"].count == 1 and len(summary) == 2
     assert list(summary.to_frame()["group"]) == ["livraison", "prix"]
+
+
+def test_cli_csv_defuses_formulas_and_keeps_rows_whole(tmp_path) -> None:
+    path = tmp_path / "avis.jsonl"
+    records = [
+        {"ref": "=cmd|' /C calc'!A0", "avis": '=HYPERLINK("http://x") trop cher'},
+        {"ref": "@b", "avis": "Bien reçu\rmerci"},
+        {"ref": "-c", "avis": "+33 est mon indicatif"},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    args = ["--text-col", "avis", "--id-col", "ref", "--tier", "lexicon", "--format", "csv"]
+    result = CliRunner().invoke(main, ["voice", str(path), *args])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output, newline="")))
+    assert [r["id"] for r in rows] == ["'=cmd|' /C calc'!A0", "'@b", "'-c"]
+    assert rows[0]["text"].startswith("'=HYPERLINK(")
+    assert rows[2]["text"].startswith("'+33")
+    assert "merci" in rows[1]["text"]
+    assert all(float(r["sentiment_score"]) == float(r["sentiment_score"]) for r in rows)

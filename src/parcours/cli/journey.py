@@ -13,7 +13,7 @@ from parcours.model.catalogue import catalogue_beside, read_catalogue
 from parcours.model.diff import diff_journeys
 from parcours.model.documents import format_of, parse_journey
 from parcours.model.lint import RULES, lint
-from parcours.model.mermaid import from_mermaid, to_mermaid
+from parcours.model.mermaid import load_mermaid, to_mermaid
 from parcours.model.presets import PRESETS, new_journey
 from parcours.model.schema import journey_schema
 from parcours.model.vocabulary import BusinessType
@@ -130,7 +130,7 @@ def export(file: Path, fmt: str, lang: str | None, output: Path | None) -> None:
 def import_command(file: Path, lang: str, output: Path | None) -> None:
     """Import a Mermaid journey diagram (.mmd) or a JSON/YAML map; write it as YAML or JSON."""
     if file.suffix.lower() in MERMAID_SUFFIXES:
-        journey = from_mermaid(file.read_text(encoding="utf-8"), str(file), Lang(lang))
+        journey = load_mermaid(file, Lang(lang))
     elif file.suffix.lower() in {".yaml", ".yml", ".json"}:
         journey = parse_journey(file.read_bytes(), str(file), format_of(file))
     else:

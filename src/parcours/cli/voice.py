@@ -57,7 +57,7 @@ def voice(
         model=model,
     )
     if fmt == "csv":
-        click.echo(results.to_frame().to_csv(index=False), nl=False)
+        click.echo(results.to_csv(), nl=False)
         return
     for record in results:
         click.echo(json.dumps(record.to_dict(), ensure_ascii=False, default=str))

@@ -102,13 +102,14 @@ def to_text(value: Any) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict | list):
-        return _json(value)
+        return json_text(value)
     if hasattr(value, "isoformat"):
         return str(value.isoformat())
     return str(value)
 
 
-def _json(value: Any) -> str:
+def json_text(value: Any) -> str:
+    """``value`` as compact JSON text (what a nested value or a properties object is stored as)."""
     return json.dumps(value, ensure_ascii=False, default=str, separators=(",", ":"))
 
 
@@ -129,10 +130,14 @@ class BatchBuilder:
         )
 
     def add(self, line: int, row: list[str | None], props: dict[str, Any] | None) -> None:
+        self.add_encoded(line, row, json_text(props) if props else None)
+
+    def add_encoded(self, line: int, row: list[str | None], props: str | None) -> None:
+        """Add a row whose properties are already JSON text."""
         self.lines.append(line)
         for target, value in zip(self.values, row, strict=True):
             target.append(value)
-        self.props.append(_json(props) if props else None)
+        self.props.append(props)
 
     def full(self) -> bool:
         return len(self.lines) >= BATCH_ROWS

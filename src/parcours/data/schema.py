@@ -111,6 +111,14 @@ CUSTOMER_ID, TIMESTAMP, EVENT, CHANNEL, EVENT_SEQ, PROPERTIES, SOURCE = (
 #: The one ordering every sequence analysis uses.
 EVENT_ORDER: tuple[str, str, str] = (CUSTOMER_ID, TIMESTAMP, EVENT_SEQ)
 
+#: Times outside [EARLIEST, LATEST) are quarantined: a year 1 or 9999 ("-infinity", "infinity"),
+#: 10000 or 294247 is a bad value, and would break the duration and calendar analyses.
+EARLIEST, LATEST = "1900-01-01", "2200-01-01"
+#: The widest offset from UTC a real time zone has (Kiribati, +14:00).
+MAX_OFFSET_HOURS = 14
+#: Words DuckDB reads as times that are not dates of an event.
+SPECIAL_TIMES = ("epoch", "infinity", "-infinity", "+infinity")
+
 #: Survey types a feedback row may declare, with the valid rating range of each.
 SURVEY_TYPES: dict[str, tuple[float, float] | None] = {
     "nps": (0, 10),

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from parcours.data.mapping import EPOCH_FORMATS, ColumnMapping
 from parcours.data.rows import LINE, PROPS
-from parcours.data.schema import SURVEY_TYPES, Column, Contract, Type
+from parcours.data.schema import (
+    EARLIEST,
+    LATEST,
+    MAX_OFFSET_HOURS,
+    SPECIAL_TIMES,
+    SURVEY_TYPES,
+    Column,
+    Contract,
+    Type,
+)
 from parcours.errors import DataError
 
 _TRUE = ("true", "t", "yes", "y", "1", "oui", "o", "vrai")
@@ -53,22 +62,44 @@ def _in(values: tuple[str, ...] | list[str]) -> str:
     return ", ".join(lit(v) for v in values)
 
 
-def _timestamp(ref: str, sql_type: str, mapping: ColumnMapping, label: str) -> tuple[str, bool]:
-    """The UTC-naive timestamp expression for ``ref``; True when it parses text."""
+#: Why a parsed time is refused: (condition on ``_parsed_<name>`` and ``_txt_<name>``, reason);
+#: the first that holds is kept in ``_refused_<name>``.
+Refusal = tuple[str, str]
+_RANGE = f"{EARLIEST}..{LATEST}"
+
+
+def _timestamp(
+    ref: str, sql_type: str, mapping: ColumnMapping, label: str, name: str
+) -> tuple[str, bool, list[Refusal]]:
+    """The UTC-naive timestamp expression for ``ref`` (unchecked), True when it parses text, and
+    why a parsed value is refused: a special word, an impossible offset, out of range."""
     zone = lit(mapping.timezone)
     local = (
         (lambda e: f"CAST({e} AS TIMESTAMP)")
         if mapping.timezone == "UTC"
         else (lambda e: f"timezone('UTC', timezone({zone}, CAST({e} AS TIMESTAMP)))")
     )
+    parsed, txt = q("_parsed_" + name), q("_txt_" + name)
+    outside = (
+        f"{parsed} IS NOT NULL AND NOT ({parsed} >= TIMESTAMP '{EARLIEST}' "
+        f"AND {parsed} < TIMESTAMP '{LATEST}')",
+        f"timestamp outside {_RANGE}",
+    )
     fmt = mapping.timestamp_format
     if isinstance(fmt, str) and fmt in EPOCH_FORMATS:
         number = ref if _numeric(sql_type) else f"TRY_CAST({_text(ref)} AS DOUBLE)"
-        return f"make_timestamp(CAST(round({number} * {EPOCH_FORMATS[fmt]}) AS BIGINT))", True
+        micros = f"({number} * {EPOCH_FORMATS[fmt]})"
+        low, high = (f"epoch_us(TIMESTAMP '{day}')" for day in (EARLIEST, LATEST))
+        expr = (  # a number that no timestamp holds (1e300, NaN) must not abort the import
+            f"CASE WHEN {micros} >= {low} AND {micros} < {high} "
+            f"THEN make_timestamp(CAST(round({micros}) AS BIGINT)) END"
+        )
+        unusable = f"{parsed} IS NULL AND TRY_CAST({txt} AS DOUBLE) IS NOT NULL"
+        return expr, True, [(unusable, f"{fmt} time outside {_RANGE}, or not a finite number")]
     if sql_type.startswith("TIMESTAMPTZ") or sql_type.endswith("WITH TIME ZONE"):
-        return f"timezone('UTC', CAST({ref} AS TIMESTAMPTZ))", False
+        return f"timezone('UTC', CAST({ref} AS TIMESTAMPTZ))", False, [outside]
     if sql_type.startswith("TIMESTAMP") or sql_type == "DATE":
-        return local(ref), False
+        return local(ref), False, [outside]
     if _numeric(sql_type):
         raise DataError(
             f"{label}: the timestamp column holds numbers; say which unit with "
@@ -76,12 +107,38 @@ def _timestamp(ref: str, sql_type: str, mapping: ColumnMapping, label: str) -> t
         )
     formats = mapping.formats
     if not formats:
-        return f"timezone('UTC', TRY_CAST({_text(ref)} AS TIMESTAMPTZ))", True
-    offsets = {"%z" in f for f in formats}
-    if len(offsets) > 1:
-        raise DataError(f"{label}: timestamp formats {formats} mix '%z' and no '%z'; use one kind.")
-    parsed = f"try_strptime({_text(ref)}, [{_in(formats)}])"
-    return (f"timezone('UTC', {parsed})" if offsets == {True} else local(parsed)), True
+        expr = f"timezone('UTC', TRY_CAST({_text(ref)} AS TIMESTAMPTZ))"
+    else:
+        offsets = {"%z" in f for f in formats}
+        if len(offsets) > 1:
+            raise DataError(
+                f"{label}: timestamp formats {formats} mix '%z' and no '%z'; use one kind."
+            )
+        expr = f"try_strptime({_text(ref)}, [{_in(formats)}])"
+        expr = f"timezone('UTC', {expr})" if offsets == {True} else local(expr)
+    limit = f"{MAX_OFFSET_HOURS}:00"
+    # the offset written = the wall-clock time read without it - the instant read with it (a time
+    # without one is read in the source's zone, whose offset is a real one); minutes past 59
+    offset = f"abs(epoch(TRY_CAST({txt} AS TIMESTAMP)) - epoch({parsed}))"
+    minutes = (
+        f"(substr({txt}, -6, 1) IN ('+', '-') AND substr({txt}, -3, 1) = ':' "
+        f"AND substr({txt}, -2, 1) BETWEEN '6' AND '9')"
+    )
+    return (
+        expr,
+        True,
+        [
+            (
+                f"lower({txt}) IN ({_in(SPECIAL_TIMES)})",
+                f"not a time of an event: {', '.join(SPECIAL_TIMES)} are refused",
+            ),
+            (
+                f"{offset} > {MAX_OFFSET_HOURS * 3600} OR {minutes}",
+                f"impossible UTC offset (real ones lie within -{limit}..+{limit})",
+            ),
+            outside,
+        ],
+    )
 
 
 def _value(
@@ -91,8 +148,6 @@ def _value(
     kind = column.type
     if kind in (Type.ID, Type.TEXT):
         return _text(ref), False
-    if kind is Type.TIMESTAMP:
-        return _timestamp(ref, sql_type, mapping, label)
     if kind is Type.NUMBER:
         return (
             (f"CAST({ref} AS DOUBLE)", False)
@@ -137,6 +192,8 @@ def validated_sql(
 ) -> str:
     """SELECT over ``relation`` giving typed contract columns, ``_problem`` and ``_record``."""
     values, checks = [f"{q(LINE)}"], []
+    parsing: list[str] = []  # _txt_ and _parsed_ of the times, computed once per row
+    refusing: list[str] = []  # _refused_ of the times: why a parsed time is refused, or NULL
     for column in contract.columns:
         name, source = column.name, mapping.source(column.name, defaults)
         if column.type is Type.JSON and column.name not in mapping.columns:
@@ -144,15 +201,31 @@ def validated_sql(
         if source not in types:
             values.append(f"CAST(NULL AS {column.sql_type}) AS {q(name)}")
             continue
-        ref = q(source)
-        expr, parses = _value(column, ref, types[source], mapping, label)
-        values.append(f"{expr} AS {q(name)}")
-        txt = q("_txt_" + name)
-        if parses:
-            values.append(f"{_text(ref)} AS {txt}")
+        ref, txt = q(source), q("_txt_" + name)
+        if column.type is Type.TIMESTAMP:
+            expr, parses, refusals = _timestamp(ref, types[source], mapping, label, name)
+            present, refused = q("_parsed_" + name), q("_refused_" + name)
+            parsing += [f"{_text(ref)} AS {txt}"] if parses else []
+            parsing.append(f"{expr} AS {present}")
+            whens = " ".join(f"WHEN {cond} THEN {lit(reason)}" for cond, reason in refusals)
+            refusing.append(f"CASE {whens} END AS {refused}")
+            values += [txt] if parses else []
+            values += [
+                present,
+                refused,
+                f"CASE WHEN {refused} IS NULL THEN {present} END AS {q(name)}",
+            ]
+        else:
+            expr, parses = _value(column, ref, types[source], mapping, label)
+            values.append(f"{expr} AS {q(name)}")
+            values += [f"{_text(ref)} AS {txt}"] if parses else []
+            present = refused = ""
         if column.required:
-            missing = f"{q(name)} IS NULL" + (f" AND {txt} IS NULL" if parses else "")
+            missing = f"{present or q(name)} IS NULL" + (f" AND {txt} IS NULL" if parses else "")
             checks.append((missing, source, "CAST(NULL AS VARCHAR)", lit(f"missing {name}")))
+        if refused:
+            raw = txt if parses else f"CAST({present} AS VARCHAR)"
+            checks.append((f"{refused} IS NOT NULL", source, raw, refused))
         if parses:
             bad = f"{q(name)} IS NULL AND {txt} IS NOT NULL"
             checks.append((bad, source, txt, lit(_REASONS[column.type])))
@@ -169,6 +242,9 @@ def validated_sql(
             for cond, src, raw, reason in checks
         )
         problem = f"CASE {whens} END"
+    if parsing:
+        relation = f"(SELECT *, {', '.join(parsing)} FROM {relation})"
+        relation = f"(SELECT *, {', '.join(refusing)} FROM {relation})"
     return f"SELECT *, {problem} AS _problem FROM (SELECT {', '.join(values)} FROM {relation})"
 
 

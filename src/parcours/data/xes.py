@@ -15,7 +15,7 @@ from typing import Any
 import pyarrow as pa
 
 from parcours.data.rows import RowReader, Wanted
-from parcours.data.text import open_binary
+from parcours.data.text import CorruptGzip, open_binary
 from parcours.errors import DataError
 
 #: Default source columns of the roles in an XES log.
@@ -54,6 +54,8 @@ class XesReader(RowReader):
             self._first: tuple[int, dict[str, Any]] | None = next(self._events, None)
         except ET.ParseError as exc:
             raise DataError(f"{self.label}: not a readable XES file: {exc}") from exc
+        except CorruptGzip as exc:
+            raise DataError(exc.message(self.label, 0)) from exc
         found = list(self._first[1]) if self._first else []
         self.wanted.check(self.label, found)
         self.columns = self.wanted.columns
@@ -95,6 +97,11 @@ class XesReader(RowReader):
         except ET.ParseError as exc:
             raise DataError(
                 f"{self.label}: XES syntax error after event {self.last_line}: {exc}"
+            ) from exc
+        except CorruptGzip as exc:
+            raise DataError(
+                f"{self.label}: the gzip data is damaged after event {self.last_line} ({exc}); "
+                "nothing was imported. Compress the file again from its source."
             ) from exc
         self.position = self.size or 0
         yield from builder.flush()

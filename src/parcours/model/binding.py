@@ -30,7 +30,7 @@ _ORDER_OPS = frozenset({MatchOp.GT, MatchOp.GTE, MatchOp.LT, MatchOp.LTE})
 class Condition(BaseModel):
     """One condition on an event property."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     property: Annotated[str, Field(min_length=1)]
     op: MatchOp = MatchOp.EQ
@@ -54,7 +54,7 @@ class Condition(BaseModel):
 class EventMatcher(BaseModel):
     """Which events belong to a stage or touchpoint."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     events: tuple[Annotated[str, Field(min_length=1)], ...] = ()
     channels: tuple[Annotated[str, Field(min_length=1)], ...] = ()

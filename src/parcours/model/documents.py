@@ -19,7 +19,10 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from parcours.errors import JourneyFileError, JourneyValidationError, Problem
+from parcours.model import limits
 from parcours.model.journey import BrokenReferences, Journey, Loc
+from parcours.model.json_scan import check_json
+from parcours.model.yaml_loader import JourneyLoader
 
 Format = Literal["yaml", "json"]
 Position = tuple[int, int]
@@ -39,17 +42,12 @@ def format_of(path: str | Path) -> Format:
 def load_journey(path: str | Path) -> Journey:
     """Read and validate a journey file (YAML or JSON, by suffix)."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise JourneyFileError(Problem(str(path), 0, 0, f"cannot read the file: {reason}")) from exc
-    return parse_journey(raw, str(path), format_of(path))
+    return parse_journey(limits.read_bytes(path), str(path), format_of(path))
 
 
 def parse_journey(raw: bytes | str, filename: str = "<journey>", fmt: Format = "yaml") -> Journey:
     """Validate a journey document given as bytes or text; ``filename`` is used in messages."""
-    text = _decode(raw, filename)
+    text = limits.decode(raw, filename)
     data, positions = _parse(text, filename, fmt)
     if not isinstance(data, dict):
         hint = "start from `parcours init`"
@@ -92,21 +90,6 @@ def save_journey(journey: Journey, path: str | Path) -> Path:
 # -- parsing -------------------------------------------------------------------------------------
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML 1.2-like scalars: only true/false are booleans and dates stay text, so a French
-    ``Non`` or ``2024-05-01`` is kept as written."""
-
-
-_BOOL, _TIMESTAMP = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _TIMESTAMP)]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-
-
 class _Dumper(yaml.SafeDumper):
     """Writes strings holding Unicode line breaks (NEL, LS, PS) double-quoted, where YAML escapes
     them; plain or block style would turn them into ordinary line breaks."""
@@ -120,23 +103,10 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
 _Dumper.add_representer(str, _represent_str)
 
 
-def _decode(raw: bytes | str, filename: str) -> str:
-    if isinstance(raw, str):
-        return raw
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        hint = "save the file as UTF-8"
-        raise JourneyFileError(
-            Problem(filename, line, column, "the file is not valid UTF-8", hint=hint)
-        ) from exc
-
-
 def _parse(text: str, filename: str, fmt: Format) -> tuple[Any, dict[Loc, Position] | None]:
     """The document's data and, for YAML, where each key and value sits (read in one pass)."""
     if fmt == "json":
+        check_json(text, filename)
         try:
             return json.loads(text), None
         except json.JSONDecodeError as exc:
@@ -155,10 +125,9 @@ def _json_positions(text: str, filename: str) -> dict[Loc, Position]:
 
 def _compose(text: str, filename: str) -> tuple[Any, dict[Loc, Position]]:
     try:
-        loader = _Loader(text)  # the reader checks characters here
+        loader = JourneyLoader(text, filename)  # the reader checks characters here
     except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        line, column = limits.position(text, exc.position)
         message = f"invalid YAML: character {chr(exc.character)!r} is not allowed"
         raise JourneyFileError(Problem(filename, line, column, message)) from exc
     try:
@@ -169,6 +138,10 @@ def _compose(text: str, filename: str) -> tuple[Any, dict[Loc, Position]]:
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = f"invalid YAML: {exc.problem or exc.context}"
         raise JourneyFileError(Problem(filename, line, column, message)) from exc
+    except (ValueError, OverflowError) as exc:  # PyYAML lets a few through: "\U11000000"
+        mark = loader.get_mark()
+        problem = Problem(filename, mark.line + 1, mark.column + 1, f"invalid YAML: {exc}")
+        raise JourneyFileError(problem) from exc
     finally:
         loader.dispose()
     positions: dict[Loc, Position] = {}
@@ -208,10 +181,10 @@ def _validation_problems(
     grouped: dict[Loc, list[Any]] = {}
     for error in exc.errors(include_url=False):
         grouped.setdefault(_data_loc(error["loc"], data), []).append(error)
-    # an id is derived from the name: a missing name already explains a missing id
+    # an id is derived from the name: a missing or wrong name already explains a missing id
     missing = {loc for loc, errors in grouped.items() if errors[0]["type"] == "missing"}
     for loc in [loc for loc in missing if loc[-1] == "id"]:
-        if any(other[:-1] == loc[:-1] and other != loc for other in missing):
+        if any(other[:-1] == loc[:-1] and other != loc for other in grouped):
             del grouped[loc]
     problems = []
     for loc, errors in grouped.items():

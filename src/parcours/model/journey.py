@@ -46,7 +46,9 @@ EISENHOWER_THRESHOLD = 3
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", use_enum_values=False, allow_inf_nan=False
+    )
 
     #: The field whose slug becomes ``id`` when a document leaves ``id`` out.
     id_source: ClassVar[str | None] = None
@@ -55,9 +57,17 @@ class Model(BaseModel):
     @classmethod
     def _fill_id(cls, data: Any) -> Any:
         source = cls.id_source
-        if source and isinstance(data, dict) and "id" not in data and data.get(source):
+        if source and isinstance(data, dict) and "id" not in data and _is_text(data.get(source)):
             return {"id": slugify(data[source]), **data}
         return data
+
+
+def _is_text(value: Any) -> bool:
+    """True for a non-empty text (a string, or strings by language) an id can be derived from;
+    any other value is left for validation to report."""
+    if isinstance(value, dict):
+        return bool(value) and all(isinstance(v, str) for v in value.values())
+    return isinstance(value, str) and bool(value)
 
 
 class Evidence(Model):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from parcours.csv_text import csv_text
 from parcours.model.journey import Journey, Stage
 from parcours.model.measures import Measures
 from parcours.model.vocabulary import Lang
@@ -62,11 +61,8 @@ class JourneyTable:
         return str(self.to_frame().to_html(index=False))
 
     def to_csv(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        writer.writerows((r.stage_id, r.stage, r.lane, r.content) for r in self.rows)
-        return out.getvalue()
+        """CSV text, safe to open in a spreadsheet (see :mod:`parcours.csv_text`)."""
+        return csv_text(COLUMNS, ((r.stage_id, r.stage, r.lane, r.content) for r in self.rows))
 
 
 def journey_table(

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from parcours.csv_text import csv_text
 from parcours.errors import VoiceError
 from parcours.voice.clean import clean
 from parcours.voice.discovery import Discovery, discover
@@ -105,6 +106,11 @@ class VoiceResults:
                 }
             )
         return pd.DataFrame(rows)
+
+    def to_csv(self) -> str:
+        """One row per record as CSV text, safe to open in a spreadsheet."""
+        frame = self.to_frame()
+        return csv_text([str(c) for c in frame.columns], frame.itertuples(index=False))
 
     def to_dict(self) -> dict[str, Any]:
         return {"tier": self.tier, "records": [r.to_dict() for r in self.records]}
