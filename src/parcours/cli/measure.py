@@ -67,7 +67,7 @@ def measure(
         click.echo(json.dumps({k: v.to_dict() for k, v in results.items()}, ensure_ascii=False))
         return
     for name, result in results.items():
-        folder = space.root / "views" / name
+        folder = space.views_folder(name)
         folder.mkdir(parents=True, exist_ok=True)
         view = result.journey.layout.value
         path = export(

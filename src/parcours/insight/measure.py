@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any, Literal
 
 import duckdb
@@ -30,7 +29,7 @@ from parcours.engine.markov import CONVERSION
 from parcours.engine.spark.eventlog import SparkEventLog
 from parcours.engine.sql import dialect_of
 from parcours.engine.workspace_log import spark_event_log
-from parcours.errors import DataError, EngineError
+from parcours.errors import EngineError
 from parcours.insight.cohort import Cohort, cohort_views
 from parcours.insight.scope import Scope
 from parcours.insight.voice import heard
@@ -290,19 +289,6 @@ def _measure_kpis(
     return measured
 
 
-def journey_files(workspace: Workspace, journeys: Iterable[str] | None) -> dict[str, Path]:
-    folder = workspace.root / workspace.settings.journeys
-    files = {p.stem: p for p in sorted(folder.glob("*.y*ml")) + sorted(folder.glob("*.json"))}
-    wanted = list(journeys) if journeys else list(files)
-    unknown = [name for name in wanted if name not in files]
-    if unknown:
-        raise DataError(
-            f"{folder}: no journey named {', '.join(map(repr, unknown))}; "
-            f"found {', '.join(files) or 'none'}."
-        )
-    return {name: files[name] for name in wanted}
-
-
 def measure_workspace(
     workspace: Workspace,
     journeys: Iterable[str] | None = None,
@@ -323,5 +309,5 @@ def measure_workspace(
                 voice=voice,
                 events=events,
             )
-            for name, path in journey_files(workspace, journeys).items()
+            for name, path in workspace.journeys(journeys).items()
         }

@@ -13,7 +13,7 @@ from parcours.data.workspace import Workspace
 from parcours.engine.spark.eventlog import SparkEventLog
 from parcours.engine.workspace_log import spark_event_log
 from parcours.insight.cohort import Cohort
-from parcours.insight.measure import MeasuredJourney, journey_files, measure
+from parcours.insight.measure import MeasuredJourney, measure
 from parcours.model import Journey, load_journey
 
 
@@ -84,5 +84,5 @@ def trend_workspace(
             name: measure_trend(
                 connection, load_journey(path), every=every, segment=segment, events=events
             )
-            for name, path in journey_files(workspace, journeys).items()
+            for name, path in workspace.journeys(journeys).items()
         }
