@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
+from parcours.cli.options import settings_options
 from parcours.data.workspace import Workspace
 from parcours.insight import measure_workspace, trend_workspace
-from parcours.render import export
+from parcours.refresh import MeasuredMap, draw_measured
 
 
 @click.command()
@@ -36,6 +38,7 @@ from parcours.render import export
     metavar="ATTRIBUTE=VALUE",
     help="Only customers whose attribute has this value, e.g. persona=lea (repeatable).",
 )
+@settings_options
 def measure(
     workspace: Path,
     journeys: tuple[str, ...],
@@ -44,10 +47,11 @@ def measure(
     by: str | None,
     voice: str,
     segment: tuple[str, ...],
+    overrides: dict[str, Any],
 ) -> None:
     """Measure the journeys of WORKSPACE (default: here) on its ingested data; write each
     measured map to WORKSPACE/views/NAME/measured-VIEW.html and print the KPIs."""
-    space = Workspace.open(workspace)
+    space = Workspace.open(workspace, **overrides)
     chosen = _segment(segment)
     if by is not None:
         trends = trend_workspace(space, journeys or None, every=by, segment=chosen)  # type: ignore[arg-type]
@@ -62,29 +66,30 @@ def measure(
                 click.echo(table.round(2).to_string())
         return
     tier = None if voice == "none" else voice
-    results = measure_workspace(space, journeys or None, segment=chosen, voice=tier)  # type: ignore[arg-type]
     if fmt == "json":
+        results = measure_workspace(space, journeys or None, segment=chosen, voice=tier)  # type: ignore[arg-type]
         click.echo(json.dumps({k: v.to_dict() for k, v in results.items()}, ensure_ascii=False))
         return
-    for name, result in results.items():
-        folder = space.views_folder(name)
-        folder.mkdir(parents=True, exist_ok=True)
-        view = result.journey.layout.value
-        path = export(
-            result.journey, folder / f"measured-{view}.html", measures=result.measures, lang=lang
-        )
-        coverage = result.coverage
-        click.echo(f"{name}: {path} ({coverage.share:.0%} of events bound)")
-        if coverage.unmatched:
-            top = ", ".join(f"{event} ({n:,})" for event, n in list(coverage.unmatched.items())[:5])
-            click.echo(f"  events no stage or touchpoint matches: {top}")
-        if coverage.silent_touchpoints:
-            click.echo(f"  touchpoints that see no event: {', '.join(coverage.silent_touchpoints)}")
-        for kpi in result.kpis:
-            if kpi.shown is not None:
-                status = {True: "met", False: "MISSED", None: "no target"}[kpi.met]
-                target = f" (target {kpi.kpi.target:g})" if kpi.kpi.target is not None else ""
-                click.echo(f"  {kpi.where} {kpi.kpi.id}: {kpi.shown:.4g}{target} {status}")
+    drawn = draw_measured(space, journeys or None, segment=chosen, voice=tier, lang=lang)  # type: ignore[arg-type]
+    for name, measured_map in drawn.items():
+        echo_measured(name, measured_map)
+
+
+def echo_measured(name: str, drawn: MeasuredMap) -> None:
+    """Where the measured map of ``name`` is, what its events missed, and its KPIs."""
+    result = drawn.measured
+    coverage = result.coverage
+    click.echo(f"{name}: {drawn.view} ({coverage.share:.0%} of events bound)")
+    if coverage.unmatched:
+        top = ", ".join(f"{event} ({n:,})" for event, n in list(coverage.unmatched.items())[:5])
+        click.echo(f"  events no stage or touchpoint matches: {top}")
+    if coverage.silent_touchpoints:
+        click.echo(f"  touchpoints that see no event: {', '.join(coverage.silent_touchpoints)}")
+    for kpi in result.kpis:
+        if kpi.shown is not None:
+            status = {True: "met", False: "MISSED", None: "no target"}[kpi.met]
+            target = f" (target {kpi.kpi.target:g})" if kpi.kpi.target is not None else ""
+            click.echo(f"  {kpi.where} {kpi.kpi.id}: {kpi.shown:.4g}{target} {status}")
 
 
 def _segment(pairs: tuple[str, ...]) -> dict[str, str]:
