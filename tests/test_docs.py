@@ -3,9 +3,14 @@
 import re
 from pathlib import Path
 
+import pytest
+
 from parcours.cli import main
+from parcours.demo import build_demo
+from parcours.errors import RenderError
 from parcours.model import parse_journey
 from parcours.model.lint import lint
+from parcours.render.browser import chromium_path
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -19,3 +24,18 @@ def test_readme_example_map_is_valid() -> None:
 def test_readme_documents_every_command() -> None:
     documented = set(re.findall(r"`parcours ([a-z-]+)", README))
     assert set(main.commands) <= documented, set(main.commands) - documented
+
+
+def test_readme_python_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The "From Python" snippet, as written, on a small demo workspace (the PDF line only
+    where Chromium is installed)."""
+    (snippet,) = re.findall(r"```python\n(.*?)```", README, re.DOTALL)
+    build_demo(tmp_path / "demo", customers=300)
+    monkeypatch.chdir(tmp_path)
+    try:
+        chromium_path()
+    except RenderError:
+        snippet = "\n".join(line for line in snippet.splitlines() if '"map.pdf"' not in line)
+    exec(compile(snippet, "README.md", "exec"), {})
+    assert (tmp_path / "measured.html").is_file()
+    assert list((tmp_path / "demo" / "views" / "sport_subscription").glob("measured-*.html"))

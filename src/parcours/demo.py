@@ -74,7 +74,7 @@ def build_demo(directory: str | Path = "demo", *, customers: int | None = None) 
     """Write the demo workspace into ``directory`` (replacing an earlier demo there)."""
     root = Path(directory).resolve()
     workspace = create_workspace(root, sources=SOURCES, overwrite=True)
-    journeys_dir = workspace.settings.workspace / workspace.settings.journeys
+    journeys_dir = workspace.settings.journeys_path
     journeys: dict[str, Path] = {}
     views: dict[str, list[Path]] = {}
     for name in SAMPLES:
@@ -91,7 +91,7 @@ def build_demo(directory: str | Path = "demo", *, customers: int | None = None) 
     measured = measure_workspace(workspace, [SIMULATED], voice="fast")[SIMULATED]
     for name, path in journeys.items():
         measures = measured.measures if name == SIMULATED else None
-        views[name] = _render_all(load_journey(path), root / "views" / name, measures)
+        views[name] = _render_all(load_journey(path), workspace.views_folder(name), measures)
     return Demo(root, journeys, views, report, measured)
 
 

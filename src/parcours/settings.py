@@ -14,6 +14,9 @@
 Environment variables override the file: ``PARCOURS_ENGINE=spark``, and nested keys with a
 double underscore, ``PARCOURS_SOURCES__EVENTS__PATH=other.csv``. Explicit overrides (CLI flags)
 win over both. Paths are relative to the workspace.
+
+This module is a leaf: it imports nothing of parcours but :mod:`parcours.errors`. Sources stay
+plain tables here; :class:`parcours.data.workspace.Workspace` reads them into source configs.
 """
 
 from __future__ import annotations
@@ -22,15 +25,17 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from parcours.data.source import SourceConfig
 from parcours.errors import SettingsError
 
 TOML_NAME = "parcours.toml"
 ENV_PREFIX = "PARCOURS_"
+Engine = Literal["duckdb", "spark"]
+#: The engines a workspace may name (``engine = ...``, ``--engine``).
+ENGINES: tuple[str, ...] = get_args(Engine)
 
 
 class Settings(BaseModel):
@@ -39,13 +44,14 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     workspace: Path = Path(".")
-    engine: Literal["duckdb", "spark"] = "duckdb"
+    engine: Engine = "duckdb"
     database: Path = Path("parcours.duckdb")
     journeys: Path = Path("journeys")
     spark_master: str | None = None
     memory_limit: str | None = None
     threads: int | None = None
-    sources: dict[str, SourceConfig] = Field(default_factory=dict)
+    #: ``[sources.NAME]`` tables, as written; the workspace reads each into a source config.
+    sources: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     @classmethod
     def load(
@@ -65,13 +71,7 @@ class Settings(BaseModel):
         try:
             return cls.model_validate(merged)
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()
-            )
-            raise SettingsError(
-                f"{root / TOML_NAME}: invalid settings ({problems}). Fix the file or the "
-                f"{ENV_PREFIX}* environment variables."
-            ) from None
+            raise invalid_settings(root, exc) from None
 
     def resolve(self, path: Path) -> Path:
         """``path`` relative to the workspace."""
@@ -84,6 +84,20 @@ class Settings(BaseModel):
     @property
     def journeys_path(self) -> Path:
         return self.resolve(self.journeys)
+
+
+def invalid_settings(
+    workspace: Path, error: ValidationError, under: tuple[str, ...] = ()
+) -> SettingsError:
+    """The error for settings of ``workspace`` that do not validate, each bad key named in
+    full (``under`` prefixes the keys of a nested table, e.g. ``("sources", "events")``)."""
+    problems = "; ".join(
+        f"{'.'.join(map(str, (*under, *e['loc'])))}: {e['msg']}" for e in error.errors()
+    )
+    return SettingsError(
+        f"{workspace / TOML_NAME}: invalid settings ({problems}). Fix the file, the "
+        f"{ENV_PREFIX}* environment variables or the options given."
+    )
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

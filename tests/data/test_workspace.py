@@ -38,8 +38,9 @@ def test_settings_precedence(tmp_path: Path) -> None:
     }
     settings = Settings.load(tmp_path, env=env)
     assert settings.engine == "duckdb" and settings.journeys_path == tmp_path.resolve() / "maps"
-    assert settings.sources["events"].path == "b.csv"
-    assert settings.sources["events"].timezone == "Europe/Paris"
+    assert settings.sources["events"] == {"path": "b.csv", "timezone": "Europe/Paris"}
+    source = Workspace(settings).sources["events"]
+    assert (source.path, source.timezone) == ("b.csv", "Europe/Paris")
     assert Settings.load(tmp_path, env=env, engine="spark").engine == "spark"
     assert Settings.load(tmp_path / "nowhere", env={}).engine == "duckdb"
 
@@ -51,6 +52,31 @@ def test_invalid_settings_name_the_file_and_the_key(tmp_path: Path) -> None:
     (tmp_path / "parcours.toml").write_text("engine = \n")
     with pytest.raises(SettingsError, match="not valid TOML"):
         Settings.load(tmp_path, env={})
+
+
+def test_invalid_source_names_the_file_and_the_key(tmp_path: Path) -> None:
+    (tmp_path / "parcours.toml").write_text('[sources.events]\npath = "e.csv"\ncolour = "red"\n')
+    with pytest.raises(
+        SettingsError, match=r"parcours.toml: invalid settings \(sources\.events\.colour: Extra"
+    ):
+        Workspace.open(tmp_path)
+    (tmp_path / "parcours.toml").write_text('[sources.events]\ntimezone = "UTC"\n')
+    with pytest.raises(SettingsError, match=r"sources\.events: Value error, give exactly one"):
+        Workspace.open(tmp_path)
+
+
+def test_journeys_and_views_folder(tmp_path: Path) -> None:
+    ws = create_workspace(tmp_path)
+    for name in ("b.yaml", "a.yml", "c.json", "notes.txt"):
+        (tmp_path / "journeys" / name).write_text("")
+    assert list(ws.journeys()) == ["a", "b", "c"]
+    assert ws.journeys(["c", "a"]) == {
+        "c": tmp_path.resolve() / "journeys" / "c.json",
+        "a": tmp_path.resolve() / "journeys" / "a.yml",
+    }
+    with pytest.raises(DataError, match=r"journeys: no journey named 'z'; found a, b, c\."):
+        ws.journeys(["a", "z"])
+    assert ws.views_folder("a") == tmp_path.resolve() / "views" / "a"
 
 
 def test_create_workspace_round_trips_its_sources(tmp_path: Path) -> None:
@@ -65,7 +91,7 @@ def test_create_workspace_round_trips_its_sources(tmp_path: Path) -> None:
         },
     )
     assert (tmp_path / "shop" / "journeys").is_dir()
-    source = ws.settings.sources["events"]
+    source = ws.sources["events"]
     assert source.columns == {"customer_id": "user"}
     assert source.timestamp_format == ["%d/%m/%Y", "%Y-%m-%d"]
     with pytest.raises(DataError, match="already here"):

@@ -42,6 +42,7 @@ TOPICS: tuple[str, ...] = (
     "render",
     "data",
     "measure",
+    "refresh",
     "demo",
     "analyses",
     "voice",

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
+from parcours.cli.options import settings_options
 from parcours.data.workspace import Workspace
 
 
@@ -18,13 +20,20 @@ from parcours.data.workspace import Workspace
     "--progress/--no-progress", default=None, help="Progress bar (default: on a terminal)."
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def ingest(workspace: str, sources: tuple[str, ...], progress: bool | None, fmt: str) -> None:
+@settings_options
+def ingest(
+    workspace: str,
+    sources: tuple[str, ...],
+    progress: bool | None,
+    fmt: str,
+    overrides: dict[str, Any],
+) -> None:
     """Import the sources declared in WORKSPACE/parcours.toml (default: here).
 
     Each source is one transaction; files already imported are skipped. Rows that cannot be used
     go to the quarantine table, and the report reconciles read = loaded + quarantined.
     """
-    report = Workspace.open(workspace).ingest(sources or None, progress=progress)
+    report = Workspace.open(workspace, **overrides).ingest(sources or None, progress=progress)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:

@@ -6,9 +6,11 @@ import json
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
+from parcours.cli.options import settings_options
 from parcours.data.workspace import Workspace
 from parcours.engine.filter import Filter, parse_segment, parse_time, parse_where
 from parcours.insight import (
@@ -18,7 +20,7 @@ from parcours.insight import (
     series_workspace,
     trend_workspace,
 )
-from parcours.render import export
+from parcours.refresh import MeasuredMap, draw_measured
 
 
 @click.command()
@@ -63,6 +65,7 @@ from parcours.render import export
     help="Only customers whose attribute has this value, e.g. persona=lea, or who had an event "
     "with this property: event.platform=mobile (repeatable).",
 )
+@settings_options
 def measure(
     workspace: Path,
     journeys: tuple[str, ...],
@@ -75,13 +78,14 @@ def measure(
     until: str | None,
     conditions: tuple[str, ...],
     segment: tuple[str, ...],
+    overrides: dict[str, Any],
 ) -> None:
     """Measure the journeys of WORKSPACE (default: here) on its ingested data; write each
     measured map to WORKSPACE/views/NAME/measured-VIEW.html and print the KPIs.
 
     With --every, print each KPI per calendar period instead; with --by, per cohort of
     customers by first event."""
-    space = Workspace.open(workspace)
+    space = Workspace.open(workspace, **overrides)
     where = Filter(
         since=_time(since),
         until=_time(until),
@@ -97,29 +101,30 @@ def measure(
         _echo_over_time(trends, fmt, f"KPI per {by} cohort", ("kpi", "period"))
         return
     tier = None if voice == "none" else voice
-    results = measure_workspace(space, journeys or None, where=where, voice=tier)  # type: ignore[arg-type]
     if fmt == "json":
+        results = measure_workspace(space, journeys or None, where=where, voice=tier)  # type: ignore[arg-type]
         click.echo(json.dumps({k: v.to_dict() for k, v in results.items()}, ensure_ascii=False))
         return
-    for name, result in results.items():
-        folder = space.root / "views" / name
-        folder.mkdir(parents=True, exist_ok=True)
-        view = result.journey.layout.value
-        path = export(
-            result.journey, folder / f"measured-{view}.html", measures=result.measures, lang=lang
-        )
-        coverage = result.coverage
-        click.echo(f"{name}: {path} ({coverage.share:.0%} of events bound)")
-        if coverage.unmatched:
-            top = ", ".join(f"{event} ({n:,})" for event, n in list(coverage.unmatched.items())[:5])
-            click.echo(f"  events no stage or touchpoint matches: {top}")
-        if coverage.silent_touchpoints:
-            click.echo(f"  touchpoints that see no event: {', '.join(coverage.silent_touchpoints)}")
-        for kpi in result.kpis:
-            if kpi.shown is not None:
-                status = {True: "met", False: "MISSED", None: "no target"}[kpi.met]
-                target = f" (target {kpi.kpi.target:g})" if kpi.kpi.target is not None else ""
-                click.echo(f"  {kpi.where} {kpi.kpi.id}: {kpi.shown:.4g}{target} {status}")
+    drawn = draw_measured(space, journeys or None, where=where, voice=tier, lang=lang)  # type: ignore[arg-type]
+    for name, measured_map in drawn.items():
+        echo_measured(name, measured_map)
+
+
+def echo_measured(name: str, drawn: MeasuredMap) -> None:
+    """Where the measured map of ``name`` is, what its events missed, and its KPIs."""
+    result = drawn.measured
+    coverage = result.coverage
+    click.echo(f"{name}: {drawn.view} ({coverage.share:.0%} of events bound)")
+    if coverage.unmatched:
+        top = ", ".join(f"{event} ({n:,})" for event, n in list(coverage.unmatched.items())[:5])
+        click.echo(f"  events no stage or touchpoint matches: {top}")
+    if coverage.silent_touchpoints:
+        click.echo(f"  touchpoints that see no event: {', '.join(coverage.silent_touchpoints)}")
+    for kpi in result.kpis:
+        if kpi.shown is not None:
+            status = {True: "met", False: "MISSED", None: "no target"}[kpi.met]
+            target = f" (target {kpi.kpi.target:g})" if kpi.kpi.target is not None else ""
+            click.echo(f"  {kpi.where} {kpi.kpi.id}: {kpi.shown:.4g}{target} {status}")
 
 
 def _echo_over_time(

@@ -4,6 +4,8 @@
 
     ws = create_workspace("shop", sources={"events": {"path": "data/events.csv"}})
     report = ws.ingest()                 # imports every declared source, prints nothing
+    ws.journeys()                        # {"sport": Path("journeys/sport.yaml"), ...}
+    ws.views_folder("sport")             # views/sport: where the journey's views are written
     with ws.connect() as con:            # the DuckDB file: events, customers, feedback,
         con.sql("SELECT * FROM events")  # orders, quarantine, imports
 """
@@ -23,12 +25,14 @@ from parcours.data.progress import progress_bar
 from parcours.data.report import FileReport, IngestReport
 from parcours.data.source import SourceConfig
 from parcours.errors import DataError
-from parcours.settings import TOML_NAME, Settings
+from parcours.settings import TOML_NAME, Settings, invalid_settings
 
 #: DuckDB's memory cap while importing, unless the workspace sets ``memory_limit``: without one,
 #: DuckDB takes up to 80 % of the RAM (17 GB for a 100M-event import on a 23 GB machine); with
 #: it, the import of 100M events peaks at 4.1 GB and takes 7 % longer (docs/benchmarks.md).
 INGEST_MEMORY = "4GB"
+#: The folder of a workspace where each journey's views are written, one sub-folder per journey.
+VIEWS = "views"
 
 
 class Workspace:
@@ -36,6 +40,13 @@ class Workspace:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        #: The declared sources, read from the ``[sources.NAME]`` tables of the settings.
+        self.sources: dict[str, SourceConfig] = {}
+        for name, table in settings.sources.items():
+            try:
+                self.sources[name] = SourceConfig.model_validate(table)
+            except ValidationError as exc:
+                raise invalid_settings(settings.workspace, exc, ("sources", name)) from None
 
     @classmethod
     def open(cls, path: str | Path = ".", **overrides: Any) -> Workspace:
@@ -45,6 +56,24 @@ class Workspace:
     @property
     def root(self) -> Path:
         return self.settings.workspace
+
+    def journeys(self, names: Iterable[str] | None = None) -> dict[str, Path]:
+        """The journey files of the workspace (YAML, then JSON) by file stem: all, or those
+        ``names`` in that order. Raises DataError naming any that is not there."""
+        folder = self.settings.journeys_path
+        files = {p.stem: p for p in sorted(folder.glob("*.y*ml")) + sorted(folder.glob("*.json"))}
+        wanted = list(names) if names else list(files)
+        unknown = [name for name in wanted if name not in files]
+        if unknown:
+            raise DataError(
+                f"{folder}: no journey named {', '.join(map(repr, unknown))}; "
+                f"found {', '.join(files) or 'none'}."
+            )
+        return {name: files[name] for name in wanted}
+
+    def views_folder(self, journey: str) -> Path:
+        """The folder where the views of the journey ``journey`` (its file stem) are written."""
+        return self.root / VIEWS / journey
 
     def connect(self, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         """A connection to the workspace's DuckDB file (close it, or use ``with``)."""
@@ -64,7 +93,7 @@ class Workspace:
         self, sources: Iterable[str] | None = None, *, progress: bool | None = False
     ) -> IngestReport:
         """Import the declared sources (all, or those named); each source is one transaction."""
-        declared = self.settings.sources
+        declared = self.sources
         names = list(sources) if sources else list(declared)
         unknown = [n for n in names if n not in declared]
         if unknown:

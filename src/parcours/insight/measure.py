@@ -9,10 +9,9 @@ against its target. The map views draw ``MeasuredJourney.measures``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import pandas as pd
 
@@ -24,13 +23,14 @@ from parcours.engine.filter import Filter
 from parcours.engine.funnel_result import FunnelResult
 from parcours.engine.journey_kpis import SURVEYS, JourneyKpis, Period
 from parcours.engine.workspace_tables import workspace_tables
-from parcours.errors import DataError, EngineError
+from parcours.errors import EngineError
 from parcours.insight.voice import heard
 from parcours.model import KPI, Journey, KpiKind, load_journey
 from parcours.model.measures import Measured, Measures
 from parcours.model.vocabulary import Typology
 
 Tier = Literal["accurate", "fast", "lexicon"]
+Result = TypeVar("Result")
 #: How long a customer may take from the first stage to the last, by journey typology.
 WINDOWS = {Typology.SIMPLE: "30d", Typology.COMPLEX: "90d", Typology.LONG: "365d"}
 _TIME_UNITS = {"s": 1, "min": 60, "h": 3600, "j": 86400, "d": 86400, "days": 86400}
@@ -252,19 +252,6 @@ def kpi_values(
     return kpis.kpi(kpi, stage, touchpoint), None
 
 
-def journey_files(workspace: Workspace, journeys: Iterable[str] | None) -> dict[str, Path]:
-    folder = workspace.root / workspace.settings.journeys
-    files = {p.stem: p for p in sorted(folder.glob("*.y*ml")) + sorted(folder.glob("*.json"))}
-    wanted = list(journeys) if journeys else list(files)
-    unknown = [name for name in wanted if name not in files]
-    if unknown:
-        raise DataError(
-            f"{folder}: no journey named {', '.join(map(repr, unknown))}; "
-            f"found {', '.join(files) or 'none'}."
-        )
-    return {name: files[name] for name in wanted}
-
-
 def measure_workspace(
     workspace: Workspace,
     journeys: Iterable[str] | None = None,
@@ -274,9 +261,18 @@ def measure_workspace(
 ) -> dict[str, MeasuredJourney]:
     """Measure the journeys of ``workspace`` (all, or those named by file stem) on its data,
     on the workspace's engine, for everything or for what the filter ``where`` keeps."""
-    files = journey_files(workspace, journeys)
+    return each_journey(
+        workspace, journeys, lambda log, journey: measure(log, journey, where=where, voice=voice)
+    )
+
+
+def each_journey(
+    workspace: Workspace,
+    journeys: Iterable[str] | None,
+    analyse: Callable[[Backend, Journey], Result],
+) -> dict[str, Result]:
+    """``analyse`` of each journey of ``workspace`` (all, or those named by file stem), on the
+    workspace's tables on its engine."""
+    files = workspace.journeys(journeys)
     with workspace_tables(workspace) as log:
-        return {
-            name: measure(log, load_journey(path), where=where, voice=voice)
-            for name, path in files.items()
-        }
+        return {name: analyse(log, load_journey(path)) for name, path in files.items()}

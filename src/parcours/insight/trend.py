@@ -27,9 +27,8 @@ from parcours.engine.filter import Filter
 from parcours.engine.journey_kpis import Every, JourneyKpis, Period
 from parcours.engine.kpis import KpiValue, share_of
 from parcours.engine.series import Series, calendar, first_event_periods, next_start, series_of
-from parcours.engine.workspace_tables import workspace_tables
-from parcours.insight.measure import MeasuredJourney, journey_files, kpi_values, measure
-from parcours.model import Journey, load_journey
+from parcours.insight.measure import MeasuredJourney, each_journey, kpi_values, measure
+from parcours.model import Journey
 
 
 @dataclass(frozen=True)
@@ -181,12 +180,11 @@ def trend_workspace(
     where: Filter | None = None,
 ) -> dict[str, Trend]:
     """:func:`measure_trend` for the journeys of ``workspace``, on its engine."""
-    files = journey_files(workspace, journeys)
-    with workspace_tables(workspace) as log:
-        return {
-            name: measure_trend(log, load_journey(path), every=every, where=where)
-            for name, path in files.items()
-        }
+    return each_journey(
+        workspace,
+        journeys,
+        lambda log, journey: measure_trend(log, journey, every=every, where=where),
+    )
 
 
 def series_workspace(
@@ -197,9 +195,8 @@ def series_workspace(
     where: Filter | None = None,
 ) -> dict[str, Timeline]:
     """:func:`measure_series` for the journeys of ``workspace``, on its engine."""
-    files = journey_files(workspace, journeys)
-    with workspace_tables(workspace) as log:
-        return {
-            name: measure_series(log, load_journey(path), every=every, where=where)
-            for name, path in files.items()
-        }
+    return each_journey(
+        workspace,
+        journeys,
+        lambda log, journey: measure_series(log, journey, every=every, where=where),
+    )

@@ -1,0 +1,88 @@
+"""A workspace brought up to date: what is new ingested, every journey measured and drawn again.
+
+::
+
+    report = refresh_workspace(Workspace.open("shop"))
+    report.ingest.summary()                    # read = loaded + quarantined, new files only
+    report.journeys["sport"].view              # views/sport/measured-grid.html
+    report.journeys["sport"].measured.kpis     # every KPI against its target
+
+``parcours measure`` draws with :func:`draw_measured`, ``parcours refresh`` (and the web app)
+calls :func:`refresh_workspace`. This module sits above ``insight`` (which measures and does
+not render) and ``render`` (which draws and does not measure), as :mod:`parcours.demo` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from parcours.data.report import IngestReport
+from parcours.data.workspace import Workspace
+from parcours.engine.filter import Filter
+from parcours.insight.measure import MeasuredJourney, Tier, measure_workspace
+from parcours.model.vocabulary import Lang
+from parcours.render import export
+
+
+@dataclass(frozen=True)
+class MeasuredMap:
+    """A journey measured on its workspace's data, and the measured map drawn from it."""
+
+    measured: MeasuredJourney
+    view: Path
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.measured.to_dict(), "view": str(self.view)}
+
+
+@dataclass(frozen=True)
+class RefreshReport:
+    """What a refresh did: the ingest of what was new, then each journey measured and drawn."""
+
+    ingest: IngestReport
+    journeys: dict[str, MeasuredMap]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ingest": self.ingest.to_dict(),
+            "journeys": {name: drawn.to_dict() for name, drawn in self.journeys.items()},
+        }
+
+
+def draw_measured(
+    workspace: Workspace,
+    journeys: Iterable[str] | None = None,
+    *,
+    where: Filter | None = None,
+    voice: Tier | None = "fast",
+    lang: Lang | str | None = None,
+) -> dict[str, MeasuredMap]:
+    """Measure the journeys of ``workspace`` (all, or those named by file stem; see
+    :func:`~parcours.insight.measure_workspace`) and write each measured map, in the journey's
+    layout, to ``views/NAME/measured-LAYOUT.html`` of the workspace."""
+    drawn: dict[str, MeasuredMap] = {}
+    results = measure_workspace(workspace, journeys, where=where, voice=voice)
+    for name, result in results.items():
+        folder = workspace.views_folder(name)
+        folder.mkdir(parents=True, exist_ok=True)
+        view = folder / f"measured-{result.journey.layout.value}.html"
+        path = export(result.journey, view, measures=result.measures, lang=lang)
+        drawn[name] = MeasuredMap(result, path)
+    return drawn
+
+
+def refresh_workspace(
+    workspace: Workspace,
+    *,
+    voice: Tier | None = "fast",
+    lang: Lang | str | None = None,
+    progress: bool | None = False,
+) -> RefreshReport:
+    """Import what is new in the workspace's sources (:meth:`Workspace.ingest`: files already
+    imported are skipped), then measure every journey of the workspace and draw it again
+    (:func:`draw_measured`)."""
+    report = workspace.ingest(progress=progress)
+    return RefreshReport(report, draw_measured(workspace, voice=voice, lang=lang))
