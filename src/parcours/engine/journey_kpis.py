@@ -23,7 +23,7 @@ from parcours.engine import kpis as stats
 from parcours.engine.attribution import attribute
 from parcours.engine.backend import Backend
 from parcours.engine.binding import compile_matcher, stage_predicate
-from parcours.engine.dialect import json_text, literal, micros, quantile, quote
+from parcours.engine.dialect import first_by, json_text, literal, micros, quantile, quote
 from parcours.engine.funnel import funnel
 from parcours.engine.funnel_plan import Step
 from parcours.engine.funnel_result import FunnelResult
@@ -314,6 +314,59 @@ class JourneyKpis:
                 f"WHERE {self._spans_at(level, place)} GROUP BY 1"
             )
         return self._reached[key]
+
+    def reached_next_by(
+        self, column: str, stage: str, touchpoint: str | None = None
+    ) -> dict[tuple[Period, str | None], tuple[int, int]]:
+        """:meth:`reached_next` per period and per value of the events' ``column`` (e.g.
+        ``channel``) at each customer's first event at the place: every customer counts once."""
+        index = self.stage_ids.index(stage)
+        if index + 1 >= len(self.stage_ids):
+            return {}
+        level, place = self._level(stage, touchpoint)
+        value = f"{first_by(self.dialect)}({quote(column, self.dialect)}, timestamp)"
+        found = self.log.rows(
+            f"SELECT {self._period('s.first')} AS p, c.v, count(*), "
+            f"{_count('n.last >= s.first')} FROM {self.spans} s "
+            f"JOIN (SELECT customer_id, {value} AS v FROM {{events}} "
+            f"WHERE {self.at(level, place)} GROUP BY customer_id) c "
+            f"ON c.customer_id = s.customer_id LEFT JOIN {self.spans} n "
+            f"ON n.customer_id = s.customer_id AND "
+            f"{self._spans_at('stage', self.stage_ids[index + 1], 'n')} "
+            f"WHERE {self._spans_at(level, place)} GROUP BY 1, 2"
+        )
+        return {(_day(p), v): (int(n), int(kept or 0)) for p, v, n, kept in found}
+
+    def customers_by(
+        self, column: str, level: str, place: str
+    ) -> dict[tuple[Period, str | None], int]:
+        """:meth:`customers` per period and per value of the events' ``column`` (a customer
+        with events on two values counts in both)."""
+        found = self.log.rows(
+            f"SELECT {self._period('timestamp')} AS p, {quote(column, self.dialect)}, "
+            f"count(DISTINCT customer_id) FROM {{events}} WHERE {self.at(level, place)} "
+            "GROUP BY 1, 2"
+        )
+        return {(_day(p), v): int(n) for p, v, n in found}
+
+    def next_stage_lag(
+        self, stage: str, touchpoint: str | None = None, q: float = 0.99
+    ) -> float | None:
+        """Seconds within which the share ``q`` of the customers who reached the next stage
+        after their first event at the place had done so (None: nobody did, or last stage):
+        a customer who came later than that before the data's end may still convert."""
+        index = self.stage_ids.index(stage)
+        if index + 1 >= len(self.stage_ids):
+            return None
+        level, place = self._level(stage, touchpoint)
+        gap = f"({micros('n.first', self.dialect)} - {micros('s.first', self.dialect)}) / 1e6"
+        ((lag,),) = self.log.rows(
+            f"SELECT {quantile(self.dialect)}(CASE WHEN {gap} > 0 THEN {gap} ELSE 0 END, {q}) "
+            f"FROM {self.spans} s JOIN {self.spans} n ON n.customer_id = s.customer_id AND "
+            f"{self._spans_at('stage', self.stage_ids[index + 1], 'n')} AND n.last >= s.first "
+            f"WHERE {self._spans_at(level, place)}"
+        )
+        return None if lag is None else float(lag)
 
     def _counted(self, sql: str) -> dict[Period, tuple[int, int]]:
         """Rows of ``sql`` as period, then (all, kept) counts."""
