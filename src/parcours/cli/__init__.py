@@ -42,6 +42,7 @@ TOPICS: tuple[str, ...] = (
     "render",
     "data",
     "measure",
+    "insights",
     "demo",
     "analyses",
     "voice",
