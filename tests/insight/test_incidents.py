@@ -12,7 +12,7 @@ from parcours.cli import main
 from parcours.data.workspace import Workspace, create_workspace
 from parcours.demo import SOURCES
 from parcours.engine.filter import Filter
-from parcours.insight import Insights, find_insights
+from parcours.insight import Finding, Insights, Place, find_insights
 from parcours.samples import load_sample, sample_events, sample_path
 from parcours.simulate import SimulationConfig, simulate
 
@@ -66,7 +66,7 @@ def test_a_planted_conversion_drop_on_one_channel_is_the_top_finding(found: Insi
     assert channels["web"]["lost"] > 5 * abs(channels["app"]["lost"])
     assert top.evidence["baseline"] > top.evidence["observed"]
     assert top.cost == pytest.approx(
-        (top.evidence["baseline"] - top.evidence["observed"]) * top.evidence["n"], rel=1e-4
+        (top.evidence["baseline"] - top.evidence["observed"]) * top.evidence["customers"], rel=1e-4
     )
     # the same story seen at the payment page is folded into it, not a second finding
     related = {r["series"] for r in top.evidence["related"]}
@@ -74,6 +74,17 @@ def test_a_planted_conversion_drop_on_one_channel_is_the_top_finding(found: Insi
     assert all(f.where.stage != "achat" or f is top for f in found.findings)
     assert "web" in top.summary["en"] and "web" in top.summary["fr"]
     assert "2026-03-" in top.summary["fr"]
+
+
+def test_findings_as_a_frame_and_as_html(found: Insights) -> None:
+    frame = found.to_frame()
+    assert list(frame["rank"]) == list(range(1, len(found.findings) + 1))
+    assert frame.loc[0, "stage"] == "achat" and frame.loc[0, "segment"] == "channel=web"
+    assert frame.loc[0, "cost"] == found.findings[0].cost
+    assert found._repr_html_().startswith("<ol><li>From 2026-03-")
+    odd = Finding("incident", Place("s"), None, None, None, 0.0, {"en": "<b>a & b</b>"})
+    assert Insights((odd,))._repr_html_() == "<ol><li>&lt;b&gt;a &amp; b&lt;/b&gt;</li></ol>"
+    assert Insights(())._repr_html_() == "<p>No finding.</p>"
 
 
 def test_weekly_periods_and_a_calendar_range_still_find_it(planted: Workspace) -> None:

@@ -413,7 +413,7 @@ def _finding(
         "every": series.every,
         "baseline": round(incident.baseline, 6),
         "observed": round(incident.observed, 6),
-        "n": incident.n,
+        "customers": incident.n,  # observed during the incident (counts: visits)
         "score": round(incident.score, 2),
         "periods": [
             {"start": p.start.isoformat(), "value": p.value.value, "n": p.value.n}
