@@ -14,7 +14,8 @@ from parcours.engine.filter import Filter
 from parcours.engine.journey_kpis import Every
 from parcours.engine.workspace_tables import workspace_tables
 from parcours.insight.findings import Finding, Insights, rank
-from parcours.insight.incidents import THRESHOLD, journey_incidents
+from parcours.insight.incidents import THRESHOLD
+from parcours.insight.journey_incidents import journey_incidents
 from parcours.insight.measure import journey_files
 from parcours.insight.trend import laid_out, period_kpis
 from parcours.model import Journey, load_journey

@@ -1,0 +1,217 @@
+"""A journey's incidents over calendar time, as findings: every series of its timeline judged
+(:mod:`parcours.insight.incidents`), explained by channel (:mod:`parcours.insight.channels`),
+said in French and English (:mod:`parcours.insight.wording`), one finding per story."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+import numpy as np
+
+from parcours.engine.journey_kpis import RETAINED_AFTER, JourneyKpis
+from parcours.engine.series import Series, next_start
+from parcours.insight.channels import by_channel
+from parcours.insight.findings import ChannelChange, Finding, Place
+from parcours.insight.incidents import (
+    RATES,
+    REACHING,
+    THRESHOLD,
+    Incident,
+    count_incidents,
+    rate_incidents,
+)
+from parcours.insight.wording import summary
+from parcours.model import KPI, Journey, KpiKind
+from parcours.model.vocabulary import Direction
+
+#: A segment explains a change when it holds at least this share of the customers lost.
+EXPLAINS = 0.5
+
+
+def journey_incidents(
+    kpis: JourneyKpis,
+    journey: Journey,
+    series: tuple[Series, ...],
+    *,
+    threshold: float = THRESHOLD,
+) -> list[Finding]:
+    """The incidents of every series of ``journey`` (measured by ``kpis``), explained by
+    channel, as findings. Rate series that say the same thing (a stage's conversion and its
+    abandonment) are judged once."""
+    findings = []
+    for one, same in _distinct(series):
+        stage, touchpoint = _place(one.where)
+        kpi = _kpi(journey, stage, touchpoint, one.measure)
+        if one.kind in RATES and one.measure != "customers":
+            lower = kpi is not None and kpi.better is Direction.LOWER
+            counted = _judged(kpis, one, stage, touchpoint)
+            found = rate_incidents(
+                one, higher_is_better=not lower, counted=counted, threshold=threshold
+            )
+        elif one.measure == "customers":
+            found = count_incidents(one, threshold=threshold)
+        else:
+            continue
+        for incident in found:
+            channels = by_channel(kpis, incident, stage, touchpoint)
+            findings.append(_finding(journey, incident, kpi, stage, touchpoint, channels, same))
+    return _folded(findings)
+
+
+def _folded(findings: list[Finding]) -> list[Finding]:
+    """One finding per story: an incident at the same stage over an overlapping period as a
+    costlier one is listed in its evidence (``related``) instead of standing alone."""
+    kept: list[Finding] = []
+    related: dict[int, list[dict[str, object]]] = {}
+    for finding in sorted(findings, key=lambda f: -f.cost):
+        host = next(
+            (
+                i
+                for i, k in enumerate(kept)
+                if k.where.stage == finding.where.stage and _overlap(k, finding)
+            ),
+            None,
+        )
+        if host is None:
+            kept.append(finding)
+            continue
+        related.setdefault(host, []).append(
+            {
+                "series": finding.evidence["series"],
+                "measure": finding.evidence["measure"],
+                "start": finding.start.isoformat() if finding.start else None,
+                "end": finding.end.isoformat() if finding.end else None,
+                "cost": round(finding.cost, 1),
+                "segment": dict(finding.segment) if finding.segment else None,
+            }
+        )
+    return [
+        replace(f, evidence={**f.evidence, "related": related.get(i, [])})
+        for i, f in enumerate(kept)
+    ]
+
+
+def _overlap(a: Finding, b: Finding) -> bool:
+    """Whether two periods overlap by at least half the shorter one."""
+    if None in (a.start, a.end, b.start, b.end):
+        return False
+    assert a.start and a.end and b.start and b.end
+    shared = (min(a.end, b.end) - max(a.start, b.start)).days + 1
+    shorter = min((a.end - a.start).days, (b.end - b.start).days) + 1
+    return shared * 2 >= shorter
+
+
+def _distinct(series: tuple[Series, ...]) -> list[tuple[Series, list[str]]]:
+    """The series, those repeating an earlier rate series at the same place (the same
+    observations, the same or complementary shares) folded into it (their measures listed)."""
+    out: list[tuple[Series, list[str]]] = []
+    seen: dict[tuple, int] = {}
+    for one in series:
+        if one.kind in RATES and one.measure != "customers":
+            n = tuple(p.value.n for p in one.points)
+            kept = tuple(
+                round(min(v, 1 - v) * p.value.n, 6)
+                for p in one.points
+                for v in [p.value.value or 0.0]
+            )
+            key = (one.where, n, kept)
+            if key in seen:
+                out[seen[key]][1].append(one.measure)
+                continue
+            seen[key] = len(out)
+        out.append((one, []))
+    return out
+
+
+def _judged(kpis: JourneyKpis, series: Series, stage: str, touchpoint: str | None) -> np.ndarray:
+    """The periods of a rate series that can be judged: those whose customers all had time to
+    reach the next stage (or to be retained) before the data ends."""
+    starts = [p.start for p in series.points]
+    lag = timedelta(0)
+    if series.kind in REACHING:
+        seconds = kpis.next_stage_lag(stage, touchpoint)
+        lag = timedelta(seconds=seconds or 0.0)
+    elif series.kind in (KpiKind.RETENTION.value, KpiKind.CHURN.value):
+        lag = RETAINED_AFTER
+    end = starts[-1] if starts else date.min
+    return np.array([next_start(s, series.every) + lag <= end for s in starts], dtype=bool)
+
+
+def _finding(
+    journey: Journey,
+    incident: Incident,
+    kpi: KPI | None,
+    stage: str,
+    touchpoint: str | None,
+    channels: list[ChannelChange],
+    same: list[str],
+) -> Finding:
+    series = incident.series
+    lost = sum(c.lost for c in channels if c.lost > 0)
+    top = channels[0] if channels and channels[0].lost > 0 else None
+    segment = (
+        {"channel": str(top.channel)}
+        if top is not None and top.channel is not None and top.lost >= EXPLAINS * lost
+        else None
+    )
+    evidence = {
+        "journey": journey.id,
+        "series": series.where,
+        "measure": series.measure,
+        "same_as": same,
+        "kind": series.kind,
+        "every": series.every,
+        "baseline": round(incident.baseline, 6),
+        "observed": round(incident.observed, 6),
+        "customers": incident.n,  # observed during the incident (counts: visits)
+        "score": round(incident.score, 2),
+        "periods": [
+            {"start": p.start.isoformat(), "value": p.value.value, "n": p.value.n}
+            for p in series.points[incident.start : incident.end]
+        ],
+        "channels": [c.to_dict() for c in channels],
+    }
+    text = summary(journey, incident, kpi, stage, touchpoint, top if segment else None)
+    return Finding(
+        "incident",
+        Place(stage, touchpoint, _events(journey, stage, touchpoint)),
+        incident.first_day,
+        incident.last_day,
+        segment,
+        incident.cost,
+        text,
+        evidence,
+    )
+
+
+def _place(where: str) -> tuple[str, str | None]:
+    """``stages.<id>[.touchpoints.<id>]`` as (stage, touchpoint)."""
+    parts = where.split(".")
+    return parts[1], parts[3] if len(parts) > 3 else None
+
+
+def _kpi(journey: Journey, stage: str, touchpoint: str | None, measure: str) -> KPI | None:
+    for s in journey.stages:
+        if s.id != stage:
+            continue
+        if touchpoint is None:
+            return next((k for k in s.kpis if k.id == measure), None)
+        for t in s.touchpoints:
+            if t.id == touchpoint:
+                return next((k for k in t.kpis if k.id == measure), None)
+    return None
+
+
+def _events(journey: Journey, stage: str, touchpoint: str | None) -> tuple[str, ...]:
+    """The event names bound to a place (a stage without its own matcher: its touchpoints')."""
+    for s in journey.stages:
+        if s.id != stage:
+            continue
+        if touchpoint is not None:
+            t = next((t for t in s.touchpoints if t.id == touchpoint), None)
+            return tuple(t.match.events) if t is not None and t.match else ()
+        if s.match is not None:
+            return tuple(s.match.events)
+        return tuple(dict.fromkeys(e for t in s.touchpoints if t.match for e in t.match.events))
+    return ()
