@@ -60,11 +60,14 @@ def journey_incidents(
 
 
 def _folded(findings: list[Finding]) -> list[Finding]:
-    """One finding per story: an incident at the same stage over an overlapping period as a
-    costlier one is listed in its evidence (``related``) instead of standing alone."""
+    """One finding per story: an incident at the same stage over an overlapping period as
+    another is listed in the evidence (``related``) of the one that tells the cause: a rate
+    (where customers were lost) before a count (where they went missing afterwards), then
+    the costliest."""
     kept: list[Finding] = []
     related: dict[int, list[dict[str, object]]] = {}
-    for finding in sorted(findings, key=lambda f: -f.cost):
+    causes_first = sorted(findings, key=lambda f: (f.evidence["measure"] == "customers", -f.cost))
+    for finding in causes_first:
         host = next(
             (
                 i
