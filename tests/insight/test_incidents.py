@@ -68,6 +68,8 @@ def test_a_planted_conversion_drop_on_one_channel_is_the_top_finding(found: Insi
     assert top.cost == pytest.approx(
         (top.evidence["baseline"] - top.evidence["observed"]) * top.evidence["customers"], rel=1e-4
     )
+    # the stage's abandonment and its declared conversion KPI are the same shares, judged once
+    assert set(top.evidence["same_as"]) == {"abandon-paiement", "conversion-abonnement"}
     # the same story seen at the payment page is folded into it, not a second finding
     related = {r["series"] for r in top.evidence["related"]}
     assert "stages.achat.touchpoints.page-paiement" in related

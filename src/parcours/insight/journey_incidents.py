@@ -113,23 +113,26 @@ def _distinct(series: tuple[Series, ...]) -> list[tuple[Series, list[str]]]:
     for one in series:
         if one.kind in RATES and one.measure != "customers":
             n = tuple(p.value.n for p in one.points)
-            kept = tuple(
-                round(min(v, 1 - v) * p.value.n, 6)
-                for p in one.points
-                for v in [p.value.value or 0.0]
+            shares = [p.value.value for p in one.points]
+            same = (one.where, n, tuple(None if v is None else round(v, 9) for v in shares))
+            complement = (
+                one.where,
+                n,
+                tuple(None if v is None else round(1 - v, 9) for v in shares),
             )
-            key = (one.where, n, kept)
-            if key in seen:
-                out[seen[key]][1].append(one.measure)
+            earlier = seen.get(same, seen.get(complement))
+            if earlier is not None:
+                out[earlier][1].append(one.measure)
                 continue
-            seen[key] = len(out)
+            seen[same] = len(out)
         out.append((one, []))
     return out
 
 
 def _judged(kpis: JourneyKpis, series: Series, stage: str, touchpoint: str | None) -> np.ndarray:
-    """The periods of a rate series that can be judged: those whose customers all had time to
-    reach the next stage (or to be retained) before the data ends."""
+    """The periods of a rate series that can be judged: those whose customers had time to
+    reach the next stage (the time within which 99 % of those who do, do) or to be retained
+    (30 days) before the data ends."""
     starts = [p.start for p in series.points]
     lag = timedelta(0)
     if series.kind in REACHING:
