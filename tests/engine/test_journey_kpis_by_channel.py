@@ -1,4 +1,4 @@
-"""Per-channel counts of a bound journey, and the time customers take to reach the next stage."""
+"""Per-channel counts of a bound journey, and the days customers take to reach the next stage."""
 
 from collections.abc import Iterator
 from datetime import date
@@ -30,7 +30,6 @@ EVENTS = [
     ("c3", "2026-03-10 09:00", "payment_started", "app"),  # eight days later
     ("c4", "2026-03-02 15:00", "page_view", "web"),
 ]
-DAY = 86_400.0
 MARCH_1, MARCH_2 = date(2026, 3, 1), date(2026, 3, 2)
 
 
@@ -71,7 +70,14 @@ def test_customers_by_channel(kpis: JourneyKpis) -> None:
     }
 
 
-def test_next_stage_lag(kpis: JourneyKpis) -> None:
-    assert kpis.next_stage_lag("visite", q=1.0) == pytest.approx(8 * DAY)
-    assert kpis.next_stage_lag("visite", q=0.5) == pytest.approx((1 * DAY + 8 * DAY) / 2)
-    assert kpis.next_stage_lag("paiement") is None
+def test_next_stage_days(kpis: JourneyKpis) -> None:
+    # c1 reached the payment one day after its first visit, c3 eight days after
+    assert kpis.next_stage_days("visite") == {1: 1, 8: 1}
+    assert kpis.next_stage_days("paiement") == {}
+
+
+def test_followed_days(kpis: JourneyKpis) -> None:
+    # the last event is c3's, 2026-03-10 09:00; first visits: c1 03-01 10:00, c2 03-01 12:00,
+    # c3 03-02 09:00, c4 03-02 15:00
+    assert kpis.followed_days("visite") == {8: 3, 7: 1}
+    assert kpis.followed_days("paiement") == {7: 1, 0: 1}  # c1 paid 03-02 10:00, c3 03-10

@@ -11,6 +11,7 @@ from parcours.engine.kpis import KpiValue, share_of
 from parcours.engine.series import Series, SeriesPoint
 from parcours.insight.control import count_baseline, p_chart, scan
 from parcours.insight.incidents import count_incidents, rate_incidents
+from parcours.insight.journey_incidents import completion
 
 START = date(2026, 3, 2)  # a Monday
 
@@ -120,3 +121,28 @@ def test_a_count_dip_with_a_start_and_an_end_is_found() -> None:
     assert found[0].cost == pytest.approx(sum(300 - c for c in counts[50:57]), rel=0.1)
     ramp = list(range(10, 300, 10)) + [300] * 60  # a series that starts: no incident
     assert count_incidents(count_series(ramp)) == []
+
+
+def test_completion_counts_each_day_against_the_customers_followed_that_long() -> None:
+    # one customer converted after 1 day (4 could be followed that long), one after 8 days
+    # (3 could): G = 1/4 by day 2, 1/4 + 1/3 by day 9
+    shares = completion({1: 1, 8: 1}, {8: 3, 7: 1}, np.array([0, 2, 5, 9, 30]))
+    assert shares == pytest.approx([0.0, 0.25 / (0.25 + 1 / 3), 0.25 / (0.25 + 1 / 3), 1.0, 1.0])
+    assert completion({}, {3: 1}, np.array([1, 2])).tolist() == [1.0, 1.0]
+
+
+def test_recent_periods_are_judged_against_what_they_can_show_yet() -> None:
+    n = [400] * 40
+    done = np.array([1.0] * 30 + [0.9, 0.8, 0.7, 0.6, 0.55, 0.5, 0.45, 0.3, 0.2, 0.1])
+    kept = np.round(0.5 * done * 400).astype(int).tolist()  # a steady 50 %, not all seen yet
+    assert rate_incidents(rate_series(kept, n), completion=done) == []
+    dropped = kept[:30] + [round(0.25 * d * 400) for d in done[30:]]  # halved in the last days
+    found = rate_incidents(rate_series(dropped, n), completion=done)
+    assert [(i.start, i.end) for i in found] == [(30, 36)]  # judged while half is seen
+    assert found[0].observed == pytest.approx(0.25, abs=0.01)
+    abandonment = [m - k for k, m in zip(dropped, n, strict=True)]
+    flipped = rate_incidents(
+        rate_series(abandonment, n), completion=done, complement=True, higher_is_better=False
+    )
+    assert [(i.start, i.end) for i in flipped] == [(30, 36)]
+    assert flipped[0].observed == pytest.approx(0.75, abs=0.01)

@@ -103,6 +103,19 @@ def test_weekly_periods_and_a_calendar_range_still_find_it(planted: Workspace) -
 def test_a_log_without_a_planted_story_gives_at_most_one_finding(tmp_path: Path, seed: int) -> None:
     quiet = build(tmp_path / "quiet", [], seed=seed)
     assert len(find_insights(quiet).findings) <= 1
+    # data cut short: recent customers have not all moved on yet, which is no incident
+    for until in (datetime(2026, 3, 15), datetime(2026, 4, 27)):
+        assert len(find_insights(quiet, where=Filter(until=until)).findings) <= 1
+
+
+def test_a_recent_incident_is_found_before_its_customers_could_all_convert(
+    planted: Workspace,
+) -> None:
+    # the data end two weeks after the incident: many who will subscribe have not done so yet
+    recent = find_insights(planted, where=Filter(until=datetime(2026, 3, 30))).findings[0]
+    assert recent.where.stage == "achat" and recent.segment == {"channel": "web"}
+    assert recent.start is not None and recent.end is not None
+    assert abs((recent.start - STARTS).days) <= 3 and abs((recent.end - ENDS).days) <= 3
 
 
 def test_the_command_prints_the_json_contract(planted: Workspace) -> None:

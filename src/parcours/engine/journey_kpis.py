@@ -349,24 +349,35 @@ class JourneyKpis:
         )
         return {(_day(p), v): int(n) for p, v, n in found}
 
-    def next_stage_lag(
-        self, stage: str, touchpoint: str | None = None, q: float = 0.99
-    ) -> float | None:
-        """Seconds within which the share ``q`` of the customers who reached the next stage
-        after their first event at the place had done so (None: nobody did, or last stage):
-        a customer who came later than that before the data's end may still convert."""
+    def next_stage_days(self, stage: str, touchpoint: str | None = None) -> dict[int, int]:
+        """The customers who reached the next stage after their first event at the place, by
+        the whole days they took (0: within a day); empty for the last stage. A customer who
+        came to the place fewer days than these before the data ends may still convert."""
         index = self.stage_ids.index(stage)
         if index + 1 >= len(self.stage_ids):
-            return None
+            return {}
         level, place = self._level(stage, touchpoint)
-        gap = f"({micros('n.first', self.dialect)} - {micros('s.first', self.dialect)}) / 1e6"
-        ((lag,),) = self.log.rows(
-            f"SELECT {quantile(self.dialect)}(CASE WHEN {gap} > 0 THEN {gap} ELSE 0 END, {q}) "
-            f"FROM {self.spans} s JOIN {self.spans} n ON n.customer_id = s.customer_id AND "
+        gap = f"({micros('n.first', self.dialect)} - {micros('s.first', self.dialect)})"
+        found = self.log.rows(
+            f"SELECT CAST(floor(CASE WHEN {gap} > 0 THEN {gap} ELSE 0 END / 86400e6) AS BIGINT) "
+            f"AS d, count(*) FROM {self.spans} s JOIN {self.spans} n "
+            f"ON n.customer_id = s.customer_id AND "
             f"{self._spans_at('stage', self.stage_ids[index + 1], 'n')} AND n.last >= s.first "
-            f"WHERE {self._spans_at(level, place)}"
+            f"WHERE {self._spans_at(level, place)} GROUP BY 1"
         )
-        return None if lag is None else float(lag)
+        return {int(days): int(n) for days, n in found}
+
+    def followed_days(self, stage: str, touchpoint: str | None = None) -> dict[int, int]:
+        """The customers of the place by the whole days from their first event there to the
+        log's last event: how long each could be followed."""
+        level, place = self._level(stage, touchpoint)
+        gap = f"({micros('e.last', self.dialect)} - {micros('s.first', self.dialect)})"
+        found = self.log.rows(
+            f"SELECT CAST(floor({gap} / 86400e6) AS BIGINT) AS d, count(*) FROM {self.spans} s "
+            f"CROSS JOIN (SELECT max(last) AS last FROM {self.spans} WHERE level = 'customer') e "
+            f"WHERE {self._spans_at(level, place)} GROUP BY 1"
+        )
+        return {int(days): int(n) for days, n in found}
 
     def _counted(self, sql: str) -> dict[Period, tuple[int, int]]:
         """Rows of ``sql`` as period, then (all, kept) counts."""

@@ -9,7 +9,7 @@ from parcours.engine.journey_kpis import JourneyKpis, Period
 from parcours.engine.series import Series
 from parcours.insight.control import count_baseline
 from parcours.insight.findings import ChannelChange
-from parcours.insight.incidents import REACHING, Incident
+from parcours.insight.incidents import MATURE, REACHING, Incident
 from parcours.model import KpiKind
 
 
@@ -22,16 +22,18 @@ def by_channel(
     starts = [p.start for p in series.points]
     inside = set(starts[incident.start : incident.end])
     judged = {s for s, ok in zip(starts, incident.counted, strict=True) if ok}
+    done = dict(zip(starts, incident.completion or [1.0] * len(starts), strict=True))
+    mature = {s for s in judged if done[s] >= MATURE}
     out = []
     if series.kind in REACHING:
         reached = kpis.reached_next_by("channel", stage, touchpoint)
         for channel in sorted({c for _, c in reached}, key=str):
-            before = _pooled(reached, channel, judged - inside)
-            during = _pooled(reached, channel, judged & inside)
+            before = _pooled(reached, channel, mature - inside, done)
+            during = _pooled(reached, channel, judged & inside, done)
             if during[0] == 0:
                 continue
-            base = before[1] / before[0] if before[0] else None
-            seen = during[1] / during[0]
+            base = before[1] / before[2] if before[2] else None
+            seen = during[1] / during[2]
             lost = 0.0 if base is None else (base - seen) * during[0]
             out.append(
                 ChannelChange(channel, _share(base, series), _share(seen, series), during[0], lost)
@@ -53,14 +55,21 @@ def by_channel(
 
 
 def _pooled(
-    counts: dict[tuple[Period, str | None], tuple[int, int]], channel: str | None, periods: set
-) -> tuple[int, int]:
+    counts: dict[tuple[Period, str | None], tuple[int, int]],
+    channel: str | None,
+    periods: set,
+    done: dict,
+) -> tuple[int, int, float]:
+    """Customers and those who reached the next stage on ``channel`` over ``periods``, and the
+    customers weighted by how complete their period is (the denominator of a fair rate)."""
     n = kept = 0
+    weighted = 0.0
     for period in periods:
         found = counts.get((period, channel))
         if found:
             n, kept = n + found[0], kept + found[1]
-    return n, kept
+            weighted += found[0] * done[period]
+    return n, kept, weighted
 
 
 def _share(reached: float | None, series: Series) -> float | None:

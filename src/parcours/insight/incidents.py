@@ -15,10 +15,11 @@ one day. The variance is widened by the series' own over-dispersion; a run is an
 its pooled score reaches ``threshold`` standard errors (5 by default: a map has dozens of series
 of hundreds of periods, the chart's 3 would raise false alarms every week), when the change is
 large enough to matter (``min_change`` of the baseline), and, for a rate, when it goes the
-harmful way. Periods a rate cannot yet be judged on are left out: customers who came to a stage
-too recently to have reached the next one (the time within which 99 % of them do), or to be
-retained 30 days (the caller says which periods, see
-:mod:`parcours.insight.journey_incidents`, which also explains each incident by channel).
+harmful way. Recent periods of a rate that follows customers are judged for what they can show
+yet: customers who came to a stage lately may still reach the next one, so the expected rate is
+the baseline times the share of the eventual converters already seen (``completion``), and a
+period is judged once half of them are; retention is judged 30 days on (the caller gives both,
+see :mod:`parcours.insight.journey_incidents`, which also explains each incident by channel).
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ RATES = frozenset(
 REACHING = frozenset({KpiKind.CONVERSION.value, KpiKind.ABANDONMENT.value})
 THRESHOLD = 5.0
 MIN_CHANGE = {"rate": 0.1, "count": 0.2}
+#: A period is judged once this share of what it will finally count is seen (explanations
+#: take their channels' baselines from the periods at least :data:`MATURE` complete).
+MIN_COMPLETION, MATURE = 0.5, 0.99
 #: A count series is judged between its first and last period at this share of its usual
 #: level (the upper quartile of its counts: robust to long thin tails at the data's edges).
 ACTIVE = 0.8
@@ -70,6 +74,7 @@ class Incident:
     n: int
     cost: float
     counted: tuple[bool, ...]  # which periods of the series were judged
+    completion: tuple[float, ...] = ()  # per period, the share of its final count seen (rates)
 
     @property
     def first_day(self) -> date:
@@ -86,34 +91,48 @@ def rate_incidents(
     *,
     higher_is_better: bool = True,
     counted: np.ndarray | None = None,
+    completion: np.ndarray | None = None,
+    complement: bool = False,
     threshold: float = THRESHOLD,
     min_change: float = MIN_CHANGE["rate"],
 ) -> list[Incident]:
-    """The harmful runs of a rate series (``counted``: the periods to judge, default all with
-    observations)."""
+    """The harmful runs of a rate series. ``counted``: the periods to judge (default all with
+    observations). ``completion``: per period, the share of what will be kept that is already
+    seen (customers who came recently may still reach the next stage): the expected rate is the
+    baseline times it, and periods below :data:`MIN_COMPLETION` are not judged; it applies to
+    the share itself or, with ``complement``, to the rest (an abandonment is 1 − reached)."""
     n = np.array([p.value.n for p in series.points], dtype=float)
-    rates = np.array([p.value.value or 0.0 for p in series.points], dtype=float)
+    shares = np.array([p.value.value or 0.0 for p in series.points], dtype=float)
+    rates = 1 - shares if complement else shares  # the share that completes over time
+    up = higher_is_better != complement  # which way is good, for ``rates``
+    done = np.ones(n.size) if completion is None else np.asarray(completion, dtype=float)
     kept = np.round(rates * n)
-    judged = (n > 0) if counted is None else (n > 0) & counted
+    judged = (n > 0) & (done >= MIN_COMPLETION)
+    if counted is not None:
+        judged &= counted
     if judged.sum() < 3:
         return []
-    p0 = float(np.median(rates[judged]))
-    excess = np.where(judged, kept - p0 * n, 0.0)
-    variance = np.where(judged, p0 * (1 - p0) * n, 0.0)
+    # each period's rate as if complete; the baseline is their median
+    adjusted = np.divide(rates, done, out=np.zeros(n.size), where=done > 0)
+    p0 = float(np.median(adjusted[judged]))
+    expected = p0 * done
+    excess = np.where(judged, kept - expected * n, 0.0)
+    variance = np.where(judged, expected * (1 - expected) * n, 0.0)
     variance = variance * dispersion(excess[judged], variance[judged])
     found = []
     for run in scan(excess, variance, threshold):
         inside = np.zeros(n.size, dtype=bool)
         inside[run.start : run.end] = True
+        inside &= judged
         outside = judged & ~inside
         if not outside.any():
             continue
-        baseline = float(np.median(rates[outside]))
-        total = float(n[inside & judged].sum())
-        observed = float(kept[inside & judged].sum() / total)
+        baseline = float(np.median(adjusted[outside]))
+        total = float(n[inside].sum())
+        observed = float(kept[inside].sum() / (done[inside] * n[inside]).sum())
         change = observed - baseline
-        worse = change < 0 if higher_is_better else change > 0
-        if not worse or abs(change) < min_change * baseline:
+        stated = (1 - baseline, 1 - observed) if complement else (baseline, observed)
+        if (change > 0) == up or abs(change) < min_change * stated[0]:
             continue
         found.append(
             Incident(
@@ -121,11 +140,11 @@ def rate_incidents(
                 run.start,
                 run.end,
                 run.score,
-                baseline,
-                observed,
+                *stated,
                 int(total),
                 abs(change) * total,
                 tuple(bool(x) for x in judged),
+                tuple(float(x) for x in done),
             )
         )
     return found

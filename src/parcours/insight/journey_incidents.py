@@ -45,9 +45,14 @@ def journey_incidents(
         kpi = _kpi(journey, stage, touchpoint, one.measure)
         if one.kind in RATES and one.measure != "customers":
             lower = kpi is not None and kpi.better is Direction.LOWER
-            counted = _judged(kpis, one, stage, touchpoint)
+            counted, completion = _judged(kpis, one, stage, touchpoint)
             found = rate_incidents(
-                one, higher_is_better=not lower, counted=counted, threshold=threshold
+                one,
+                higher_is_better=not lower,
+                counted=counted,
+                completion=completion,
+                complement=one.kind == KpiKind.ABANDONMENT.value,
+                threshold=threshold,
             )
         elif one.measure == "customers":
             found = count_incidents(one, threshold=threshold)
@@ -129,19 +134,60 @@ def _distinct(series: tuple[Series, ...]) -> list[tuple[Series, list[str]]]:
     return out
 
 
-def _judged(kpis: JourneyKpis, series: Series, stage: str, touchpoint: str | None) -> np.ndarray:
-    """The periods of a rate series that can be judged: those whose customers had time to
-    reach the next stage (the time within which 99 % of those who do, do) or to be retained
-    (30 days) before the data ends."""
+def _judged(
+    kpis: JourneyKpis, series: Series, stage: str, touchpoint: str | None
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Which periods of a rate series can be judged, and how complete each is: customers who
+    came to a stage recently may still reach the next one (:func:`completion`), and a customer
+    is retained only once 30 days have passed."""
     starts = [p.start for p in series.points]
-    lag = timedelta(0)
+    if not starts:
+        return None, None
+    end = _events_end(kpis, starts)
     if series.kind in REACHING:
-        seconds = kpis.next_stage_lag(stage, touchpoint)
-        lag = timedelta(seconds=seconds or 0.0)
-    elif series.kind in (KpiKind.RETENTION.value, KpiKind.CHURN.value):
-        lag = RETAINED_AFTER
-    end = starts[-1] if starts else date.min
-    return np.array([next_start(s, series.every) + lag <= end for s in starts], dtype=bool)
+        ages = np.array([(end - _middle(s, series.every)).days for s in starts])
+        return None, completion(
+            kpis.next_stage_days(stage, touchpoint), kpis.followed_days(stage, touchpoint), ages
+        )
+    if series.kind in (KpiKind.RETENTION.value, KpiKind.CHURN.value):
+        mature = [next_start(s, series.every) + RETAINED_AFTER <= end for s in starts]
+        return np.array(mature, dtype=bool), None
+    return None, None
+
+
+def completion(taken: dict[int, int], followed: dict[int, int], ages: np.ndarray) -> np.ndarray:
+    """The share of the customers who will reach the next stage that have done so by each age
+    (whole days since they came to the place). Each day's conversions are counted against the
+    customers who could be followed that long, so that a short stretch of data, where only
+    the quick ones are seen, does not pass for a complete one: ``G(a) = sum over d < a of
+    taken[d] / (customers followed at least d days)``, then ``G(a) / G(longest)``."""
+    if not taken or not followed:
+        return np.ones(ages.size)
+    longest = max(max(followed), max(taken)) + 1
+    by_days = np.zeros(longest + 1)
+    for days, n in followed.items():
+        by_days[days] += n
+    at_risk = by_days[::-1].cumsum()[::-1]  # customers followed at least d days
+    conversions = np.zeros(longest + 1)
+    for days, n in taken.items():
+        conversions[days] += n
+    step = np.divide(conversions, at_risk, out=np.zeros_like(conversions), where=at_risk > 0)
+    reached = np.concatenate([[0.0], np.cumsum(step)])  # reached[a]: within fewer than a days
+    if reached[-1] <= 0:
+        return np.ones(ages.size)
+    return np.clip(reached[np.clip(ages, 0, longest + 1)] / reached[-1], 0.0, 1.0)
+
+
+def _events_end(kpis: JourneyKpis, starts: list[date]) -> date:
+    """The day after the last event (the last period's start when the span is unknown)."""
+    span = kpis.span()
+    if span is None:
+        return starts[-1]
+    return date.fromisoformat(span.split(" → ")[1]) + timedelta(days=1)
+
+
+def _middle(start: date, every: str) -> date:
+    return start + (next_start(start, every) - start) / 2
 
 
 def _finding(
