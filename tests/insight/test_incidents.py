@@ -93,6 +93,10 @@ def test_weekly_periods_and_a_calendar_range_still_find_it(planted: Workspace) -
     weekly = find_insights(planted, every="week").findings[0]
     assert weekly.start == date(2026, 3, 2) and weekly.end == date(2026, 3, 15)
     assert weekly.segment == {"channel": "web"}
+    # a week holds enough customers for each to leave its p-chart limits on its own
+    periods = weekly.evidence["periods"]
+    assert [p["start"] for p in periods] == ["2026-03-02", "2026-03-09"]
+    assert all(p["outside"] and p["value"] < p["low"] < p["high"] for p in periods)
     within = Filter(since=datetime(2026, 2, 1))
     ranged = find_insights(planted, [SAMPLE], where=within).findings[0]
     assert ranged.segment == {"channel": "web"}

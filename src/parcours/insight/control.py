@@ -59,9 +59,16 @@ def p_chart(kept: ArrayLike, n: ArrayLike, sigmas: float = 3.0) -> Limits:
         others = np.delete(rates, t)
         others = others[~np.isnan(others)]
         center[t] = float(np.median(others)) if others.size else rates[t]
+    return binomial_limits(center, size, sigmas)
+
+
+def binomial_limits(center: ArrayLike, n: ArrayLike, sigmas: float = 3.0) -> Limits:
+    """Limits ``p ± sigmas·sqrt(p(1-p)/n_t)`` around the rates ``center`` (clipped to 0..1)."""
+    p = np.asarray(center, dtype=float) * np.ones(np.shape(n))
+    size = np.asarray(n, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        half = sigmas * np.sqrt(center * (1 - center) / size)
-    return Limits(center, np.clip(center - half, 0, 1), np.clip(center + half, 0, 1))
+        half = sigmas * np.sqrt(p * (1 - p) / size)
+    return Limits(p, np.clip(p - half, 0, 1), np.clip(p + half, 0, 1))
 
 
 def count_baseline(counts: ArrayLike, every: str, judged: ArrayLike | None = None) -> np.ndarray:

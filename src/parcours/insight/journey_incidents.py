@@ -12,6 +12,7 @@ import numpy as np
 from parcours.engine.journey_kpis import RETAINED_AFTER, JourneyKpis
 from parcours.engine.series import Series, next_start
 from parcours.insight.channels import by_channel
+from parcours.insight.control import binomial_limits
 from parcours.insight.findings import ChannelChange, Finding, Place
 from parcours.insight.incidents import (
     RATES,
@@ -218,10 +219,7 @@ def _finding(
         "observed": round(incident.observed, 6),
         "customers": incident.n,  # observed during the incident (counts: visits)
         "score": round(incident.score, 2),
-        "periods": [
-            {"start": p.start.isoformat(), "value": p.value.value, "n": p.value.n}
-            for p in series.points[incident.start : incident.end]
-        ],
+        "periods": _periods(incident),
         "channels": [c.to_dict() for c in channels],
     }
     text = summary(journey, incident, kpi, stage, touchpoint, top if segment else None)
@@ -235,6 +233,30 @@ def _finding(
         text,
         evidence,
     )
+
+
+def _periods(incident: Incident) -> list[dict[str, object]]:
+    """The incident's periods: value and observations and, for a rate, the p-chart limits
+    around the baseline (scaled by how complete the period is) and whether it left them."""
+    points = incident.series.points[incident.start : incident.end]
+    rows: list[dict[str, object]] = [
+        {"start": p.start.isoformat(), "value": p.value.value, "n": p.value.n} for p in points
+    ]
+    if incident.series.measure == "customers":
+        return rows
+    complement = incident.series.kind == KpiKind.ABANDONMENT.value
+    reached = 1 - incident.baseline if complement else incident.baseline
+    done = np.array(incident.completion[incident.start : incident.end] or [1.0] * len(points))
+    chart = binomial_limits(reached * done, [p.value.n for p in points])
+    low, high = (1 - chart.high, 1 - chart.low) if complement else (chart.low, chart.high)
+    for row, point, lo, hi in zip(rows, points, low, high, strict=True):
+        value = point.value.value
+        row |= {
+            "low": round(float(lo), 6),
+            "high": round(float(hi), 6),
+            "outside": value is not None and not lo <= value <= hi,
+        }
+    return rows
 
 
 def _place(where: str) -> tuple[str, str | None]:
