@@ -217,7 +217,7 @@ def _finding(
         "every": series.every,
         "baseline": round(incident.baseline, 6),
         "observed": round(incident.observed, 6),
-        "customers": incident.n,  # observed during the incident (counts: visits)
+        "customers": incident.n,  # observed during the incident (counts: customer-periods)
         "score": round(incident.score, 2),
         "periods": _periods(incident),
         "channels": [c.to_dict() for c in channels],
