@@ -6,9 +6,10 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
+from parcours.errors import SimulationError
 from parcours.model.catalogue import read_catalogue
 from parcours.samples import load_sample, sample_path
-from parcours.simulate import SimulationConfig, simulate
+from parcours.simulate import SimulationConfig, load_config, simulate
 from parcours.simulate.plan import plan
 
 SPORT = "sport_subscription"
@@ -118,3 +119,47 @@ def test_personas_behave_differently_by_default() -> None:
     assert len(journey.personas) >= 2
     progress = plan(journey, SimulationConfig()).persona_progress
     assert len(set(progress.tolist())) == len(progress)
+
+
+def test_a_bounded_abandonment_on_one_channel(tmp_path: Path) -> None:
+    effect = {"kind": "abandonment", "touchpoint": "page-paiement", "change": 1.0}
+    effect |= {"from": "2026-03-01", "to": "2026-04-01", "channel": "web"}
+    mix = {"app": 0.6, "web": 0.4}
+    directory = run(tmp_path, "sim", customers=20000, effects=[effect], channel_mix=mix)
+    channels = dict(
+        sql(
+            directory,
+            "SELECT channel, count(DISTINCT customer_id) FROM events"
+            " WHERE event = 'pricing_view' GROUP BY 1",
+        )
+    )
+    assert set(channels) == {"app", "web"}  # the offers page lists both: the customer's device
+    assert channels["web"] / (channels["app"] + channels["web"]) == pytest.approx(0.4, abs=0.03)
+    # touchpoints on one channel keep it
+    assert {
+        c
+        for (c,) in sql(directory, "SELECT DISTINCT channel FROM events WHERE event = 'video_view'")
+    } == {"social"}
+    query = """
+        WITH paying AS (
+            SELECT customer_id, min(timestamp) AS t, arg_min(channel, timestamp) AS c
+            FROM events WHERE event = 'payment_started' GROUP BY 1),
+        done AS (SELECT DISTINCT customer_id FROM events WHERE event = 'payment_succeeded')
+        SELECT c, month(t) AS m, avg((d.customer_id IS NOT NULL)::INT)
+        FROM paying LEFT JOIN done d USING (customer_id) WHERE month(t) IN (2, 3, 4)
+        GROUP BY 1, 2"""
+    rates = {(c, m): r for c, m, r in sql(directory, query)}
+    assert rates[("web", 3)] < 0.5 * rates[("web", 2)]  # the incident: web, in March
+    assert rates[("web", 4)] == pytest.approx(rates[("web", 2)], abs=0.08)  # over in April
+    assert rates[("app", 3)] == pytest.approx(rates[("app", 2)], abs=0.08)  # app untouched
+
+
+def test_an_effect_on_a_channel_outside_the_mix_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "sim.yaml"
+    path.write_text(
+        "effects:\n  - {kind: abandonment, touchpoint: page-paiement, change: 1.0,"
+        " from: 2026-03-01, channel: web}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SimulationError, match="channel_mix"):
+        load_config(path)

@@ -43,6 +43,7 @@ TOPICS: tuple[str, ...] = (
     "data",
     "measure",
     "refresh",
+    "insights",
     "demo",
     "analyses",
     "voice",

@@ -23,7 +23,7 @@ from parcours.engine import kpis as stats
 from parcours.engine.attribution import attribute
 from parcours.engine.backend import Backend
 from parcours.engine.binding import compile_matcher, stage_predicate
-from parcours.engine.dialect import json_text, literal, micros, quantile, quote
+from parcours.engine.dialect import first_by, json_text, literal, micros, quantile, quote
 from parcours.engine.funnel import funnel
 from parcours.engine.funnel_plan import Step
 from parcours.engine.funnel_result import FunnelResult
@@ -314,6 +314,70 @@ class JourneyKpis:
                 f"WHERE {self._spans_at(level, place)} GROUP BY 1"
             )
         return self._reached[key]
+
+    def reached_next_by(
+        self, column: str, stage: str, touchpoint: str | None = None
+    ) -> dict[tuple[Period, str | None], tuple[int, int]]:
+        """:meth:`reached_next` per period and per value of the events' ``column`` (e.g.
+        ``channel``) at each customer's first event at the place: every customer counts once."""
+        index = self.stage_ids.index(stage)
+        if index + 1 >= len(self.stage_ids):
+            return {}
+        level, place = self._level(stage, touchpoint)
+        value = f"{first_by(self.dialect)}({quote(column, self.dialect)}, timestamp)"
+        found = self.log.rows(
+            f"SELECT {self._period('s.first')} AS p, c.v, count(*), "
+            f"{_count('n.last >= s.first')} FROM {self.spans} s "
+            f"JOIN (SELECT customer_id, {value} AS v FROM {{events}} "
+            f"WHERE {self.at(level, place)} GROUP BY customer_id) c "
+            f"ON c.customer_id = s.customer_id LEFT JOIN {self.spans} n "
+            f"ON n.customer_id = s.customer_id AND "
+            f"{self._spans_at('stage', self.stage_ids[index + 1], 'n')} "
+            f"WHERE {self._spans_at(level, place)} GROUP BY 1, 2"
+        )
+        return {(_day(p), v): (int(n), int(kept or 0)) for p, v, n, kept in found}
+
+    def customers_by(
+        self, column: str, level: str, place: str
+    ) -> dict[tuple[Period, str | None], int]:
+        """:meth:`customers` per period and per value of the events' ``column`` (a customer
+        with events on two values counts in both)."""
+        found = self.log.rows(
+            f"SELECT {self._period('timestamp')} AS p, {quote(column, self.dialect)}, "
+            f"count(DISTINCT customer_id) FROM {{events}} WHERE {self.at(level, place)} "
+            "GROUP BY 1, 2"
+        )
+        return {(_day(p), v): int(n) for p, v, n in found}
+
+    def next_stage_days(self, stage: str, touchpoint: str | None = None) -> dict[int, int]:
+        """The customers who reached the next stage after their first event at the place, by
+        the whole days they took (0: within a day); empty for the last stage. A customer who
+        came to the place fewer days than these before the data ends may still convert."""
+        index = self.stage_ids.index(stage)
+        if index + 1 >= len(self.stage_ids):
+            return {}
+        level, place = self._level(stage, touchpoint)
+        gap = f"({micros('n.first', self.dialect)} - {micros('s.first', self.dialect)})"
+        found = self.log.rows(
+            f"SELECT CAST(floor(CASE WHEN {gap} > 0 THEN {gap} ELSE 0 END / 86400e6) AS BIGINT) "
+            f"AS d, count(*) FROM {self.spans} s JOIN {self.spans} n "
+            f"ON n.customer_id = s.customer_id AND "
+            f"{self._spans_at('stage', self.stage_ids[index + 1], 'n')} AND n.last >= s.first "
+            f"WHERE {self._spans_at(level, place)} GROUP BY 1"
+        )
+        return {int(days): int(n) for days, n in found}
+
+    def followed_days(self, stage: str, touchpoint: str | None = None) -> dict[int, int]:
+        """The customers of the place by the whole days from their first event there to the
+        log's last event: how long each could be followed."""
+        level, place = self._level(stage, touchpoint)
+        gap = f"({micros('e.last', self.dialect)} - {micros('s.first', self.dialect)})"
+        found = self.log.rows(
+            f"SELECT CAST(floor({gap} / 86400e6) AS BIGINT) AS d, count(*) FROM {self.spans} s "
+            f"CROSS JOIN (SELECT max(last) AS last FROM {self.spans} WHERE level = 'customer') e "
+            f"WHERE {self._spans_at(level, place)} GROUP BY 1"
+        )
+        return {int(days): int(n) for days, n in found}
 
     def _counted(self, sql: str) -> dict[Period, tuple[int, int]]:
         """Rows of ``sql`` as period, then (all, kept) counts."""

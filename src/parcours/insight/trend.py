@@ -13,7 +13,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Any
@@ -87,11 +88,23 @@ def measure_series(
     log: Backend, journey: Journey, *, every: Every = "week", where: Filter | None = None
 ) -> Timeline:
     """Every KPI of ``journey`` per calendar period of ``log`` (see the module's docstring)."""
+    with period_kpis(log, journey, every, where) as (kpis, starts):
+        return Timeline(journey.id, every, laid_out(kpis, journey, every, starts))
+
+
+@contextmanager
+def period_kpis(
+    log: Backend, journey: Journey, every: Every, where: Filter | None = None
+) -> Iterator[tuple[JourneyKpis, list[date]]]:
+    """The per-period queries of ``journey`` on ``log`` seen through ``where`` (bound to the
+    map), and the calendar's period starts, for the time of the ``with`` block."""
     scoped = (where or Filter()).apply(log)
     try:
         bound, _ = bind(scoped, journey)
         try:
-            return Timeline(journey.id, every, _series(bound, journey, every))
+            starts = calendar(bound, every)
+            with JourneyKpis(bound, journey, every) as kpis:
+                yield kpis, starts
         finally:
             bound.release()
     finally:
@@ -99,13 +112,7 @@ def measure_series(
             scoped.release()
 
 
-def _series(log: Backend, journey: Journey, every: Every) -> tuple[Series, ...]:
-    starts = calendar(log, every)
-    with JourneyKpis(log, journey, every) as kpis:
-        return _laid_out(kpis, journey, every, starts)
-
-
-def _laid_out(
+def laid_out(
     kpis: JourneyKpis, journey: Journey, every: Every, starts: list[date]
 ) -> tuple[Series, ...]:
     """One series per place and measure, over ``starts``."""

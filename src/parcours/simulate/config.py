@@ -8,6 +8,9 @@ personas:                       # default: the journey's personas, equal shares
   - {persona: lea, share: 0.7, progress: 1.1}
 effects:
   - {kind: abandonment, touchpoint: page-paiement, change: 0.3, from: 2026-04-01}
+  - {kind: abandonment, touchpoint: page-paiement, change: 1.0, from: 2026-05-04, to: 2026-05-18,
+     channel: web}                # an incident: two weeks, web customers only
+channel_mix: {app: 0.6, web: 0.4} # each customer's device; a touchpoint listing it uses it
   - {kind: waiting_time, touchpoint: service-client, factor: 2.0, from: 2026-04-01}
   - {kind: sentiment, touchpoint: livraison, shift: -1.5, from: 2026-04-01}
 """
@@ -19,7 +22,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from parcours.errors import SimulationError
 
@@ -37,13 +40,16 @@ class PersonaMix(_Config):
 
 
 class Abandonment(_Config):
-    """From ``since``, customers who meet ``touchpoint`` abandon there ``change`` more often
-    (0.3 = +30 %)."""
+    """From ``since`` (until ``until``, exclusive, when given), customers who meet
+    ``touchpoint`` abandon there ``change`` more often (0.3 = +30 %); with ``channel``, only the
+    customers on that channel (see :attr:`SimulationConfig.channel_mix`)."""
 
     kind: Literal["abandonment"]
     touchpoint: str
     change: float
     since: dt.date = Field(alias="from")
+    until: dt.date | None = Field(default=None, alias="to")
+    channel: str | None = None
 
 
 class WaitingTime(_Config):
@@ -75,7 +81,23 @@ class SimulationConfig(_Config):
     french_share: Annotated[float, Field(ge=0, le=1)] = 0.7  # language of feedback texts
     personas: tuple[PersonaMix, ...] = ()
     effects: tuple[Effect, ...] = ()
+    #: Each customer's channel (device) drawn with these weights; a touchpoint whose events may
+    #: come on several channels (its matcher lists them) emits on the customer's channel when
+    #: it lists it, else on its first. Empty: every touchpoint emits on its first channel.
+    channel_mix: dict[str, Annotated[float, Field(gt=0)]] = Field(default_factory=dict)
     batch_customers: Annotated[int, Field(gt=0)] = 100_000
+
+    @model_validator(mode="after")
+    def _channels_known(self) -> SimulationConfig:
+        for effect in self.effects:
+            channel = getattr(effect, "channel", None)
+            if channel is not None and channel not in self.channel_mix:
+                raise ValueError(
+                    f"the {effect.kind} effect at {effect.touchpoint} names the channel "
+                    f"{channel!r}; list it in channel_mix (e.g. channel_mix: {{{channel}: 0.4, "
+                    "app: 0.6}) so that some customers use it."
+                )
+        return self
 
     @property
     def end(self) -> dt.date:

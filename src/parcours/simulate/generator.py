@@ -63,6 +63,7 @@ def generate(plan: Plan, config: SimulationConfig, batch_no: int, first: int, si
     answer_odds = np.where(asked, _SURVEY_ODDS, _REVIEW_ODDS)
 
     persona = rng.choice(len(plan.persona_ids), size=size, p=plan.persona_shares)
+    device = _devices(config, batch_no, size)
     start = _seasonal_starts(config, rng, size)
     t = start.copy()
     alive = np.arange(size)
@@ -86,6 +87,10 @@ def generate(plan: Plan, config: SimulationConfig, batch_no: int, first: int, si
                 offsets[s], offsets[s + 1]
             ):
                 active = t[alive] >= micros(effect.since)
+                if effect.until is not None:
+                    active &= t[alive] < micros(effect.until)
+                if effect.channel is not None:
+                    active &= device[alive] == list(config.channel_mix).index(effect.channel)
                 raised = np.minimum(leave * (1 + effect.change), 1.0)
                 planted |= active & (u >= leave) & (u < raised)
                 leave = np.where(active, raised, leave)
@@ -145,7 +150,7 @@ def generate(plan: Plan, config: SimulationConfig, batch_no: int, first: int, si
 
     ids = pa.array([f"C{first + i:08d}" for i in range(size)])
     return Batch(
-        events=_events(draw, ids, names, flat),
+        events=_events(draw, ids, names, flat, _channel_codes(config, flat), device),
         customers=_customers(config, rng, ids, persona, start, plan),
         feedback=_feedback(config, rng, draw, ids, flat, t, completed_purchase),
         orders=_orders(rng, plan, ids, first, completed_purchase, purchase_time, worst, waited),
@@ -163,11 +168,46 @@ def _seasonal_starts(config: SimulationConfig, rng: np.random.Generator, size: i
     return micros(config.start) + day * DAY + (hour * 3600 * US).astype(np.int64)
 
 
-def _events(draw: _Draw, ids: pa.Array, names: list[str], flat: list[TouchpointPlan]) -> pa.Table:
+def _devices(config: SimulationConfig, batch_no: int, size: int) -> np.ndarray:
+    """Each customer's channel, an index into ``config.channel_mix`` (0 without a mix), drawn
+    from its own stream so that the other draws stay those of a config without a mix."""
+    if not config.channel_mix:
+        return np.zeros(size, dtype=np.int64)
+    weights = np.array(list(config.channel_mix.values()), dtype=float)
+    rng = np.random.default_rng([config.seed, batch_no, 1])
+    return rng.choice(weights.size, size=size, p=weights / weights.sum())
+
+
+def _channel_codes(
+    config: SimulationConfig, flat: list[TouchpointPlan]
+) -> tuple[list[str | None], np.ndarray]:
+    """The channel names, and per touchpoint and customer channel the code of the channel its
+    events come on."""
+    mix = list(config.channel_mix) or [""]
+    listed: list[str | None] = [t.channel or None for t in flat]
+    names = list(dict.fromkeys(listed + [m for m in mix if m]))
+    codes = np.array(
+        [
+            [names.index(m if m and m in t.channels else (t.channel or None)) for m in mix]
+            for t in flat
+        ],
+        dtype=np.int64,
+    )
+    return names, codes
+
+
+def _events(
+    draw: _Draw,
+    ids: pa.Array,
+    names: list[str],
+    flat: list[TouchpointPlan],
+    channel_codes: tuple[list[str | None], np.ndarray],
+    device: np.ndarray,
+) -> pa.Table:
     who, ts, tp, name, wait = (np.concatenate(part) for part in zip(*draw.events, strict=True))
     order = np.lexsort((ts, who))
     who, ts, tp, name, wait = who[order], ts[order], tp[order], name[order], wait[order]
-    channels = pa.array([t.channel or None for t in flat])
+    channel_names, codes = channel_codes
     static = np.array([t.properties for t in flat], dtype=object)[tp]
     timed = ~np.isnan(wait)
     properties = np.full(wait.size, None, dtype=object)
@@ -187,7 +227,7 @@ def _events(draw: _Draw, ids: pa.Array, names: list[str], flat: list[TouchpointP
             "customer_id": ids.take(pa.array(who)),
             "timestamp": pa.array(ts, pa.timestamp("us")),
             "event": pa.array(names).take(pa.array(name)),
-            "channel": channels.take(pa.array(tp)),
+            "channel": pa.array(channel_names, pa.string()).take(pa.array(codes[tp, device[who]])),
             "properties": pa.array(properties, pa.string()),
         }
     )

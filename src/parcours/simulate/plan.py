@@ -34,6 +34,7 @@ class TouchpointPlan:
     theme: str
     waits: bool  # carries a waiting time (call centre, store...)
     properties: str = ""  # JSON members every event of it carries, to satisfy `where`
+    channels: tuple[str, ...] = ()  # every channel its matcher lists (the first: `channel`)
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,16 @@ def _touchpoint(
     members = _satisfying(match.where) if match else {}
     properties = json.dumps(members, ensure_ascii=False)[1:-1]
     return TouchpointPlan(
-        touchpoint.id, events, channel, emotion, survey or "review", asked, theme, waits, properties
+        touchpoint.id,
+        events,
+        channel,
+        emotion,
+        survey or "review",
+        asked,
+        theme,
+        waits,
+        properties,
+        tuple(match.channels) if match else (),
     )
 
 
