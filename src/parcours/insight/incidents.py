@@ -31,22 +31,11 @@ import numpy as np
 
 from parcours.engine.series import Series, next_start
 from parcours.insight.control import count_baseline, dispersion, scan
+from parcours.insight.measure import RATE_KINDS
 from parcours.model import KpiKind
 
-RATES = frozenset(
-    k.value
-    for k in (
-        KpiKind.CONVERSION,
-        KpiKind.ABANDONMENT,
-        KpiKind.CLICK_THROUGH,
-        KpiKind.RETENTION,
-        KpiKind.CHURN,
-        KpiKind.LOYALTY,
-        KpiKind.RETURN_RATE,
-        KpiKind.COMPLAINT_RATE,
-        KpiKind.CSAT,
-    )
-)
+#: Series whose values are shares of customers (the measure's kind values).
+RATES = frozenset(k.value for k in RATE_KINDS)
 #: Rates measured by whether customers reached the next stage.
 REACHING = frozenset({KpiKind.CONVERSION.value, KpiKind.ABANDONMENT.value})
 THRESHOLD = 5.0

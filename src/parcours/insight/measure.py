@@ -34,17 +34,20 @@ Result = TypeVar("Result")
 #: How long a customer may take from the first stage to the last, by journey typology.
 WINDOWS = {Typology.SIMPLE: "30d", Typology.COMPLEX: "90d", Typology.LONG: "365d"}
 _TIME_UNITS = {"s": 1, "min": 60, "h": 3600, "j": 86400, "d": 86400, "days": 86400}
-_RATES = {
-    KpiKind.CONVERSION,
-    KpiKind.ABANDONMENT,
-    KpiKind.CLICK_THROUGH,
-    KpiKind.RETENTION,
-    KpiKind.CHURN,
-    KpiKind.LOYALTY,
-    KpiKind.RETURN_RATE,
-    KpiKind.COMPLAINT_RATE,
-    KpiKind.CSAT,
-}
+#: The KPI kinds measured as a share of customers (answers, orders).
+RATE_KINDS = frozenset(
+    {
+        KpiKind.CONVERSION,
+        KpiKind.ABANDONMENT,
+        KpiKind.CLICK_THROUGH,
+        KpiKind.RETENTION,
+        KpiKind.CHURN,
+        KpiKind.LOYALTY,
+        KpiKind.RETURN_RATE,
+        KpiKind.COMPLAINT_RATE,
+        KpiKind.CSAT,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -214,7 +217,7 @@ def in_unit(kpi: KPI, value: float | None) -> float | None:
     if value is None:
         return None
     unit = (kpi.unit or "").strip()
-    if unit == "%" and kpi.kind in _RATES | {KpiKind.CUSTOM}:
+    if unit == "%" and kpi.kind in RATE_KINDS | {KpiKind.CUSTOM}:
         return 100 * value
     if kpi.kind in (KpiKind.WAITING_TIME, KpiKind.RESPONSE_TIME):
         return value / _TIME_UNITS.get(unit, 1)
