@@ -17,16 +17,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 
-from series import OUT, SAMPLE, timed, workspace
+from series import timed, workspace
 
-from parcours.data.workspace import Workspace, create_workspace
-from parcours.demo import SOURCES
+from parcours.data.workspace import Workspace
 from parcours.insight import find_insights
-from parcours.samples import load_sample, sample_events, sample_path
-from parcours.simulate import SimulationConfig, simulate
 
 PLANTED = {
     "kind": "abandonment",
@@ -39,24 +35,8 @@ PLANTED = {
 
 
 def planted_workspace(customers: int) -> tuple[Workspace, int]:
-    root = OUT / f"insights_{customers}"
-    if not (root / "parcours.duckdb").exists():
-        shutil.rmtree(root, ignore_errors=True)
-        created = create_workspace(root, sources=SOURCES)
-        shutil.copyfile(sample_path(SAMPLE), root / "journeys" / f"{SAMPLE}.yaml")
-        config = SimulationConfig.model_validate(
-            {
-                "customers": customers,
-                "channel_mix": {"app": 0.6, "web": 0.4},
-                "effects": [PLANTED],
-            }
-        )
-        simulate(load_sample(SAMPLE), root / "data", config, catalogue=sample_events(SAMPLE))
-        created.ingest()
-    ws = Workspace.open(root)
-    with ws.connect(read_only=True) as con:
-        ((events,),) = con.execute("SELECT count(*) FROM events").fetchall()
-    return ws, int(events)
+    settings = {"channel_mix": {"app": 0.6, "web": 0.4}, "effects": [PLANTED]}
+    return workspace(customers, "insights", settings)
 
 
 def main() -> None:

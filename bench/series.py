@@ -18,6 +18,7 @@ import shutil
 import statistics
 import time
 from pathlib import Path
+from typing import Any
 
 from parcours.data.workspace import Workspace, create_workspace
 from parcours.demo import SOURCES
@@ -29,13 +30,17 @@ OUT = Path(__file__).parent / "out"
 SAMPLE = "sport_subscription"
 
 
-def workspace(customers: int) -> tuple[Workspace, int]:
-    root = OUT / f"series_{customers}"
+def workspace(
+    customers: int, name: str = "series", settings: dict[str, Any] | None = None
+) -> tuple[Workspace, int]:
+    """The sample simulated for ``customers`` (with ``settings`` of the simulation) and ingested
+    into ``bench/out/<name>_<customers>/`` once; the workspace and its number of events."""
+    root = OUT / f"{name}_{customers}"
     if not (root / "parcours.duckdb").exists():
         shutil.rmtree(root, ignore_errors=True)
         created = create_workspace(root, sources=SOURCES)
         shutil.copyfile(sample_path(SAMPLE), root / "journeys" / f"{SAMPLE}.yaml")
-        config = SimulationConfig(customers=customers)
+        config = SimulationConfig.model_validate({"customers": customers, **(settings or {})})
         simulate(load_sample(SAMPLE), root / "data", config, catalogue=sample_events(SAMPLE))
         created.ingest()
     ws = Workspace.open(root)

@@ -32,7 +32,7 @@ from parcours.engine import (
     read_paths,
 )
 from parcours.engine.attribution import MODELS
-from parcours.engine.filter import Filter, parse_segment, parse_time, parse_where
+from parcours.engine.filter import parse_filter
 from parcours.engine.retention import PERIODS, lifecycle, retention
 from parcours.engine.timing import journey_timing
 from parcours.errors import EngineError
@@ -94,12 +94,7 @@ def _open(file: str, opts: dict[str, Any]) -> Backend:
         click.echo(
             f"Note: {quarantined} row(s) of {file} could not be used (quarantined).", err=True
         )
-    chosen = Filter(
-        since=parse_time(opts["since"]) if opts["since"] else None,
-        until=parse_time(opts["until"]) if opts["until"] else None,
-        where=parse_where(opts["conditions"]),
-        segment=parse_segment(opts["segment"]),
-    )
+    chosen = parse_filter(opts["since"], opts["until"], opts["conditions"], opts["segment"])
     return chosen.apply(EventLog(loaded.connection, loaded.table))
 
 

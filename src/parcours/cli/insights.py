@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from parcours.data.workspace import Workspace
-from parcours.engine.filter import Filter, parse_time
+from parcours.engine.filter import parse_filter
 from parcours.insight import Insights, find_insights
 
 
@@ -39,10 +39,7 @@ def insights(
     time (a conversion drop, an abandonment surge, customers missing at a touchpoint), each
     with its period, the channel that explains it and the customers it cost, most costly
     first."""
-    where = Filter(
-        since=None if since is None else parse_time(since),
-        until=None if until is None else parse_time(until),
-    )
+    where = parse_filter(since, until)
     found = find_insights(Workspace.open(workspace), journeys or None, every=every, where=where)  # type: ignore[arg-type]
     if fmt == "json":
         click.echo(json.dumps(found.to_dict(), ensure_ascii=False))

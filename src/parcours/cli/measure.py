@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,7 @@ import click
 
 from parcours.cli.options import settings_options
 from parcours.data.workspace import Workspace
-from parcours.engine.filter import Filter, parse_segment, parse_time, parse_where
+from parcours.engine.filter import parse_filter
 from parcours.insight import (
     Timeline,
     Trend,
@@ -86,12 +85,7 @@ def measure(
     With --every, print each KPI per calendar period instead; with --by, per cohort of
     customers by first event."""
     space = Workspace.open(workspace, **overrides)
-    where = Filter(
-        since=_time(since),
-        until=_time(until),
-        where=parse_where(conditions),
-        segment=parse_segment(segment),
-    )
+    where = parse_filter(since, until, conditions, segment)
     if every is not None:
         timelines = series_workspace(space, journeys or None, every=every, where=where)  # type: ignore[arg-type]
         _echo_over_time(timelines, fmt, f"per calendar {every}", ("series", "start"))
@@ -140,10 +134,6 @@ def _echo_over_time(
         if not frame.empty:
             table = frame.pivot_table(index=axes[0], columns=axes[1], values="value")
             click.echo(table.round(3).to_string())
-
-
-def _time(text: str | None) -> datetime | None:
-    return None if text is None else parse_time(text)
 
 
 COMMANDS = [measure]

@@ -14,6 +14,8 @@ in Spark SQL (``get_json_object``, ``RLIKE`` for globs, backslash-escaped litera
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -156,3 +158,13 @@ def bind(log: Backend, journey: Journey) -> tuple[Backend, Coverage]:
     per_touchpoint = {t.id: int(counts.get(t.id, 0)) for _, t in journey.touchpoints()}
     silent = tuple(t for t, n in per_touchpoint.items() if n == 0)
     return bound, Coverage(total, claimed, unmatched, silent, per_touchpoint)
+
+
+@contextmanager
+def bound(log: Backend, journey: Journey) -> Iterator[tuple[Backend, Coverage]]:
+    """:func:`bind` for the time of a ``with`` block: the bound log is released on leaving."""
+    tied, coverage = bind(log, journey)
+    try:
+        yield tied, coverage
+    finally:
+        tied.release()

@@ -126,11 +126,13 @@ def columns_meta(database: Path) -> dict[str, Any] | None:
 def is_fresh(target: Path, database: Path) -> bool:
     """Whether ``target`` was written after the database (its write-ahead log included) last
     changed."""
-    if not target.exists():
-        return False
+    return target.exists() and target.stat().st_mtime >= changed_at(database)
+
+
+def changed_at(database: Path) -> float:
+    """When the database (its write-ahead log included) last changed."""
     wal = database.with_name(database.name + ".wal")
-    changed = max(p.stat().st_mtime for p in (database, wal) if p.exists())
-    return target.stat().st_mtime >= changed
+    return max(p.stat().st_mtime for p in (database, wal) if p.exists())
 
 
 def _refresh(log: EventLog, folder: Path) -> EventColumns:

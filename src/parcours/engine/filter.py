@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -106,6 +107,17 @@ class Filter:
                 tables[role] = f"SELECT * FROM {{{role}}} WHERE {' AND '.join(kept)}"
         return log.scoped(tables)
 
+    @contextmanager
+    def seen(self, log: Backend) -> Iterator[Backend]:
+        """``log`` seen through the filter for the time of a ``with`` block (the views it made
+        are released on leaving)."""
+        scoped = self.apply(log)
+        try:
+            yield scoped
+        finally:
+            if scoped is not log:
+                scoped.release()
+
     def _customer_sets(self, log: Backend) -> list[str]:
         """Queries of the customer ids each part of the segment and the cohort keeps."""
         dialect = log.dialect
@@ -137,6 +149,22 @@ class Filter:
                 f"HAVING {' AND '.join(first)}"
             )
         return sets
+
+
+def parse_filter(
+    since: str | None = None,
+    until: str | None = None,
+    conditions: Iterable[str] = (),
+    segment: Iterable[str] = (),
+) -> Filter:
+    """A filter written as text (command-line flags, a request's query): dates, ``KEY OP
+    VALUE`` conditions and ``KEY=VALUE`` segment pairs."""
+    return Filter(
+        since=None if since is None else parse_time(since),
+        until=None if until is None else parse_time(until),
+        where=parse_where(conditions),
+        segment=parse_segment(segment),
+    )
 
 
 def parse_where(conditions: Iterable[str]) -> EventMatcher | None:

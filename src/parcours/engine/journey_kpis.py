@@ -291,6 +291,11 @@ class JourneyKpis:
             )
         return {}
 
+    def _next_stage(self, stage: str) -> str | None:
+        """The stage after ``stage`` in the map (None for the last one)."""
+        index = self.stage_ids.index(stage) + 1
+        return self.stage_ids[index] if index < len(self.stage_ids) else None
+
     def _touchpoints_of(self, stage: str) -> list[str]:
         return [t.id for s in self.journey.stages if s.id == stage for t in s.touchpoints]
 
@@ -300,8 +305,8 @@ class JourneyKpis:
         """Per period of their first event at the stage (or touchpoint), how many customers
         there were and how many reached the next stage afterwards (nothing for the last
         stage)."""
-        index = self.stage_ids.index(stage)
-        if index + 1 >= len(self.stage_ids):
+        following = self._next_stage(stage)
+        if following is None:
             return {}
         level, place = self._level(stage, touchpoint)
         key = f"{level}:{place}"
@@ -310,7 +315,7 @@ class JourneyKpis:
                 f"SELECT {self._period('s.first')} AS p, count(*), "
                 f"{_count('n.last >= s.first')} FROM {self.spans} s LEFT JOIN {self.spans} n "
                 f"ON n.customer_id = s.customer_id AND "
-                f"{self._spans_at('stage', self.stage_ids[index + 1], 'n')} "
+                f"{self._spans_at('stage', following, 'n')} "
                 f"WHERE {self._spans_at(level, place)} GROUP BY 1"
             )
         return self._reached[key]
@@ -320,8 +325,8 @@ class JourneyKpis:
     ) -> dict[tuple[Period, str | None], tuple[int, int]]:
         """:meth:`reached_next` per period and per value of the events' ``column`` (e.g.
         ``channel``) at each customer's first event at the place: every customer counts once."""
-        index = self.stage_ids.index(stage)
-        if index + 1 >= len(self.stage_ids):
+        following = self._next_stage(stage)
+        if following is None:
             return {}
         level, place = self._level(stage, touchpoint)
         value = f"{first_by(self.dialect)}({quote(column, self.dialect)}, timestamp)"
@@ -332,7 +337,7 @@ class JourneyKpis:
             f"WHERE {self.at(level, place)} GROUP BY customer_id) c "
             f"ON c.customer_id = s.customer_id LEFT JOIN {self.spans} n "
             f"ON n.customer_id = s.customer_id AND "
-            f"{self._spans_at('stage', self.stage_ids[index + 1], 'n')} "
+            f"{self._spans_at('stage', following, 'n')} "
             f"WHERE {self._spans_at(level, place)} GROUP BY 1, 2"
         )
         return {(_day(p), v): (int(n), int(kept or 0)) for p, v, n, kept in found}
@@ -353,8 +358,8 @@ class JourneyKpis:
         """The customers who reached the next stage after their first event at the place, by
         the whole days they took (0: within a day); empty for the last stage. A customer who
         came to the place fewer days than these before the data ends may still convert."""
-        index = self.stage_ids.index(stage)
-        if index + 1 >= len(self.stage_ids):
+        following = self._next_stage(stage)
+        if following is None:
             return {}
         level, place = self._level(stage, touchpoint)
         gap = f"({micros('n.first', self.dialect)} - {micros('s.first', self.dialect)})"
@@ -362,7 +367,7 @@ class JourneyKpis:
             f"SELECT CAST(floor(CASE WHEN {gap} > 0 THEN {gap} ELSE 0 END / 86400e6) AS BIGINT) "
             f"AS d, count(*) FROM {self.spans} s JOIN {self.spans} n "
             f"ON n.customer_id = s.customer_id AND "
-            f"{self._spans_at('stage', self.stage_ids[index + 1], 'n')} AND n.last >= s.first "
+            f"{self._spans_at('stage', following, 'n')} AND n.last >= s.first "
             f"WHERE {self._spans_at(level, place)} GROUP BY 1"
         )
         return {int(days): int(n) for days, n in found}

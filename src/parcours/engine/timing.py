@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from parcours.engine.backend import Backend
-from parcours.engine.binding import bind
+from parcours.engine.binding import bound
 from parcours.engine.dialect import Dialect, first_by, literal, micros, quantile
 from parcours.errors import EngineError
 from parcours.model import Journey
@@ -186,11 +186,8 @@ def timing(log: Backend, stages: Sequence[str]) -> TimingResult:
 
 def journey_timing(log: Backend, journey: Journey) -> TimingResult:
     """Bind ``log`` to ``journey`` and measure the durations of its stages."""
-    bound, _ = bind(log, journey)
-    try:
-        return timing(bound, [s.id for s in journey.stages])
-    finally:
-        bound.release()
+    with bound(log, journey) as (tied, _):
+        return timing(tied, [s.id for s in journey.stages])
 
 
 _EMPTY = TimeStats(0, None, None, None, None, None, None, None)

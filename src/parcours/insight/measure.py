@@ -18,7 +18,7 @@ import pandas as pd
 from parcours.data.workspace import Workspace
 from parcours.engine import kpis as stats
 from parcours.engine.backend import Backend
-from parcours.engine.binding import Coverage, bind
+from parcours.engine.binding import Coverage, bound
 from parcours.engine.filter import Filter
 from parcours.engine.funnel_result import FunnelResult
 from parcours.engine.journey_kpis import SURVEYS, JourneyKpis, Period
@@ -115,22 +115,14 @@ def measure(
     feedback and orders), for everything or for what the filter ``where`` keeps. With a
     ``voice`` tier (``fast``, ``accurate``, ``lexicon``), the measured emotion, negative share,
     themes and verbatims come from the feedback texts; without it, from the ratings."""
-    scoped = (where or Filter()).apply(log)
-    try:
+    with (where or Filter()).seen(log) as scoped:
         if where and scoped.count() == 0:
             raise EngineError(
                 f"no event is left by the filter ({where}); check the dates, conditions and "
                 "segment values."
             )
-        bound, coverage = bind(scoped, journey)
-        try:
-            with JourneyKpis(bound, journey) as kpis:
-                return _laid_out(kpis, journey, coverage, window, voice)
-        finally:
-            bound.release()
-    finally:
-        if scoped is not log:
-            scoped.release()
+        with bound(scoped, journey) as (tied, coverage), JourneyKpis(tied, journey) as kpis:
+            return _laid_out(kpis, journey, coverage, window, voice)
 
 
 def _laid_out(

@@ -23,7 +23,7 @@ import pandas as pd
 
 from parcours.data.workspace import Workspace
 from parcours.engine.backend import Backend
-from parcours.engine.binding import bind
+from parcours.engine.binding import bound
 from parcours.engine.filter import Filter
 from parcours.engine.journey_kpis import Every, JourneyKpis, Period
 from parcours.engine.kpis import KpiValue, share_of
@@ -98,18 +98,10 @@ def period_kpis(
 ) -> Iterator[tuple[JourneyKpis, list[date]]]:
     """The per-period queries of ``journey`` on ``log`` seen through ``where`` (bound to the
     map), and the calendar's period starts, for the time of the ``with`` block."""
-    scoped = (where or Filter()).apply(log)
-    try:
-        bound, _ = bind(scoped, journey)
-        try:
-            starts = calendar(bound, every)
-            with JourneyKpis(bound, journey, every) as kpis:
-                yield kpis, starts
-        finally:
-            bound.release()
-    finally:
-        if scoped is not log:
-            scoped.release()
+    with (where or Filter()).seen(log) as scoped, bound(scoped, journey) as (tied, _):
+        starts = calendar(tied, every)
+        with JourneyKpis(tied, journey, every) as kpis:
+            yield kpis, starts
 
 
 def laid_out(
@@ -156,12 +148,8 @@ def measure_trend(
     """Measure ``journey`` for each weekly or monthly cohort of customers (by first event), among
     those the filter ``where`` keeps."""
     chosen = where or Filter()
-    scoped = chosen.apply(log)
-    try:
+    with chosen.seen(log) as scoped:
         starts = first_event_periods(scoped, every)
-    finally:
-        if scoped is not log:
-            scoped.release()
     label = "%G-W%V" if every == "week" else "%Y-%m"
     results = tuple(
         measure(

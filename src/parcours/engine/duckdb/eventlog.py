@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from parcours.data.schema import EVENT_ORDER, EVENTS
 from parcours.engine.backend import substitute
-from parcours.engine.columns import EventColumns, event_columns
+from parcours.engine.columns import EventColumns, changed_at, event_columns
 from parcours.engine.dialect import Dialect
 from parcours.engine.flows_result import Direction, FlowResult
 from parcours.engine.funnel_plan import FunnelLevels, FunnelPlan
@@ -189,7 +189,7 @@ class EventLog:
         if self.basis is None:
             return event_columns(self)
         database, _ = self.basis
-        key = (*self.basis, database.stat().st_mtime)
+        key = (*self.basis, changed_at(database))
         held = _filtered.get(key)
         if held is None:
             _filtered.clear()  # one filter's columns at a time: they can be large
