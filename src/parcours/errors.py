@@ -12,6 +12,7 @@ The tree::
     ├── VoiceError                     feedback text analysis cannot run
     ├── RenderError                    a view cannot be rendered or exported
     ├── SimulationError                a simulation config cannot be used
+    ├── ServeError                     the web app cannot be served as asked
     └── MissingDependencyError         an optional extra is not installed; names the pip line
 
 Every message says what failed, on which input (file, line, column, key), and what to do next.
@@ -96,3 +97,7 @@ class SettingsError(ParcoursError):
 
 class SimulationError(ParcoursError):
     """A simulation config cannot be used."""
+
+
+class ServeError(ParcoursError):
+    """The web app cannot be served as asked (e.g. on a network address with no account)."""
