@@ -43,7 +43,8 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What one measure of the journey ``journey`` (its file stem) found, for ``period`` (``all`` or a month ``YYYY-MM``).
+    """What one measure of the journey ``journey`` (its file stem) found, for ``period``
+    (``all`` or a month ``YYYY-MM``).
 
     ``kpis``, ``coverage``, ``series`` and ``findings`` are the JSON forms of the typed results
     (:class:`~parcours.insight.measure.KpiMeasure`, :class:`~parcours.engine.binding.Coverage`,
