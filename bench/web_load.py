@@ -4,8 +4,9 @@
 
 Builds the demo workspace (bench/out/web_demo), adds one account, serves the app with uvicorn
 in a child process on 127.0.0.1, logs each simulated user in (a session each), then every user
-loops: the measured map page, its JSON twin, the journeys list. Prints requests, errors and
-latency percentiles per kind of request. ``--store`` puts the store in PostgreSQL (e.g.
+loops: the measured map page, its JSON twin, the journeys list, each followed by a pause as a
+person reading it would take (uniform between 0.5x and 1.5x ``--think`` seconds; 0 for none).
+Prints requests, errors and latency percentiles per kind of request. ``--store`` puts the store in PostgreSQL (e.g.
 postgresql://postgres@127.0.0.1:5432/test); the default is SQLite in the workspace.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import re
 import statistics
 import subprocess
@@ -48,7 +50,9 @@ def prepare(store_url: str | None) -> Path:
     return root
 
 
-async def user(base: str, stop: float, timings: dict[str, list[float]], errors: list[str]) -> None:
+async def user(
+    base: str, stop: float, think: float, timings: dict[str, list[float]], errors: list[str]
+) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
         # the cookies are __Host- (Secure): keep them by hand over plain http on loopback
         first = await client.get("/login")
@@ -74,13 +78,17 @@ async def user(base: str, stop: float, timings: dict[str, list[float]], errors: 
                     errors.append(f"{kind}: {type(error).__name__}")
                     continue
                 timings[kind].append(time.perf_counter() - started)
+                if think:
+                    await asyncio.sleep(think * random.uniform(0.5, 1.5))
 
 
-async def load(base: str, users: int, seconds: float) -> tuple[dict[str, list[float]], list[str]]:
+async def load(
+    base: str, users: int, seconds: float, think: float
+) -> tuple[dict[str, list[float]], list[str]]:
     timings: dict[str, list[float]] = {kind: [] for kind in PAGES}
     errors: list[str] = []
     stop = time.monotonic() + seconds
-    await asyncio.gather(*(user(base, stop, timings, errors) for _ in range(users)))
+    await asyncio.gather(*(user(base, stop, think, timings, errors) for _ in range(users)))
     return timings, errors
 
 
@@ -88,6 +96,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--think", type=float, default=2.0)
     parser.add_argument("--store", default=None)
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
@@ -106,12 +115,15 @@ def main() -> None:
                 break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        timings, errors = asyncio.run(load(base, args.users, args.seconds))
+        random.seed(7)
+        timings, errors = asyncio.run(load(base, args.users, args.seconds, args.think))
     finally:
         server.terminate()
         server.wait(10)
     store = re.sub(r"//[^@/]*@", "//", args.store) if args.store else "SQLite (workspace)"
-    print(f"{args.users} users, {args.seconds:.0f} s, store: {store}")
+    total = sum(map(len, timings.values()))
+    print(f"{args.users} users, {args.seconds:.0f} s, think {args.think} s, store: {store}, "
+          f"{total / args.seconds:.0f} requests/s")
     print(f"{'request':<12} {'count':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     for kind, values in timings.items():
         if not values:

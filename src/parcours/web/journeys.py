@@ -9,15 +9,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from parcours.model.measures import Measures
 from parcours.model.text import localize
 from parcours.render.chart import Chart, series_chart
-from parcours.render.html import VIEWS, ViewName, render_fragment, resolve_view
+from parcours.render.html import VIEWS, ViewName, resolve_view
 from parcours.snapshot import ALL
 from parcours.store import Action, Store
 from parcours.web.pages import lang_of, twin
 from parcours.web.security import Actor, Member, Viewer, may
-from parcours.web.views import Shown, journey_at, rate_scale, snapshot_of
+from parcours.web.views import Shown, journey_at, map_html, rate_scale, snapshot_of
 
 router = APIRouter(tags=["journeys"])
 Mode = Literal["designed", "measured"]
@@ -162,7 +161,6 @@ def _journey_view(
     name = resolve_view(shown.journey, view)
     whole = snapshot_of(request, key, ALL)
     snapshot = snapshot_of(request, key, period) if mode == "measured" else None
-    measures = snapshot.measures if snapshot else Measures()
     shared = actor.share is not None
     return JourneyPage(
         key=key,
@@ -183,5 +181,5 @@ def _journey_view(
         may_edit=not shared and may(store, actor, Action.EDIT, key),
         may_manage=not shared and may(store, actor, Action.MANAGE, key),
         may_refresh=not shared and may(store, actor, Action.REFRESH, key),
-        map_html=render_fragment(shown.journey, name, measures=measures, lang=lang),  # type: ignore[arg-type]
+        map_html=map_html(shown, name, snapshot, lang),
     )

@@ -16,11 +16,12 @@ from parcours.insight.measure import RATE_KINDS
 from parcours.model import Journey
 from parcours.model.text import localize
 from parcours.model.vocabulary import KpiKind, Lang
+from parcours.render.html import render_fragment
 from parcours.snapshot import Snapshot, load_snapshot, snapshot_path
 from parcours.store import Store
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Shown:
     """A journey as stored: the parsed map, its version number and its JSON document."""
 
@@ -77,6 +78,24 @@ def _snapshot(
     workspace: Workspace, path: Path, changed: int, key: str, period: str
 ) -> Snapshot | None:
     return load_snapshot(workspace, key, period)
+
+
+#: Drawn maps by the ids of their journey and snapshot, which each entry keeps alive (so that
+#: an id is never reused while its entry stands).
+_DRAWN: dict[tuple[object, ...], tuple[str, Shown, Snapshot | None]] = {}
+
+
+def map_html(shown: Shown, view: str, snapshot: Snapshot | None, lang: Lang) -> str:
+    """The map's markup (see :func:`~parcours.render.html.render_fragment`), drawn once per
+    journey version, view, snapshot and language."""
+    key = (id(shown), view, id(snapshot), lang)
+    if key not in _DRAWN:
+        if len(_DRAWN) >= 512:
+            _DRAWN.clear()
+        measures = snapshot.measures if snapshot else None
+        html = render_fragment(shown.journey, view, measures=measures, lang=lang)  # type: ignore[arg-type]
+        _DRAWN[key] = (html, shown, snapshot)
+    return _DRAWN[key][0]
 
 
 def rate_scale(kind: str) -> float:
