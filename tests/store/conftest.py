@@ -64,7 +64,9 @@ def clock() -> Clock:
 
 
 @pytest.fixture(params=BACKENDS)
-def make_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], sa.Engine]]:
+def make_engine(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[Callable[[], sa.Engine]]:
     """Engines on one fresh database: a SQLite file, or a PostgreSQL schema of its own."""
     engines: list[sa.Engine] = []
     if request.param == "sqlite":
@@ -131,7 +133,7 @@ stages:
   - id: discover
     name: {fr: Découverte, en: Discovery}
     touchpoints:
-      - {id: ad, name: Publicité, channel: social}
+      - {id: ad, name: Publicité, channel: social_network}
   - id: buy
     name: {fr: Achat, en: Purchase}
 """

@@ -124,7 +124,7 @@ def grant(
     settings = Settings.load(workspace, store=store_url)
     with open_store(settings) as store:
         if journey is not None and store.journey(journey) is None:
-            store.sync_workspace(Workspace(settings))  # the workspace's journey files
+            store.sync_workspace(Workspace(settings), [journey])  # from its file
         store.grant(_user_id(store, email), role, journey)
     click.echo(f"{email} is {role} on {journey or 'the whole workspace'}")
 

@@ -68,9 +68,7 @@ class Access(StoreBase):
             return None
         if now - row.last_seen >= SEEN_EVERY:
             with self._write() as connection:
-                connection.execute(
-                    t.sessions.update().where(s.id == row.id).values(last_seen=now)
-                )
+                connection.execute(t.sessions.update().where(s.id == row.id).values(last_seen=now))
         user = User(row.user_id, row.email, row.name, bool(row.admin), row.user_created)
         return user, _session(row)
 
@@ -108,7 +106,9 @@ class Access(StoreBase):
             if journey is not None:
                 self._journey_id(connection, journey)
             connection.execute(t.grants.delete().where(g.user_id == user_id, g.scope == scope))
-            connection.execute(t.grants.insert().values(user_id=user_id, scope=scope, role=role.value))
+            connection.execute(
+                t.grants.insert().values(user_id=user_id, scope=scope, role=role.value)
+            )
         return Grant(user_id, role.value, journey)
 
     def revoke(self, user_id: int, journey: str | None = None) -> None:

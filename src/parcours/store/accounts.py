@@ -43,7 +43,13 @@ def _user(row: Any) -> User:
     return User(row.id, row.email, row.name, bool(row.admin), row.created_at)
 
 
-_USER_COLUMNS = (t.users.c.id, t.users.c.email, t.users.c.name, t.users.c.admin, t.users.c.created_at)
+_USER_COLUMNS = (
+    t.users.c.id,
+    t.users.c.email,
+    t.users.c.name,
+    t.users.c.admin,
+    t.users.c.created_at,
+)
 
 
 class Accounts(StoreBase):
@@ -56,9 +62,7 @@ class Accounts(StoreBase):
         check_password(password, email)
         password_hash = hash_password(password)
         with self._write() as connection:
-            if connection.execute(
-                sa.select(t.users.c.id).where(t.users.c.email == email)
-            ).first():
+            if connection.execute(sa.select(t.users.c.id).where(t.users.c.email == email)).first():
                 raise StoreError(
                     f"an account with the email {email!r} exists already; choose another email "
                     "or change its password"
@@ -160,12 +164,16 @@ class Accounts(StoreBase):
         since = now - FAILURE_WINDOW
         if last_success is not None and last_success > since:
             since = last_success
-        failures = connection.execute(
-            sa.select(a.at)
-            .where(a.email == email, a.outcome == "failure", a.at > since)
-            .order_by(a.at.desc())
-            .limit(MAX_FAILURES)
-        ).scalars().all()
+        failures = (
+            connection.execute(
+                sa.select(a.at)
+                .where(a.email == email, a.outcome == "failure", a.at > since)
+                .order_by(a.at.desc())
+                .limit(MAX_FAILURES)
+            )
+            .scalars()
+            .all()
+        )
         if len(failures) < MAX_FAILURES:
             return 0
         free_at = failures[-1] + FAILURE_WINDOW

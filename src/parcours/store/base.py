@@ -58,8 +58,8 @@ class StoreBase:
         ).scalar()
         if found is None:
             raise StoreError(
-                f"no journey {key!r} in the store; import it first "
-                f"(Store.import_journey or Store.sync_workspace)"
+                f"no journey {key!r} in the store; import it first (its file in the "
+                "workspace's journeys/ folder, then Store.sync_workspace)"
             )
         return int(found)
 

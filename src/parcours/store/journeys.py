@@ -4,6 +4,7 @@ made only when the text changes; restoring an old version makes a new one."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -56,9 +57,7 @@ class Journeys(StoreBase):
         ``fmt`` defaults to the journey's format, or to a guess from the text."""
         check_key(key)
         with self._read() as connection:
-            existing = connection.execute(
-                sa.select(_J.id, _J.format).where(_J.key == key)
-            ).first()
+            existing = connection.execute(sa.select(_J.id, _J.format).where(_J.key == key)).first()
         fmt = fmt or (existing.format if existing else guess_format(text))
         if fmt not in ("yaml", "json"):
             raise StoreError(f"{fmt!r} is not a journey format; use 'yaml' or 'json'")
@@ -70,9 +69,7 @@ class Journeys(StoreBase):
             "title_en": localize(journey.name, Lang.EN),
         }
         with self._write() as connection:
-            row = connection.execute(
-                sa.select(_J.id, _J.latest).where(_J.key == key)
-            ).first()
+            row = connection.execute(sa.select(_J.id, _J.latest).where(_J.key == key)).first()
             if row is None:
                 journey_id = connection.execute(
                     t.journeys.insert()
@@ -108,10 +105,13 @@ class Journeys(StoreBase):
             )
             return self._version_in(connection, key, number)
 
-    def sync_workspace(self, workspace: Workspace) -> list[JourneyVersion]:
-        """Import every journey file of ``workspace`` whose text changed; the new versions."""
+    def sync_workspace(
+        self, workspace: Workspace, names: Iterable[str] | None = None
+    ) -> list[JourneyVersion]:
+        """Import every journey file of ``workspace`` (or those ``names``) whose text changed;
+        the new versions. DataError names a journey that the workspace does not have."""
         made = []
-        for key, path in workspace.journeys().items():
+        for key, path in workspace.journeys(names).items():
             before = self.journey(key)
             version = self.import_journey(
                 key,

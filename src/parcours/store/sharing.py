@@ -27,9 +27,9 @@ def _share(row: Any) -> ShareLink:
     )
 
 
-_SHARE = sa.select(
-    _S.id, _J.key, _S.created_by, _S.created_at, _S.expires_at, _S.revoked_at
-).join(t.journeys, _J.id == _S.journey_id)
+_SHARE = sa.select(_S.id, _J.key, _S.created_by, _S.created_at, _S.expires_at, _S.revoked_at).join(
+    t.journeys, _J.id == _S.journey_id
+)
 
 
 class Sharing(StoreBase):
@@ -76,9 +76,10 @@ class Sharing(StoreBase):
                 .where(_S.id == share_id, _S.revoked_at.is_(None))
                 .values(revoked_at=self.now())
             )
-            if not done.rowcount and not connection.execute(
-                sa.select(_S.id).where(_S.id == share_id)
-            ).first():
+            if (
+                not done.rowcount
+                and not connection.execute(sa.select(_S.id).where(_S.id == share_id)).first()
+            ):
                 raise StoreError(f"no share link with id {share_id}")
 
     def shares(self, journey: str) -> list[ShareLink]:
@@ -117,7 +118,9 @@ class Sharing(StoreBase):
     def comments(self, journey: str) -> list[Comment]:
         """The comments on ``journey``, oldest first."""
         with self._read() as connection:
-            return self._comments(connection, _C.journey_id == self._journey_id(connection, journey))
+            return self._comments(
+                connection, _C.journey_id == self._journey_id(connection, journey)
+            )
 
     def _comments(self, connection: sa.Connection, where: Any) -> list[Comment]:
         rows = connection.execute(
