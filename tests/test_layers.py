@@ -29,6 +29,7 @@ LAYERS: dict[str, int] = {
     "voice": 3,
     "insight": 4,
     "render": 5,
+    "store": 5,
     "simulate": 5,
     "samples": 5,
     "snapshot": 5,

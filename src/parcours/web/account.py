@@ -9,7 +9,8 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
 from parcours.model.vocabulary import Lang
-from parcours.store import AuthenticationError, LoginThrottled, Store
+from parcours.errors import AuthenticationError, LoginThrottled
+from parcours.store import Store
 from parcours.web.labels import WORDS
 from parcours.web.pages import lang_of, render
 from parcours.web.security import SESSION_COOKIE, actor_of, check_csrf
