@@ -6,8 +6,9 @@ Builds the demo workspace (bench/out/web_demo), adds one account, serves the app
 in a child process on 127.0.0.1, logs each simulated user in (a session each), then every user
 loops: the measured map page, its JSON twin, the journeys list, each followed by a pause as a
 person reading it would take (uniform between 0.5x and 1.5x ``--think`` seconds; 0 for none).
-Prints requests, errors and latency percentiles per kind of request. ``--store`` puts the store in PostgreSQL (e.g.
-postgresql://postgres@127.0.0.1:5432/test); the default is SQLite in the workspace.
+Prints requests, errors and latency percentiles per kind of request. ``--store`` puts the
+store in PostgreSQL (e.g. postgresql://postgres@127.0.0.1:5432/test); the default is SQLite in
+the workspace.
 """
 
 from __future__ import annotations

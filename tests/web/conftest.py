@@ -14,13 +14,13 @@ import pytest
 
 pytest.importorskip("fastapi")
 
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from parcours.demo import build_demo  # noqa: E402
-from parcours.settings import Settings  # noqa: E402
-from parcours.store import Role, Store, open_store  # noqa: E402
-from parcours.web import create_app  # noqa: E402
-from parcours.web.security import CSRF_COOKIE  # noqa: E402
+from parcours.demo import build_demo
+from parcours.settings import Settings
+from parcours.store import Role, Store, open_store
+from parcours.web import create_app
+from parcours.web.security import CSRF_COOKIE
 
 PASSWORD = "correct horse battery staple 42"
 JOURNEY = "sport_subscription"

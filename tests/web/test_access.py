@@ -90,7 +90,7 @@ def _fill(path: str, journey: str | None, ids: dict[str, object]) -> str:
     return (
         path.replace("{key}", journey or "no_such_journey")
         .replace("{number}", "1")
-        .replace("{share_id}", str(ids["share"][journey] if journey in ids["share"] else 999))
+        .replace("{share_id}", str(ids["share"].get(journey, 999)))
         .replace("{job_id}", str(ids["job"]))
         .replace("{token}", str(ids["token"]))
     )
@@ -159,7 +159,7 @@ def test_login_session_cookie_and_logout(app_client: TestClient, store: Store) -
     assert bad.status_code == 401 and "__Host-parcours" not in bad.headers.get("set-cookie", "")
     login(app_client, "viewer@example.org")
     cookie = app_client.cookies["__Host-parcours"]
-    header = [h for h in app_client.cookies.jar][0]
+    header = next(iter(app_client.cookies.jar))
     assert header.secure
     assert app_client.get("/api/journeys").status_code == 200
     # a new session id at each login

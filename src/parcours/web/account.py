@@ -8,8 +8,8 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
-from parcours.model.vocabulary import Lang
 from parcours.errors import AuthenticationError, LoginThrottled
+from parcours.model.vocabulary import Lang
 from parcours.store import Store
 from parcours.web.labels import WORDS
 from parcours.web.pages import lang_of, render

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from parcours.model.text import localize
+from parcours.model.vocabulary import Lang
 from parcours.render.chart import Chart, series_chart
 from parcours.render.html import VIEWS, ViewName, resolve_view
 from parcours.snapshot import ALL
@@ -89,8 +90,8 @@ def journeys_page(request: Request, actor: Member) -> JourneysPage:
         items.append(
             JourneyItem(
                 key=record.key,
-                title=localize(record.title, lang),
-                version=record.version,
+                title=record.title_en if lang is Lang.EN else record.title_fr,
+                version=record.latest,
                 updated_at=record.updated_at,
                 measured_at=snapshot.taken_at if snapshot else None,
                 findings=len(snapshot.findings) if snapshot else 0,

@@ -14,14 +14,14 @@ from functools import cache
 from typing import Any, TypeVar
 
 import jinja2
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
 from parcours import __version__
 from parcours.model.vocabulary import Lang
 from parcours.web.labels import WORDS, choose_lang
-from parcours.web.security import actor_of
+from parcours.web.security import Actor, actor_of
 
 Data = TypeVar("Data", bound=BaseModel)
 
@@ -48,7 +48,12 @@ def is_api(request: Request) -> bool:
 def render(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
     """``template`` rendered for ``request``: its language, its actor, the words of the app."""
     lang = lang_of(request)
-    actor = getattr(request.state, "actor", None) or actor_of(request)
+    actor = getattr(request.state, "actor", None)
+    if actor is None:
+        try:
+            actor = actor_of(request)
+        except HTTPException:  # an unknown share link: show the page as to nobody
+            actor = Actor(csrf=request.state.new_csrf)
     html = (
         environment()
         .get_template(template)
@@ -69,7 +74,7 @@ def render_error(request: Request, status: int, detail: Any) -> HTMLResponse:
     words = WORDS[lang_of(request)]
     message = words.get(f"error.{status}") or str(detail)
     shown = detail if isinstance(detail, str) and status == 400 else message
-    return render(request, "error.html", status, status=status, message=shown)
+    return render(request, "error.html", status, code=status, message=shown)
 
 
 def twin(

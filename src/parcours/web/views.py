@@ -49,7 +49,7 @@ def journey_at(request: Request, key: str) -> Shown:
     record = store.journey(key)
     if record is None:
         raise HTTPException(404, f"no journey {key!r}")
-    return _parsed(store, key, record.version)
+    return _parsed(store, key, record.latest)
 
 
 @lru_cache(maxsize=256)

@@ -1,5 +1,5 @@
-"""The workspace's work: a refresh (ingest + measure) or one period's measure run in the
-background, their progress, and what an import rejected."""
+"""A refresh (ingest + measure) or one period's measure, run in the background, and their
+progress."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from parcours.web.jobs import Job, Jobs
 from parcours.web.pages import render, twin
 from parcours.web.security import Member, Refresher, may
 
-router = APIRouter(tags=["workspace"])
+router = APIRouter(tags=["refresh"])
 
 
 class JobPage(BaseModel):
@@ -82,9 +82,8 @@ def job_page(
     """Where a background job stands (htmx polls it every second while it runs)."""
     jobs: Jobs = request.app.state.jobs
     job = jobs.get(job_id)
-    if (
-        job is None
-        or job.journeys
+    if job is None or (
+        job.journeys
         and not any(may(request.app.state.store, actor, Action.VIEW, key) for key in job.journeys)
     ):
         raise HTTPException(404, f"no job {job_id}")
