@@ -11,6 +11,7 @@ from typing import Any
 from parcours.model import Journey, parse_journey
 from parcours.model.diff import JourneyDiff
 from parcours.model.documents import Format
+from parcours.store.roles import Role
 
 #: The states of a tracked opportunity.
 OPPORTUNITY_STATUSES: tuple[str, ...] = ("open", "planned", "in_progress", "done", "dropped")
@@ -54,7 +55,7 @@ class Grant(_Record):
     """A role for a user, on one journey or (``journey`` None) on the whole workspace."""
 
     user_id: int
-    role: str
+    role: Role
     journey: str | None
 
 

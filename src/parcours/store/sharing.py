@@ -151,6 +151,14 @@ class Sharing(StoreBase):
             raise StoreError(f"{key!r} is not an opportunity id")
         now = self.now()
         values = {"status": status, "owner_id": owner_id, "due": due, "updated_at": now}
+        try:
+            self._track(journey, key, values, now)
+        except sa.exc.IntegrityError:  # created at the same time by another request
+            self._track(journey, key, values, now)
+        return TrackedOpportunity(journey, key, status, owner_id, due, now)
+
+    def _track(self, journey: str, key: str, values: dict[str, Any], now: Any) -> None:
+        owner_id = values["owner_id"]
         with self._write() as connection:
             journey_id = self._journey_id(connection, journey)
             if owner_id is not None:
@@ -166,7 +174,6 @@ class Sharing(StoreBase):
                         journey_id=journey_id, key=key, created_at=now, **values
                     )
                 )
-        return TrackedOpportunity(journey, key, status, owner_id, due, now)
 
     def opportunities(self, journey: str) -> list[TrackedOpportunity]:
         """The tracked opportunities of ``journey``, by key."""
