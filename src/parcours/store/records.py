@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from enum import Enum
 from functools import cached_property
 from typing import Any
 
@@ -20,6 +21,8 @@ OPPORTUNITY_STATUSES: tuple[str, ...] = ("open", "planned", "in_progress", "done
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     return value

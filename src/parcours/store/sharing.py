@@ -34,16 +34,18 @@ _SHARE = sa.select(_S.id, _J.key, _S.created_by, _S.created_at, _S.expires_at, _
 
 class Sharing(StoreBase):
     def create_share(
-        self, journey: str, *, created_by: int, expires_in: timedelta = SHARE_TTL
+        self, journey: str, *, created_by: int | None, expires_in: timedelta = SHARE_TTL
     ) -> tuple[str, ShareLink]:
-        """A read-only link to ``journey``: (its token, to put in the link once; the link)."""
+        """A read-only link to ``journey``: (its token, to put in the link once; the link).
+        ``created_by`` is None for the local user of a store without accounts."""
         if expires_in <= timedelta(0):
             raise StoreError(f"a share link must last some time, not {expires_in}")
         token = secrets.token_urlsafe(32)
         now = self.now()
         with self._write() as connection:
             journey_id = self._journey_id(connection, journey)
-            self._user_exists(connection, created_by)
+            if created_by is not None:
+                self._user_exists(connection, created_by)
             share_id = connection.execute(
                 t.share_links.insert()
                 .values(
