@@ -71,7 +71,7 @@ def test_roles_on_the_workspace_and_on_a_journey(store: Store, ana: User, bob: U
     store.import_journey("small", JOURNEY_YAML, author_id=ana.id)
     assert store.role_for(bob.id, None) is None
     assert store.role_for(bob.id, "small") is None
-    assert store.grant(bob.id, "viewer") == Grant(bob.id, "viewer", None)
+    assert store.grant(bob.id, "viewer") == Grant(bob.id, Role.VIEWER, None)
     assert store.role_for(bob.id, "small") is Role.VIEWER
     store.grant(bob.id, Role.EDITOR, "small")
     assert store.role_for(bob.id, "small") is Role.EDITOR  # the stronger of the two
@@ -79,7 +79,10 @@ def test_roles_on_the_workspace_and_on_a_journey(store: Store, ana: User, bob: U
     assert store.role_for(bob.id, "other") is Role.VIEWER
     store.grant(bob.id, "owner")  # replaces the workspace role
     assert store.role_for(bob.id, "small") is Role.OWNER
-    assert store.grants(bob.id) == [Grant(bob.id, "owner", None), Grant(bob.id, "editor", "small")]
+    assert store.grants(bob.id) == [
+        Grant(bob.id, Role.OWNER, None),
+        Grant(bob.id, Role.EDITOR, "small"),
+    ]
     store.revoke(bob.id)
     assert store.role_for(bob.id, "small") is Role.EDITOR
     assert store.role_for(bob.id, None) is None

@@ -80,6 +80,8 @@ def test_authenticate_says_the_same_for_an_unknown_email_and_a_wrong_password(
     with pytest.raises(AuthenticationError) as unknown:
         store.authenticate("nobody@example.org", "not the password at all")
     assert str(wrong.value) == str(unknown.value)
+    with pytest.raises(AuthenticationError):  # a huge password is refused without hashing it
+        store.authenticate("ana@example.org", PASSWORD * 100_000)
     with store.engine.connect() as connection:
         attempts = connection.execute(
             sa.select(
@@ -90,6 +92,7 @@ def test_authenticate_says_the_same_for_an_unknown_email_and_a_wrong_password(
         ("ana@example.org", "10.0.0.1", "success"),
         ("ana@example.org", "", "failure"),
         ("nobody@example.org", "", "failure"),
+        ("ana@example.org", "", "failure"),
     ]
 
 

@@ -47,6 +47,10 @@ def test_a_revoked_share_link_no_longer_opens(store: Store, ana: User, small: st
         store.revoke_share(999)
     with pytest.raises(StoreError, match="no journey"):
         store.create_share("nowhere", created_by=ana.id)
+    anonymous, _ = store.create_share(small, created_by=None)  # the local user, no accounts
+    assert store.share_for(anonymous).created_by is None  # type: ignore[union-attr]
+    with pytest.raises(StoreError, match="no user"):
+        store.create_share(small, created_by=999)
     with pytest.raises(StoreError, match="must last"):
         store.create_share(small, created_by=ana.id, expires_in=timedelta(0))
 

@@ -16,6 +16,7 @@ pytest.importorskip("fastapi")
 
 from fastapi.testclient import TestClient
 
+from parcours.data.workspace import Workspace
 from parcours.demo import build_demo
 from parcours.settings import Settings
 from parcours.store import Role, Store, open_store
@@ -44,6 +45,7 @@ def workspace(demo_template: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def store(workspace: Path) -> Iterator[Store]:
     with open_store(Settings.load(workspace)) as opened:
+        opened.sync_workspace(Workspace.open(workspace))
         yield opened
 
 

@@ -109,7 +109,7 @@ class Access(StoreBase):
             connection.execute(
                 t.grants.insert().values(user_id=user_id, scope=scope, role=role.value)
             )
-        return Grant(user_id, role.value, journey)
+        return Grant(user_id, role, journey)
 
     def revoke(self, user_id: int, journey: str | None = None) -> None:
         """Take back the role of ``user_id`` on ``journey`` (None: on the workspace)."""
@@ -136,4 +136,4 @@ class Access(StoreBase):
             rows = connection.execute(
                 sa.select(g.role, g.scope).where(g.user_id == user_id).order_by(g.scope)
             )
-            return [Grant(user_id, row.role, row.scope or None) for row in rows]
+            return [Grant(user_id, Role(row.role), row.scope or None) for row in rows]

@@ -17,6 +17,7 @@ from parcours.errors import AuthenticationError, LoginThrottled, StoreError
 from parcours.store import schema as t
 from parcours.store.base import StoreBase
 from parcours.store.passwords import (
+    MAX_LENGTH,
     check_password,
     dummy_hash,
     hash_password,
@@ -139,8 +140,8 @@ class Accounts(StoreBase):
         if retry_after:
             self._attempt(email, client, "throttled")
             raise LoginThrottled(retry_after)
-        if row is None:
-            verify_password(password, dummy_hash())
+        if row is None or len(password) > MAX_LENGTH:  # no stored password is that long
+            verify_password(password[:MAX_LENGTH], dummy_hash())
             self._attempt(email, client, "failure")
             raise AuthenticationError(WRONG)
         valid, new_hash = verify_password(password, row.password_hash)

@@ -63,13 +63,34 @@ class Journeys(StoreBase):
             raise StoreError(f"{fmt!r} is not a journey format; use 'yaml' or 'json'")
         journey = parse_journey(text, f"{key}.{fmt}", fmt)
         digest = sha256(text)
-        now = self.now()
         titles = {
             "title_fr": localize(journey.name, Lang.FR),
             "title_en": localize(journey.name, Lang.EN),
         }
+        for attempt in range(3):  # two first imports of one key at once: one retries
+            try:
+                return self._store_version(key, text, fmt, digest, titles, author_id, message)
+            except sa.exc.IntegrityError:
+                if attempt == 2:
+                    raise
+        raise AssertionError  # pragma: no cover
+
+    def _store_version(
+        self,
+        key: str,
+        text: str,
+        fmt: Format,
+        digest: str,
+        titles: dict[str, str],
+        author_id: int | None,
+        message: str,
+    ) -> JourneyVersion:
+        """Insert the version in one transaction that locks the journey's row."""
+        now = self.now()
         with self._write() as connection:
-            row = connection.execute(sa.select(_J.id, _J.latest).where(_J.key == key)).first()
+            row = connection.execute(
+                sa.select(_J.id, _J.latest).where(_J.key == key).with_for_update()
+            ).first()
             if row is None:
                 journey_id = connection.execute(
                     t.journeys.insert()

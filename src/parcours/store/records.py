@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from enum import Enum
 from functools import cached_property
 from typing import Any
 
 from parcours.model import Journey, parse_journey
 from parcours.model.diff import JourneyDiff
 from parcours.model.documents import Format
+from parcours.store.roles import Role
 
 #: The states of a tracked opportunity.
 OPPORTUNITY_STATUSES: tuple[str, ...] = ("open", "planned", "in_progress", "done", "dropped")
@@ -19,6 +21,8 @@ OPPORTUNITY_STATUSES: tuple[str, ...] = ("open", "planned", "in_progress", "done
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     return value
@@ -54,7 +58,7 @@ class Grant(_Record):
     """A role for a user, on one journey or (``journey`` None) on the whole workspace."""
 
     user_id: int
-    role: str
+    role: Role
     journey: str | None
 
 

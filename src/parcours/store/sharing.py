@@ -34,16 +34,18 @@ _SHARE = sa.select(_S.id, _J.key, _S.created_by, _S.created_at, _S.expires_at, _
 
 class Sharing(StoreBase):
     def create_share(
-        self, journey: str, *, created_by: int, expires_in: timedelta = SHARE_TTL
+        self, journey: str, *, created_by: int | None, expires_in: timedelta = SHARE_TTL
     ) -> tuple[str, ShareLink]:
-        """A read-only link to ``journey``: (its token, to put in the link once; the link)."""
+        """A read-only link to ``journey``: (its token, to put in the link once; the link).
+        ``created_by`` is None for the local user of a store without accounts."""
         if expires_in <= timedelta(0):
             raise StoreError(f"a share link must last some time, not {expires_in}")
         token = secrets.token_urlsafe(32)
         now = self.now()
         with self._write() as connection:
             journey_id = self._journey_id(connection, journey)
-            self._user_exists(connection, created_by)
+            if created_by is not None:
+                self._user_exists(connection, created_by)
             share_id = connection.execute(
                 t.share_links.insert()
                 .values(
@@ -151,6 +153,14 @@ class Sharing(StoreBase):
             raise StoreError(f"{key!r} is not an opportunity id")
         now = self.now()
         values = {"status": status, "owner_id": owner_id, "due": due, "updated_at": now}
+        try:
+            self._track(journey, key, values, now)
+        except sa.exc.IntegrityError:  # created at the same time by another request
+            self._track(journey, key, values, now)
+        return TrackedOpportunity(journey, key, status, owner_id, due, now)
+
+    def _track(self, journey: str, key: str, values: dict[str, Any], now: Any) -> None:
+        owner_id = values["owner_id"]
         with self._write() as connection:
             journey_id = self._journey_id(connection, journey)
             if owner_id is not None:
@@ -166,7 +176,6 @@ class Sharing(StoreBase):
                         journey_id=journey_id, key=key, created_at=now, **values
                     )
                 )
-        return TrackedOpportunity(journey, key, status, owner_id, due, now)
 
     def opportunities(self, journey: str) -> list[TrackedOpportunity]:
         """The tracked opportunities of ``journey``, by key."""

@@ -101,7 +101,7 @@ def journeys_page(request: Request, actor: Member) -> JourneysPage:
     return JourneysPage(
         journeys=items,
         refreshing=request.app.state.jobs.running(),
-        may_refresh=may(store, actor, Action.REFRESH, None),
+        may_refresh=any(may(store, actor, Action.REFRESH, item.key) for item in items),
     )
 
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from parcours.store import Action, Store
 from parcours.web.jobs import Job, Jobs
 from parcours.web.pages import render, twin
-from parcours.web.security import Member, Refresher, may
+from parcours.web.security import Member, Refresher, check_csrf, may
 
 router = APIRouter(tags=["refresh"])
 
@@ -57,10 +57,13 @@ def _started(request: Request, job: Job) -> Response:
 
 
 @router.post("/refresh", include_in_schema=False)
-def refresh(request: Request, actor: Refresher) -> Response:
-    """Ingest what is new, then measure every journey the actor may refresh."""
+async def refresh(request: Request, actor: Member) -> Response:
+    """Ingest what is new, then measure every journey the actor may refresh (403 when none)."""
+    await check_csrf(request, actor)
     store: Store = request.app.state.store
     keys = tuple(r.key for r in store.journeys() if may(store, actor, Action.REFRESH, r.key))
+    if not keys:
+        raise HTTPException(403, "you may refresh no journey of this workspace")
     return _started(request, request.app.state.jobs.refresh(keys))
 
 
