@@ -26,6 +26,20 @@ from parcours.web.security import Actor, actor_of
 Data = TypeVar("Data", bound=BaseModel)
 
 
+class Problem(BaseModel):
+    """Why a request was refused."""
+
+    detail: str
+
+
+#: The refusals every JSON route may answer with, declared in the OpenAPI document.
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "Not logged in: POST /login first."},
+    403: {"model": Problem, "description": "Logged in, but not allowed to do this."},
+    404: {"model": Problem, "description": "No such resource, or not one you may see."},
+}
+
+
 @cache
 def environment() -> jinja2.Environment:
     return jinja2.Environment(
@@ -84,7 +98,7 @@ def twin(
     dependency of the page), the page ``page`` rendered with ``template``."""
 
     def register(build: Callable[..., Data]) -> Callable[..., Data]:
-        router.get(api)(build)
+        router.get(api, responses=REFUSALS)(build)
 
         def html(request: Request, data: BaseModel = Depends(build)) -> HTMLResponse:  # noqa: B008
             return render(request, template, page=data)

@@ -21,6 +21,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
+from parcours.errors import StoreError
 from parcours.store import Action, ShareLink, Store, User, allowed
 
 SESSION_COOKIE = "__Host-parcours"
@@ -62,8 +63,8 @@ def authorize(store: Store, actor: Actor, action: Action, resource: Resource) ->
     one the actor may see), 403 (may see it, may not do ``action``)."""
     if actor.anonymous:
         raise LoginRequired
-    if resource.journey is not None and store.journey(resource.journey) is None:
-        raise HTTPException(404)
+    if resource.journey is not None and not _exists(store, resource.journey):
+        raise HTTPException(404, f"no journey {resource.journey!r}")
     if actor.local:
         return
     if actor.share is not None:
@@ -76,6 +77,13 @@ def authorize(store: Store, actor: Actor, action: Action, resource: Resource) ->
         return
     visible = allowed(role, actor.user.admin, Action.VIEW)
     raise HTTPException(403 if visible and resource.journey is not None else 404)
+
+
+def _exists(store: Store, key: str) -> bool:
+    try:
+        return store.journey(key) is not None
+    except StoreError:  # not even a journey key
+        return False
 
 
 def actor_of(request: Request) -> Actor:

@@ -70,7 +70,7 @@ def snapshot_of(request: Request, key: str, period: str) -> Snapshot | None:
     try:
         return _snapshot(workspace, path, changed, key, period)
     except EngineError as error:
-        raise HTTPException(422, str(error)) from None
+        raise HTTPException(404, str(error)) from None
 
 
 @lru_cache(maxsize=256)
