@@ -123,8 +123,10 @@ def main() -> None:
         server.wait(10)
     store = re.sub(r"//[^@/]*@", "//", args.store) if args.store else "SQLite (workspace)"
     total = sum(map(len, timings.values()))
-    print(f"{args.users} users, {args.seconds:.0f} s, think {args.think} s, store: {store}, "
-          f"{total / args.seconds:.0f} requests/s")
+    print(
+        f"{args.users} users, {args.seconds:.0f} s, think {args.think} s, store: {store}, "
+        f"{total / args.seconds:.0f} requests/s"
+    )
     print(f"{'request':<12} {'count':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     for kind, values in timings.items():
         if not values:

@@ -54,7 +54,9 @@ def axe_problems(page: Any) -> list[str]:
     results = Axe().run(page)
     return [
         f"{page.url}: {v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} node(s): "
-        + "; ".join(f"{n['target']} {n['any'][0]['message'] if n['any'] else ''}" for n in v["nodes"][:3])
+        + "; ".join(
+            f"{n['target']} {n['any'][0]['message'] if n['any'] else ''}" for n in v["nodes"][:3]
+        )
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
     ]

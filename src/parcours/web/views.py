@@ -35,11 +35,11 @@ class Shown:
         stage = next((s for s in self.journey.stages if s.id == parts[1]), None)
         if stage is None:
             return f"{series['where']} · {series['measure']}"
-        place, title = stage, localize(stage.name, lang)
+        title, kpis = localize(stage.name, lang), stage.kpis
         touch = next((t for t in stage.touchpoints if len(parts) == 4 and t.id == parts[3]), None)
         if touch is not None:
-            place, title = touch, f"{title} · {localize(touch.name, lang)}"
-        kpi = next((k for k in place.kpis if k.id == series["measure"]), None)
+            title, kpis = f"{title} · {localize(touch.name, lang)}", touch.kpis
+        kpi = next((k for k in kpis if k.id == series["measure"]), None)
         return f"{title} · {localize(kpi.name, lang) if kpi and kpi.name else series['measure']}"
 
 
