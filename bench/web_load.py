@@ -51,36 +51,43 @@ def prepare(store_url: str | None) -> Path:
     return root
 
 
-async def user(
-    base: str, stop: float, think: float, timings: dict[str, list[float]], errors: list[str]
-) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        # the cookies are __Host- (Secure): keep them by hand over plain http on loopback
+async def log_in(client: httpx.AsyncClient, gate: asyncio.Semaphore) -> dict[str, str] | None:
+    """A session of one's own (argon2 costs a fraction of a second per login, so logins go a
+    few at a time, before the measured minute)."""
+    async with gate:
         first = await client.get("/login")
         csrf = first.cookies.get("__Host-csrf") or ""
+        # the cookies are __Host- (Secure): keep them by hand over plain http on loopback
         login = await client.post(
             "/login",
             data={"email": EMAIL, "password": PASSWORD, "csrf": csrf},
             cookies={"__Host-csrf": csrf},
         )
-        session = login.cookies.get("__Host-parcours")
-        if login.status_code != 303 or not session:
-            errors.append(f"login: {login.status_code}")
-            return
-        cookies = {"__Host-parcours": session}
-        while time.monotonic() < stop:
-            for kind, path in PAGES.items():
-                started = time.perf_counter()
-                try:
-                    answer = await client.get(path, cookies=cookies)
-                    if answer.status_code != 200:
-                        errors.append(f"{kind}: {answer.status_code}")
-                except httpx.HTTPError as error:
-                    errors.append(f"{kind}: {type(error).__name__}")
-                    continue
-                timings[kind].append(time.perf_counter() - started)
-                if think:
-                    await asyncio.sleep(think * random.uniform(0.5, 1.5))
+    session = login.cookies.get("__Host-parcours")
+    return {"__Host-parcours": session} if login.status_code == 303 and session else None
+
+
+async def user(
+    client: httpx.AsyncClient,
+    cookies: dict[str, str],
+    stop: float,
+    think: float,
+    timings: dict[str, list[float]],
+    errors: list[str],
+) -> None:
+    while time.monotonic() < stop:
+        for kind, path in PAGES.items():
+            started = time.perf_counter()
+            try:
+                answer = await client.get(path, cookies=cookies)
+                if answer.status_code != 200:
+                    errors.append(f"{kind}: {answer.status_code}")
+            except httpx.HTTPError as error:
+                errors.append(f"{kind}: {type(error).__name__}")
+                continue
+            timings[kind].append(time.perf_counter() - started)
+            if think:
+                await asyncio.sleep(think * random.uniform(0.5, 1.5))
 
 
 async def load(
@@ -88,8 +95,15 @@ async def load(
 ) -> tuple[dict[str, list[float]], list[str]]:
     timings: dict[str, list[float]] = {kind: [] for kind in PAGES}
     errors: list[str] = []
-    stop = time.monotonic() + seconds
-    await asyncio.gather(*(user(base, stop, think, timings, errors) for _ in range(users)))
+    limits = httpx.Limits(max_connections=users + 10)
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+        gate = asyncio.Semaphore(4)
+        sessions = await asyncio.gather(*(log_in(client, gate) for _ in range(users)))
+        errors += ["login failed" for s in sessions if s is None]
+        stop = time.monotonic() + seconds
+        await asyncio.gather(
+            *(user(client, s, stop, think, timings, errors) for s in sessions if s is not None)
+        )
     return timings, errors
 
 
@@ -120,7 +134,10 @@ def main() -> None:
         timings, errors = asyncio.run(load(base, args.users, args.seconds, args.think))
     finally:
         server.terminate()
-        server.wait(10)
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
     store = re.sub(r"//[^@/]*@", "//", args.store) if args.store else "SQLite (workspace)"
     total = sum(map(len, timings.values()))
     print(

@@ -16,12 +16,11 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Annotated
+from dataclasses import dataclass, field
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 
-from parcours.errors import StoreError
 from parcours.store import Action, ShareLink, Store, User, allowed
 
 SESSION_COOKIE = "__Host-parcours"
@@ -37,6 +36,16 @@ class Actor:
     share: ShareLink | None = None
     local: bool = False
     csrf: str = ""
+    #: what the store said during this request (roles, journeys that exist), asked once
+    memo: dict[tuple[str, str | None], object] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def asked(self, question: str, key: str | None, answer: Callable[[], object]) -> Any:
+        """``answer()``, called once per request for the same question about ``key``."""
+        if (question, key) not in self.memo:
+            self.memo[question, key] = answer()
+        return self.memo[question, key]
 
     @property
     def anonymous(self) -> bool:
@@ -63,27 +72,26 @@ def authorize(store: Store, actor: Actor, action: Action, resource: Resource) ->
     one the actor may see), 403 (may see it, may not do ``action``)."""
     if actor.anonymous:
         raise LoginRequired
-    if resource.journey is not None and not _exists(store, resource.journey):
-        raise HTTPException(404, f"no journey {resource.journey!r}")
+    key = resource.journey
+    if key is not None and key not in actor.asked("keys", None, lambda: _keys(store)):
+        raise HTTPException(404, f"no journey {key!r}")
     if actor.local:
         return
     if actor.share is not None:
-        if action is Action.VIEW and resource.journey == actor.share.journey:
+        if action is Action.VIEW and key == actor.share.journey:
             return
-        raise HTTPException(404 if resource.journey != actor.share.journey else 403)
-    assert actor.user is not None
-    role = store.role_for(actor.user.id, resource.journey)
-    if allowed(role, actor.user.admin, action):
+        raise HTTPException(404 if key != actor.share.journey else 403)
+    user = actor.user
+    assert user is not None
+    role = actor.asked("role", key, lambda: store.role_for(user.id, key))
+    if allowed(role, user.admin, action):
         return
-    visible = allowed(role, actor.user.admin, Action.VIEW)
-    raise HTTPException(403 if visible and resource.journey is not None else 404)
+    visible = allowed(role, user.admin, Action.VIEW)
+    raise HTTPException(403 if visible and key is not None else 404)
 
 
-def _exists(store: Store, key: str) -> bool:
-    try:
-        return store.journey(key) is not None
-    except StoreError:  # not even a journey key
-        return False
+def _keys(store: Store) -> frozenset[str]:
+    return frozenset(record.key for record in store.journeys())
 
 
 def actor_of(request: Request) -> Actor:
