@@ -10,7 +10,7 @@ from parcours.model.journey import KPI, Journey, Opportunity, Persona, Stage
 from parcours.model.measures import Measured, Measures
 from parcours.model.text import Text, localize
 from parcours.model.vocabulary import Channel, Lang, Quadrant
-from parcours.render import fmt, icons
+from parcours.render import definitions, fmt, icons
 from parcours.render.curve import Curve, emotion_curve, smooth_path, wrap
 from parcours.render.labels import Labels
 
@@ -40,7 +40,8 @@ class KpiView:
     target: str
     direction: str
     value: str
-    state: str
+    state: str  # "none": a measured map has no value for it, ``value`` says why
+    definition: str = ""  # what it counts (hover, legend)
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class MeasureView:
     key: str
     label: str
     value: str
+    definition: str = ""  # what it counts (hover, legend)
 
 
 class View:
@@ -132,8 +134,43 @@ class View:
             met = kpi.meets(value)
             state = "" if met is None else ("meets" if met else "miss")
         shown = "" if value is None else fmt.with_unit(value, kpi.unit, self.lang)
+        if value is None and self.has_measures:  # measured, but not this KPI: say why
+            shown, state = definitions.not_measured(kpi, self.lang), "none"
         direction = self.of("direction", kpi.better)
-        return KpiView(kpi.id, self.kpi_name(kpi), where, target, direction, shown, state)
+        definition = definitions.kpi_definition(kpi, self.lang)
+        name = self.kpi_name(kpi)
+        return KpiView(kpi.id, name, where, target, direction, shown, state, definition)
+
+    def kpi_legend(self) -> list[tuple[str, str]]:
+        """Each KPI of the map once (by name), with what it counts: the legend under the map."""
+        legend: dict[str, str] = {}
+        for stage in self.journey.stages:
+            kpis = [*stage.kpis, *(k for t in stage.touchpoints for k in t.kpis)]
+            for kpi in kpis:
+                legend.setdefault(self.kpi_name(kpi), definitions.kpi_definition(kpi, self.lang))
+        return list(legend.items())
+
+    def measure_legend(self) -> list[tuple[str, str]]:
+        """The measured figures the map shows, with what each counts (a measured map only)."""
+        places = [*self.measures.stages.values(), *self.measures.touchpoints.values()]
+        shown = [k for k in MEASURED_FIELDS if any(getattr(m, k) is not None for m in places)]
+        return [
+            (self.t(f"measure.{k}"), definitions.measure_definition(k, self.lang))
+            for k in shown
+            if definitions.measure_definition(k, self.lang)
+        ]
+
+    def verbatims(self, measured: Measured) -> list[str]:
+        """The measured verbatims, each once (the same words, spaced or cased otherwise, are
+        one verbatim)."""
+        seen: set[str] = set()
+        unique = []
+        for text in measured.verbatims:
+            key = " ".join(text.split()).casefold()
+            if key not in seen:
+                seen.add(key)
+                unique.append(text)
+        return unique
 
     def stage_kpis(self, stage: Stage) -> list[KpiView]:
         """The stage's KPIs, then its touchpoints' (named after their touchpoint)."""
@@ -164,7 +201,8 @@ class View:
                     text += f" [{fmt.signed(low, self.lang)} ; {fmt.signed(high, self.lang)}]"
             else:
                 text = fmt.number(value, self.lang)
-            views.append(MeasureView(key, self.t(f"measure.{key}"), text))
+            label, what = self.t(f"measure.{key}"), definitions.measure_definition(key, self.lang)
+            views.append(MeasureView(key, label, text, what))
         return views
 
     def stage_measures(self, stage: Stage) -> list[MeasureView]:
