@@ -11,7 +11,7 @@ from parcours.model.measures import Measured, Measures
 from parcours.model.text import Text, localize
 from parcours.model.vocabulary import Channel, Lang, Quadrant
 from parcours.render import definitions, fmt, icons
-from parcours.render.curve import Curve, emotion_curve, smooth_path, wrap
+from parcours.render.curve import Curve, CurvePoint, emotion_curve, smooth_path, wrap
 from parcours.render.labels import Labels
 
 #: Measured fields in the order views list them.
@@ -239,6 +239,18 @@ class View:
         """The series as a path on a 0..1000 × 0..100 canvas (stretched to the grid lane)."""
         points = self.curve.designed if series == "designed" else self.curve.measured
         return smooth_path([(p.x * 1000, p.y * 100) for p in points])
+
+    def label_y(self, series: str, point: CurvePoint) -> str:
+        """Where the grid lane writes a point's value (a percentage of the lane's height): above
+        the point, unless the stage's other series is higher, then below, so that the two values
+        of a stage never sit on each other or on the other point."""
+        cy = 10 + point.y * 80
+        others = self.curve.measured if series == "designed" else self.curve.designed
+        other = next((p for p in others if p.stage_id == point.stage_id), None)
+        lower = other is not None and (
+            other.y < point.y or (other.y == point.y and series == "measured")
+        )
+        return f"{cy + 14 if lower else cy - 9:.3f}%"  # clear of a 6-px point and its stroke
 
     @staticmethod
     def wrap(label: str) -> list[str]:
