@@ -87,3 +87,25 @@ def test_a_verbatim_appears_once_in_a_card(journey: Journey, measures: Measures)
     html = render_html(journey, "grid", measures=Measures(stages, measures.touchpoints))
     quotes = re.findall(r'<blockquote class="verbatim">« (.*?) »</blockquote>', html)
     assert quotes == ["Trop  long à payer", "Le code n&#39;arrive pas"]
+
+
+def test_a_measured_map_opens_with_its_kpis_at_a_glance(
+    journey: Journey, measures: Measures
+) -> None:
+    journey, measures = _unmeasured(journey, measures)
+    html = render_html(journey, "grid", measures=measures, lang="en")
+    head = html.split('<section class="summary">', 1)[1].split("</section>", 1)[0]
+    assert '<span class="kpi-value meets">1 met</span>' in head
+    assert '<span class="kpi-value miss">3 missed</span>' in head
+    assert '<span class="kpi-value none">2 not measured</span>' in head
+    gaps = re.findall(r"<li>(.*?)</li>", head)
+    # furthest first, relative to the target: 35 % for ≤ 20 %, 2.1 % for ≥ 3 %, 55 % for ≥ 60 %
+    assert [gap.split(" (")[0] for gap in gaps] == [
+        "Abandonment rate",
+        "Click-through rate",
+        "Conversion rate",
+    ]
+    assert gaps[0].endswith(": 35%, target ≤ 20%")
+    fr = render_html(journey, "linear", measures=measures, lang="fr")
+    assert "Plus grands écarts à la cible" in fr and "2 non mesurés" in fr
+    assert 'class="summary"' not in render_html(journey, "grid", lang="en")  # not measured

@@ -45,6 +45,16 @@ class KpiView:
 
 
 @dataclass(frozen=True)
+class KpiSummary:
+    """The head of a measured map: KPIs that meet, miss or lack a value, the biggest misses."""
+
+    met: int
+    missed: int
+    unmeasured: int
+    gaps: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class MeasureView:
     key: str
     label: str
@@ -140,6 +150,38 @@ class View:
         definition = definitions.kpi_definition(kpi, self.lang)
         name = self.kpi_name(kpi)
         return KpiView(kpi.id, name, where, target, direction, shown, state, definition)
+
+    def kpi_summary(self) -> KpiSummary | None:
+        """A measured map's KPIs at a glance: how many meet their target, miss it or have no
+        value, and the misses furthest from their target (relative gap), at most three."""
+        if not self.has_measures:
+            return None
+        met = missed = unmeasured = 0
+        gaps: list[tuple[float, str]] = []
+        for stage in self.journey.stages:
+            places = [(stage.kpis, self.measures.stage(stage.id).kpis, "")]
+            places += [
+                (t.kpis, self.measures.touchpoint(t.id).kpis, self.tx(t.name))
+                for t in stage.touchpoints
+            ]
+            for kpis, values, where in places:
+                for kpi in kpis:
+                    value = values.get(kpi.id)
+                    if value is None:
+                        unmeasured += 1
+                        continue
+                    if kpi.target is None:
+                        continue
+                    if kpi.meets(value):
+                        met += 1
+                        continue
+                    missed += 1
+                    view = self.kpi_view(kpi, value, where)
+                    name = f"{view.name} ({where or self.tx(stage.name)})"
+                    gap = abs(value - kpi.target) / max(abs(kpi.target), 1e-9)
+                    gaps.append((gap, f"{name}{self.t('colon')}{view.value}, {view.target}"))
+        gaps.sort(key=lambda item: -item[0])
+        return KpiSummary(met, missed, unmeasured, tuple(text for _, text in gaps[:3]))
 
     def kpi_legend(self) -> list[tuple[str, str]]:
         """Each KPI of the map once (by name), with what it counts: the legend under the map."""
