@@ -141,6 +141,9 @@ def test_init_workspace_then_ingest(tmp_path: Path) -> None:
     assert (tmp_path / "journeys").is_dir()
     assert 'path = "data/events.csv"' in (tmp_path / "parcours.toml").read_text()
     assert "read 1 = loaded 1 + quarantined 0" in run("ingest", tmp_path).output
+    empty = run("measure", tmp_path)  # no journey yet: it says so, and how to add one
+    assert empty.exit_code == 0
+    assert f"no journey to measure in {tmp_path / 'journeys'}: put a journey map" in empty.output
     again = run("init-workspace", tmp_path)
     assert again.exit_code == 1 and "a workspace is already here" in again.output
     bad = run("init-workspace", tmp_path / "other", "--source", "events")

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from parcours.cli.measure import PROGRESS
-from parcours.cli.options import open_workspace, settings_options
+from parcours.cli.options import PROGRESS, open_workspace, settings_options
 
 if TYPE_CHECKING:
     from parcours.insight import Insights

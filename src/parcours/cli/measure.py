@@ -9,18 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from parcours.cli.options import LazyChoice, open_workspace, settings_options
+from parcours.cli.options import PROGRESS, LazyChoice, open_workspace, settings_options
 
 if TYPE_CHECKING:
     from parcours.insight import Timeline, Trend
     from parcours.refresh import MeasuredMap
-
-#: --progress/--no-progress, shared by the commands that can take more than a few seconds.
-PROGRESS = click.option(
-    "--progress/--no-progress",
-    default=None,
-    help="Progress on standard error (default: when it is a terminal).",
-)
 
 
 @click.command()
@@ -142,6 +135,12 @@ def measure(
         return
     for name, measured_map in drawn.items():
         echo_measured(name, measured_map, lang)
+    if not drawn:
+        folder = space.settings.journeys_path
+        click.echo(
+            f"no journey to measure in {folder}: put a journey map there (parcours init "
+            f"{folder / 'journey.yaml'}), with the events of each stage under match:"
+        )
 
 
 def echo_measured(name: str, drawn: MeasuredMap, lang: str | None = None) -> None:

@@ -61,6 +61,12 @@ _OPTIONS = (
     click.option("--threads", type=click.IntRange(min=1), help="Overrides `threads` (DuckDB)."),
     click.option("--spark-master", help="Overrides `spark_master` (spark://... or sc://...)."),
 )
+#: --progress/--no-progress, for the commands that can take more than a few seconds.
+PROGRESS = click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress on standard error (default: when it is a terminal).",
+)
 #: The settings the flags above override, by parameter name.
 SETTINGS_FLAGS = ("engine", "database", "memory_limit", "threads", "spark_master")
 

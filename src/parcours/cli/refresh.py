@@ -51,7 +51,11 @@ def refresh(
     for name, drawn in report.journeys.items():
         echo_measured(name, drawn, lang)
     if not report.journeys:
-        click.echo(f"no journey to measure in {space.settings.journeys_path}")
+        folder = space.settings.journeys_path
+        click.echo(
+            f"no journey to measure in {folder}: put a journey map there (parcours init "
+            f"{folder / 'journey.yaml'}), with the events of each stage under match:"
+        )
 
 
 COMMANDS = [refresh]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from parcours.cli.measure import PROGRESS
+from parcours.cli.options import PROGRESS
 
 FEEDBACK = click.Path(exists=True, dir_okay=False, path_type=Path)
 
