@@ -74,6 +74,7 @@ def test_quarantine_lists_each_rejected_row_with_line_column_and_reason(rejected
     ]
     by_line = {int(line.split()[3]): line for line in lines[1:4]}
     assert set(by_line) == {3, 5, 6}  # the file's own line numbers, header included
+    assert {line.split()[2] for line in by_line.values()} == {"e.csv"}  # as parcours.toml says
     assert "timestamp" in by_line[3] and "=1+2" in by_line[3] and "unparseable" in by_line[3]
     assert "customer_id" in by_line[5] and "missing customer_id" in by_line[5]
     assert "not\\na time" in by_line[6]  # a line break inside a value stays on its row

@@ -102,7 +102,8 @@ def quarantine(
     from parcours.csv_text import csv_text
     from parcours.data.quarantine import COLUMNS
 
-    found = open_workspace(workspace, overrides).quarantine(source, limit=limit or None)
+    space = open_workspace(workspace, overrides)
+    found = space.quarantine(source, limit=limit or None)
     if fmt == "json":
         click.echo(json.dumps(found.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -113,6 +114,10 @@ def quarantine(
     if not found.total:
         click.echo(f"No quarantined row{f' in source {source}' if source else ''}.")
         return
+    root = space.root
+    for row in rows:  # a file of the workspace by its path there, as parcours.toml names it
+        path = Path(row[2])
+        row[2] = str(path.relative_to(root)) if path.is_relative_to(root) else row[2]
     header = ("source", "kind", "file", "line", "column", "raw value", "reason")
     click.echo(table(header, [r[:7] for r in rows], right=(3,)))
     counts = ", ".join(f"{name} {n:,}" for name, n in found.by_source.items())
