@@ -16,6 +16,7 @@ from pathlib import Path
 
 from parcours.data.report import IngestReport
 from parcours.data.workspace import create_workspace
+from parcours.errors import DataError
 from parcours.model import Journey, load_journey
 from parcours.model.measures import Measures
 from parcours.render import VIEWS, export, render_emotion_svg
@@ -70,9 +71,21 @@ class Demo:
         return "\n".join(lines)
 
 
-def build_demo(directory: str | Path = "demo", *, customers: int | None = None) -> Demo:
-    """Write the demo workspace into ``directory`` (replacing an earlier demo there)."""
+def build_demo(
+    directory: str | Path = "demo", *, customers: int | None = None, overwrite: bool = False
+) -> Demo:
+    """Write the demo workspace into ``directory``. A folder that already holds files (an
+    earlier demo, or anything else) is refused with a DataError unless ``overwrite``: then the
+    demo's files replace those of the same name, and other files stay."""
     root = Path(directory).resolve()
+    if root.exists() and not overwrite:
+        if not root.is_dir():
+            raise DataError(f"{root}: a file is there; give the demo a folder that is free.")
+        if any(root.iterdir()):
+            raise DataError(
+                f"{root}: the folder is not empty, and the demo would overwrite its files. "
+                "Choose another folder, or pass --force (overwrite=True) to write into it anyway."
+            )
     workspace = create_workspace(root, sources=SOURCES, overwrite=True)
     journeys_dir = workspace.settings.journeys_path
     journeys: dict[str, Path] = {}
