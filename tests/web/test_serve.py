@@ -54,3 +54,9 @@ def test_parcours_serve_shows_the_measured_demo_map(workspace: Path, store: Stor
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_serve_needs_a_workspace(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["serve", str(tmp_path / "nowhere")])
+    assert result.exit_code == 1 and "init-workspace" in result.output
+    assert not (tmp_path / "nowhere").exists()

@@ -8,8 +8,7 @@ from typing import Any
 import click
 
 from parcours._optional import require
-from parcours.cli.options import settings_options
-from parcours.settings import Settings
+from parcours.cli.options import open_workspace, settings_options
 
 
 @click.command()
@@ -25,8 +24,9 @@ def serve(workspace: Path, host: str, port: int, overrides: dict[str, Any]) -> N
     require("fastapi", extra="web", feature="parcours serve")
     from parcours.web.server import serve as run
 
-    click.echo(f"parcours: serving {workspace.resolve()} at http://{host}:{port}/ (Ctrl+C stops)")
-    run(Settings.load(workspace, **overrides), host=host, port=port)
+    settings = open_workspace(workspace, overrides).settings
+    click.echo(f"parcours: serving {settings.workspace} at http://{host}:{port}/ (Ctrl+C stops)")
+    run(settings, host=host, port=port)
 
 
 COMMANDS = [serve]

@@ -48,6 +48,8 @@ class Jobs:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parcours-job")
+        #: held while a job writes the workspace's database
+        self.busy = threading.Lock()
 
     def refresh(self, journeys: tuple[str, ...]) -> Job:
         """Ingest what is new, then measure ``journeys`` over all the data."""
@@ -75,6 +77,10 @@ class Jobs:
         return job
 
     def _run(self, job: Job) -> None:
+        with self.busy:
+            self._work(job)
+
+    def _work(self, job: Job) -> None:
         job.state, job.started = "running", datetime.now(UTC)
         step: Callable[[str], None] = job.steps.append
         try:
