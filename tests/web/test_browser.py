@@ -137,3 +137,26 @@ def test_main_flows_and_accessibility(chromium: Any, server: Server) -> None:
     context.close()
     assert not problems, "\n".join(problems)
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_admin_pages_are_accessible(chromium: Any, server: Server) -> None:
+    page = chromium.new_context(locale="en-GB").new_page()
+    page.goto(f"{server.url}/login")
+    page.fill("#email", "admin@example.org")
+    page.fill("#password", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url("**/journeys")
+    problems = []
+    for path in ("/quarantine", f"/journeys/{JOURNEY}/shares", f"/journeys/{JOURNEY}/dashboard"):
+        page.goto(f"{server.url}{path}")
+        assert page.locator("h1").count() >= 1, path
+        problems += axe_problems(page)
+    # a month not measured yet: measured in the background from its page
+    page.goto(f"{server.url}/journeys/{JOURNEY}?period=2026-02")
+    problems += axe_problems(page)
+    page.click("form[action$='/measure'] button")
+    page.wait_for_selector(".job[data-state='done'], .job[data-state='failed']", timeout=120_000)
+    assert page.locator(".job[data-state='done']").count() == 1
+    page.goto(f"{server.url}/journeys/{JOURNEY}?period=2026-02")
+    assert page.locator("#findings-title").count() == 1
+    assert not problems, "\n".join(problems)
