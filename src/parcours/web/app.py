@@ -19,7 +19,8 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from parcours import __version__
 from parcours.data.workspace import Workspace
@@ -71,30 +72,48 @@ def create_app(settings: Settings, *, store: Store | None = None, local: bool = 
     app.mount("/static", StaticFiles(directory=str(files("parcours.web") / "static")), "static")
     for module in (account, journeys, versions, shares, refresh, quarantine):
         app.include_router(module.router)
-    app.add_middleware(BaseHTTPMiddleware, dispatch=_headers)
+    app.add_middleware(SecurityHeaders)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(LoginRequired, _login_required)
     return app
 
 
-async def _headers(request: Request, call_next: RequestResponseEndpoint) -> Response:
-    """Security headers on every answer, and a CSRF cookie for who has none yet."""
-    request.state.new_csrf = new_csrf()
-    response = await call_next(request)
-    response.headers["Content-Security-Policy"] = CSP
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
-    if request.url.scheme == "https":
-        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if "cache-control" not in response.headers:
-        response.headers["Cache-Control"] = "no-store"
-    if CSRF_COOKIE not in request.cookies:
-        response.set_cookie(
-            CSRF_COOKIE, request.state.new_csrf, secure=True, httponly=True, samesite="lax"
-        )
-    return response
+class SecurityHeaders:
+    """Security headers on every answer, and a CSRF cookie for who has none yet (a plain ASGI
+    middleware: it adds to the answer's first message)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        token = new_csrf()
+        scope.setdefault("state", {})["new_csrf"] = token
+        has_cookie = CSRF_COOKIE in Request(scope).cookies
+        https = scope.get("scheme") == "https"
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["Content-Security-Policy"] = CSP
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["Referrer-Policy"] = "no-referrer"
+                headers["X-Frame-Options"] = "DENY"
+                headers["Cross-Origin-Opener-Policy"] = "same-origin"
+                if https:
+                    headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+                if "cache-control" not in headers:
+                    headers["Cache-Control"] = "no-store"
+                if not has_cookie:
+                    headers.append(
+                        "set-cookie",
+                        f"{CSRF_COOKIE}={token}; HttpOnly; Path=/; SameSite=lax; Secure",
+                    )
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def _map_css() -> Response:

@@ -45,6 +45,7 @@ def environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.PackageLoader("parcours.web", "templates"),
         autoescape=True,
+        auto_reload=False,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
