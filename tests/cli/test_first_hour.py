@@ -281,3 +281,19 @@ def test_analysis_tables_speak_in_durations_and_percentages(measured: Path) -> N
     assert "e+" not in result.output
     fr = run("durations", events, "--journey", journey, "--lang", "fr")
     assert "\u00a0j" in fr.output and "\u00a0%" in fr.output
+
+
+def test_measures_over_time_print_in_human_units(measured: Path) -> None:
+    every = run("measure", measured, "-j", "sport", "--every", "month", "--voice", "none")
+    assert every.exit_code == 0, every.output
+    lines = every.output.splitlines()
+    assert lines[0] == "sport: per calendar month" and lines[1].split()[0] == "series"
+    conversion = next(line for line in lines if line.startswith("stages.recherche conversion"))
+    shares = conversion.split()[2:]
+    assert shares and all(s == "–" or re.fullmatch(r"\d+(\.\d)?%", s) for s in shares), shares
+    customers = next(line for line in lines if line.startswith("stages.recherche customers"))
+    assert all(c.isdigit() for c in customers.split()[2:])
+    by = run("measure", measured, "-j", "sport", "--by", "month", "--voice", "none", "--lang", "fr")
+    assert by.exit_code == 0, by.output
+    abandon = next(line for line in by.output.splitlines() if line.startswith("abandon-paiement"))
+    assert re.search(r"\d+(,\d)?\u00a0%", abandon), abandon  # 12,5 % in French
