@@ -11,14 +11,14 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from parcours.data.workspace import Workspace
-from parcours.errors import StoreError
-from parcours.settings import Settings
-from parcours.store import Role, Store, open_store
+from parcours.cli.options import LazyChoice
+
+if TYPE_CHECKING:
+    from parcours.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -40,10 +40,15 @@ def _store_options(command: F) -> F:
 
 
 def _open(workspace: Path, store_url: str | None) -> Store:
+    from parcours.settings import Settings
+    from parcours.store import open_store
+
     return open_store(Settings.load(workspace, store=store_url))
 
 
 def _user_id(store: Store, email: str) -> int:
+    from parcours.errors import StoreError
+
     user = store.user_by_email(email)
     if user is None:
         raise StoreError(f"no account with the email {email!r}; see `parcours user list`")
@@ -114,13 +119,17 @@ def remove(email: str, workspace: Path, store_url: str | None) -> None:
 
 @user.command("grant")
 @click.argument("email")
-@click.argument("role", type=click.Choice([r.value for r in Role]))
+@click.argument("role", type=LazyChoice("parcours.store:Role"))
 @click.option("--journey", help="The journey (file name without suffix); default: all of them.")
 @_store_options
 def grant(
     email: str, role: str, journey: str | None, workspace: Path, store_url: str | None
 ) -> None:
     """Give EMAIL the ROLE on the whole workspace, or on one journey."""
+    from parcours.data.workspace import Workspace
+    from parcours.settings import Settings
+    from parcours.store import open_store
+
     settings = Settings.load(workspace, store=store_url)
     with open_store(settings) as store:
         if journey is not None and store.journey(journey) is None:
