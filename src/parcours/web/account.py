@@ -107,7 +107,7 @@ async def switch_language(
 
 
 @router.get("/api/me")
-def me(request: Request) -> Me:
+async def me(request: Request) -> Me:
     """Who the request is made as (no account needed to ask)."""
     actor = actor_of(request)
     return Me(

@@ -78,7 +78,7 @@ class DashboardPage(BaseModel):
 
 
 @twin(router, "/journeys", "/api/journeys", "journeys.html")
-def journeys_page(request: Request, actor: Member) -> JourneysPage:
+async def journeys_page(request: Request, actor: Member) -> JourneysPage:
     """The journeys of the workspace that the actor may see."""
     store: Store = request.app.state.store
     lang = lang_of(request)
@@ -106,7 +106,7 @@ def journeys_page(request: Request, actor: Member) -> JourneysPage:
 
 
 @twin(router, "/journeys/{key}", "/api/journeys/{key}", "journey.html")
-def journey_page(
+async def journey_page(
     request: Request,
     key: str,
     actor: Viewer,
@@ -120,7 +120,7 @@ def journey_page(
 
 
 @twin(router, "/s/{token}", "/api/s/{token}", "journey.html")
-def shared_page(
+async def shared_page(
     request: Request,
     token: str,
     actor: Viewer,
@@ -134,7 +134,7 @@ def shared_page(
 
 
 @twin(router, "/journeys/{key}/dashboard", "/api/journeys/{key}/dashboard", "dashboard.html")
-def dashboard_page(request: Request, key: str, actor: Viewer) -> DashboardPage:
+async def dashboard_page(request: Request, key: str, actor: Viewer) -> DashboardPage:
     """Every KPI of ``key`` per week over all the data, with its 95 % interval."""
     shown = journey_at(request, key)
     snapshot = snapshot_of(request, key, ALL)

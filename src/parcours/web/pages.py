@@ -1,6 +1,9 @@
 """Pages and their JSON twins: one function builds a page's data; ``/api/...`` returns it as
 JSON and the page renders it with its template (Jinja2, autoescaped).
 
+The pages read snapshots and a few indexed store rows: their functions are ``async`` and run
+on the event loop (a thread per request would cost more than the work under load).
+
 ::
 
     @twin(router, "/journeys", "/api/journeys", "journeys.html")
@@ -11,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any
 
 import jinja2
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -22,8 +25,6 @@ from parcours import __version__
 from parcours.model.vocabulary import Lang
 from parcours.web.labels import WORDS, choose_lang
 from parcours.web.security import Actor, actor_of
-
-Data = TypeVar("Data", bound=BaseModel)
 
 
 class Problem(BaseModel):
@@ -94,14 +95,14 @@ def render_error(request: Request, status: int, detail: Any) -> HTMLResponse:
 
 def twin(
     router: APIRouter, page: str, api: str, template: str
-) -> Callable[[Callable[..., Data]], Callable[..., Data]]:
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register ``build`` as the JSON route ``api`` and, through the same function (a
     dependency of the page), the page ``page`` rendered with ``template``."""
 
-    def register(build: Callable[..., Data]) -> Callable[..., Data]:
+    def register(build: Callable[..., Any]) -> Callable[..., Any]:
         router.get(api, responses=REFUSALS)(build)
 
-        def html(request: Request, data: BaseModel = Depends(build)) -> HTMLResponse:  # noqa: B008
+        async def html(request: Request, data: BaseModel = Depends(build)) -> HTMLResponse:  # noqa: B008
             return render(request, template, page=data)
 
         html.__name__ = f"{build.__name__}_html"

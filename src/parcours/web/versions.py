@@ -45,7 +45,7 @@ class DiffPage(BaseModel):
 
 
 @twin(router, "/journeys/{key}/versions", "/api/journeys/{key}/versions", "versions.html")
-def versions_page(request: Request, key: str, actor: Viewer) -> VersionsPage:
+async def versions_page(request: Request, key: str, actor: Viewer) -> VersionsPage:
     """Every stored version of ``key``, newest first."""
     store: Store = request.app.state.store
     shown = journey_at(request, key)
@@ -62,7 +62,7 @@ def versions_page(request: Request, key: str, actor: Viewer) -> VersionsPage:
 
 
 @twin(router, "/journeys/{key}/diff", "/api/journeys/{key}/diff", "diff.html")
-def diff_page(
+async def diff_page(
     request: Request,
     key: str,
     actor: Viewer,
