@@ -47,6 +47,7 @@ TOPICS: tuple[str, ...] = (
     "demo",
     "analyses",
     "voice",
+    "customers",
 )
 
 
