@@ -1,4 +1,4 @@
-"""Customer analytics on a file: ``parcours clv``.
+"""Customer analytics on a file: ``parcours clv`` and ``parcours segment``.
 
 ``parcours clv FILE`` fits BG/NBD, Pareto/NBD and Gamma-Gamma on a transactions file (CSV or
 Parquet: one row per purchase) or on a per-customer summary in the lifetimes layout (columns
@@ -9,11 +9,15 @@ probability of being alive, churn, expected purchases and lifetime value.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
+from parcours.cli.analyses import _columns, _open
 from parcours.engine.customers.clv import MODELS, lifetime_value_file
+from parcours.engine.customers.segments import segments
 from parcours.engine.customers.summary import UNIT_DAYS
+from parcours.errors import EngineError
 
 
 @click.command(name="clv")
@@ -100,4 +104,76 @@ def clv_command(
     click.echo(result.to_frame().round(4).to_string(index=False))
 
 
-COMMANDS = [clv_command]
+@click.command(name="segment")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--purchase-event", required=True, help="The event that is a purchase.")
+@click.option("--value", default=None, help="Property of the purchase event holding its value.")
+@click.option("--as-of", default=None, help="Day scored (YYYY-MM-DD); default the last purchase.")
+@click.option(
+    "--compare",
+    default=None,
+    help="An earlier day: report each customer's movement between segments since.",
+)
+@click.option(
+    "--k",
+    "k_range",
+    default="2-6",
+    show_default=True,
+    help="Cluster counts tried (A-B), the best silhouette kept; 0 for no clusters.",
+)
+@click.option(
+    "--state",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="JSON file keeping the cluster centroids, so ids stay stable across runs.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True
+)
+@_columns
+def segment_command(
+    file: str,
+    purchase_event: str,
+    value: str | None,
+    as_of: str | None,
+    compare: str | None,
+    k_range: str,
+    state: str | None,
+    fmt: str,
+    **cols: Any,
+) -> None:
+    """RFM segments (10 named, FR/EN), their movement, and behavioural clusters."""
+    result = segments(
+        _open(file, cols),
+        event=purchase_event,
+        value=value,
+        as_of=as_of,
+        compare=compare,
+        ks=_ks(k_range),
+        state=state,
+    )
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2, default=str))
+        return
+    click.echo(f"RFM segments on {result.rfm.as_of}:")
+    for row in result.rfm.to_dict()["segments"]:
+        click.echo(f"  {row['label']['en']:<22} {row['customers']:>8}  {row['share']:6.1%}")
+    if result.movement is not None:
+        click.echo(f"\nMovement since {result.movement.before}:")
+        click.echo(result.movement.to_frame().to_string())
+    if result.clusters is not None:
+        scores = ", ".join(f"k={k}: {v:.3f}" for k, v in result.clusters.silhouette.items())
+        click.echo(f"\nClusters: k={result.clusters.k} (silhouette {scores})")
+        click.echo(result.clusters.to_frame().round(2).to_string())
+
+
+def _ks(text: str) -> range | None:
+    try:
+        low, _, high = text.partition("-")
+        first, last = int(low), int(high or low)
+    except ValueError as exc:
+        raise EngineError(f"--k {text!r}: write a range such as 2-6, or 0.") from exc
+    return None if first == 0 else range(first, last + 1)
+
+
+COMMANDS = [clv_command, segment_command]

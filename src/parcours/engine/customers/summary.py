@@ -24,7 +24,9 @@ import numpy as np
 import pandas as pd
 
 from parcours.engine.backend import Backend
-from parcours.engine.dialect import json_text, literal, period_index
+from parcours.engine.customers.purchases import day as _day
+from parcours.engine.customers.purchases import purchases_sql
+from parcours.engine.dialect import literal, period_index
 from parcours.errors import EngineError
 
 Unit = Literal["day", "week", "month"]
@@ -106,24 +108,7 @@ def customer_summary(
     if unit not in UNIT_DAYS:
         raise EngineError(f"unknown time unit {unit!r}; use one of {', '.join(UNIT_DAYS)}.")
     dialect = log.dialect
-    if event is None:
-        if not log.has_table("orders"):
-            raise EngineError(
-                "no orders table to take the purchases from: ingest an orders source, or name "
-                "the purchase event (event='purchase') and the property holding its value."
-            )
-        amount = value or "amount"
-        if amount not in log.table_columns("orders"):
-            raise EngineError(f"the orders table has no column {amount!r}.")
-        source = f"SELECT customer_id, timestamp, {amount} AS v FROM {{orders}}"
-    else:
-        worth = "CAST(NULL AS DOUBLE)"
-        if value is not None:
-            worth = f"TRY_CAST({json_text(value, dialect)} AS DOUBLE)"
-        source = (
-            f"SELECT customer_id, timestamp, {worth} AS v FROM {{events}} "
-            f"WHERE event = {literal(event, dialect)}"
-        )
+    source = purchases_sql(log, event, value)
     days = (
         "SELECT customer_id, CAST(timestamp AS DATE) AS d, sum(v) AS v "
         f"FROM ({source}) s GROUP BY customer_id, CAST(timestamp AS DATE)"
@@ -177,16 +162,3 @@ def customer_summary(
         holdout=frame["holdout"].to_numpy(float),
         holdout_length=max(0.0, (_day(last_day) - end).days / scale),
     )
-
-
-def _day(value: date | datetime | str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError as exc:
-        raise EngineError(
-            f"calibration end {value!r} is not a date; write it as YYYY-MM-DD."
-        ) from exc
