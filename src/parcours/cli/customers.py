@@ -1,4 +1,4 @@
-"""Customer analytics on a file: ``parcours clv`` and ``parcours segment``.
+"""Customer analytics on a file: ``parcours clv``, ``segment``, ``score`` and ``score-rules``.
 
 ``parcours clv FILE`` fits BG/NBD, Pareto/NBD and Gamma-Gamma on a transactions file (CSV or
 Parquet: one row per purchase) or on a per-customer summary in the lifetimes layout (columns
@@ -15,6 +15,15 @@ import click
 
 from parcours.cli.analyses import _columns, _open
 from parcours.engine.customers.clv import MODELS, lifetime_value_file
+from parcours.engine.customers.predictive import backtest_file
+from parcours.engine.customers.scoring import score_leads
+from parcours.engine.customers.scoring_rules import (
+    TEMPLATES,
+    ScoringRules,
+    load_rules,
+    save_rules,
+    template,
+)
 from parcours.engine.customers.segments import segments
 from parcours.engine.customers.summary import UNIT_DAYS
 from parcours.errors import EngineError
@@ -176,4 +185,96 @@ def _ks(text: str) -> range | None:
     return None if first == 0 else range(first, last + 1)
 
 
-COMMANDS = [clv_command, segment_command]
+@click.command(name="score")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--rules",
+    "rules_file",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Scoring rules (YAML or XLSX) for an event file.",
+)
+@click.option(
+    "--template",
+    "language",
+    type=click.Choice(TEMPLATES),
+    default=None,
+    help="Score with the default rules in this language.",
+)
+@click.option("--as-of", default=None, help="Score at this day (default: the last event).")
+@click.option(
+    "--label",
+    default=None,
+    help="FILE is a lead table with this 0/1 outcome column: fit the predictive "
+    "score and backtest it on held-out rows.",
+)
+@click.option("--frequency-col", default=None, help="Baseline: column of the frequency.")
+@click.option("--recency-col", default=None, help="Baseline: column of the recency.")
+@click.option("--test-size", type=float, default=0.3, show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True
+)
+@_columns
+def score_command(
+    file: str,
+    rules_file: str | None,
+    language: str | None,
+    as_of: str | None,
+    label: str | None,
+    frequency_col: str | None,
+    recency_col: str | None,
+    test_size: float,
+    fmt: str,
+    **cols: Any,
+) -> None:
+    """Lead scores from rules (fit, engagement, grade A1-C3, MQL/SQL), or the predictive
+    score's backtest (AUC, PR-AUC, Brier, calibration, lift) against a recency-frequency
+    baseline."""
+    if label is not None:
+        found = backtest_file(
+            file, label, frequency=frequency_col, recency=recency_col, test_size=test_size
+        )
+        if fmt == "json":
+            click.echo(json.dumps(found.to_dict(), indent=2))
+        else:
+            click.echo(found.to_frame().round(4).to_string())
+        return
+    rules = _rules(rules_file, language)
+    result = score_leads(_open(file, cols), rules, as_of=as_of)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2, default=str))
+        return
+    click.echo(result.to_frame().round(2).to_string(index=False))
+
+
+def _rules(rules_file: str | None, language: str | None) -> ScoringRules:
+    if rules_file is not None:
+        return load_rules(rules_file)
+    if language is not None:
+        return template(language)
+    raise EngineError("name the scoring rules with --rules FILE or --template en|fr.")
+
+
+@click.command(name="score-rules")
+@click.argument("target", type=click.Path(dir_okay=False))
+@click.option(
+    "--rules",
+    "rules_file",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Rules to convert (YAML or XLSX).",
+)
+@click.option(
+    "--template",
+    "language",
+    type=click.Choice(TEMPLATES),
+    default=None,
+    help="Start from the default rules in this language.",
+)
+def score_rules_command(target: str, rules_file: str | None, language: str | None) -> None:
+    """Write scoring rules to TARGET (.yaml or .xlsx): a template, or a conversion."""
+    path = save_rules(_rules(rules_file, language), target)
+    click.echo(f"Wrote {path}")
+
+
+COMMANDS = [clv_command, segment_command, score_command, score_rules_command]
