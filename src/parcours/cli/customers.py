@@ -1,4 +1,5 @@
-"""Customer analytics on a file: ``parcours clv``, ``segment``, ``score`` and ``score-rules``.
+"""Customer analytics on a file: ``parcours clv``, ``segment``, ``score``, ``score-rules`` and
+``typology``.
 
 ``parcours clv FILE`` fits BG/NBD, Pareto/NBD and Gamma-Gamma on a transactions file (CSV or
 Parquet: one row per purchase) or on a per-customer summary in the lifetimes layout (columns
@@ -26,6 +27,7 @@ from parcours.engine.customers.scoring_rules import (
 )
 from parcours.engine.customers.segments import segments
 from parcours.engine.customers.summary import UNIT_DAYS
+from parcours.engine.customers.typology import Thresholds, journey_typology
 from parcours.errors import EngineError
 
 
@@ -277,4 +279,42 @@ def score_rules_command(target: str, rules_file: str | None, language: str | Non
     click.echo(f"Wrote {path}")
 
 
-COMMANDS = [clv_command, segment_command, score_command, score_rules_command]
+@click.command(name="typology")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--conversion", default=None, help="The event that ends a journey (first one).")
+@click.option("--simple-max-days", type=float, default=1.0, show_default=True)
+@click.option("--simple-max-events", type=int, default=10, show_default=True)
+@click.option("--simple-max-channels", type=int, default=2, show_default=True)
+@click.option("--long-min-days", type=float, default=30.0, show_default=True)
+@click.option("--long-min-active-days", type=int, default=4, show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True
+)
+@_columns
+def typology_command(
+    file: str,
+    conversion: str | None,
+    simple_max_days: float,
+    simple_max_events: int,
+    simple_max_channels: int,
+    long_min_days: float,
+    long_min_active_days: int,
+    fmt: str,
+    **cols: Any,
+) -> None:
+    """Journey typology per customer: simple, complex or long, by declared thresholds."""
+    limits = Thresholds(
+        simple_max_days,
+        simple_max_events,
+        simple_max_channels,
+        long_min_days,
+        long_min_active_days,
+    )
+    result = journey_typology(_open(file, cols), conversion=conversion, thresholds=limits)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2, default=str))
+        return
+    click.echo(result.profile().round(2).to_string())
+
+
+COMMANDS = [clv_command, segment_command, score_command, score_rules_command, typology_command]
