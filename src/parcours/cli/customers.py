@@ -1,5 +1,5 @@
-"""Customer analytics on a file: ``parcours clv``, ``segment``, ``score``, ``score-rules`` and
-``typology``.
+"""Customer analytics on a file: ``parcours clv``, ``segment``, ``score``, ``score-rules``,
+``typology`` and ``recommend``.
 
 ``parcours clv FILE`` fits BG/NBD, Pareto/NBD and Gamma-Gamma on a transactions file (CSV or
 Parquet: one row per purchase) or on a per-customer summary in the lifetimes layout (columns
@@ -17,6 +17,8 @@ import click
 from parcours.cli.analyses import _columns, _open
 from parcours.engine.customers.clv import MODELS, lifetime_value_file
 from parcours.engine.customers.predictive import backtest_file
+from parcours.engine.customers.recommend import METHODS as REC_METHODS
+from parcours.engine.customers.recommend import baskets, evaluate, recommend
 from parcours.engine.customers.scoring import score_leads
 from parcours.engine.customers.scoring_rules import (
     TEMPLATES,
@@ -317,4 +319,59 @@ def typology_command(
     click.echo(result.profile().round(2).to_string())
 
 
-COMMANDS = [clv_command, segment_command, score_command, score_rules_command, typology_command]
+@click.command(name="recommend")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--purchase-event", required=True, help="The event that is a purchase.")
+@click.option("--item", required=True, help="Property of the purchase naming the product.")
+@click.option("--basket", default=None, help="Property naming the order (default: the day).")
+@click.option("--customer", "customers", multiple=True, help="Recommend to this customer.")
+@click.option("--method", type=click.Choice(REC_METHODS), default="cooccurrence", show_default=True)
+@click.option(
+    "--evaluate",
+    "check",
+    is_flag=True,
+    help="Leave-last-basket-out precision@10, NDCG@10 and coverage of every method.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True
+)
+@_columns
+def recommend_command(
+    file: str,
+    purchase_event: str,
+    item: str,
+    basket: str | None,
+    customers: tuple[str, ...],
+    method: str,
+    check: bool,
+    fmt: str,
+    **cols: Any,
+) -> None:
+    """Product recommendations from purchase history (co-occurrence, ALS), or their
+    evaluation against popularity."""
+    found = baskets(_open(file, cols), event=purchase_event, item=item, basket=basket)
+    if check:
+        result = evaluate(found, REC_METHODS)
+        if fmt == "json":
+            click.echo(json.dumps(result.to_dict(), indent=2))
+        else:
+            click.echo(result.to_frame().round(4).to_string())
+        return
+    if not customers:
+        raise EngineError("name the customers to recommend to with --customer (repeatable).")
+    lists = recommend(found, customers, method=method)
+    if fmt == "json":
+        click.echo(json.dumps({"method": method, "recommendations": lists}, indent=2))
+    else:
+        for customer, items in lists.items():
+            click.echo(f"{customer}: {', '.join(items)}")
+
+
+COMMANDS = [
+    clv_command,
+    segment_command,
+    score_command,
+    score_rules_command,
+    typology_command,
+    recommend_command,
+]
