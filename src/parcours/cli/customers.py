@@ -1,5 +1,5 @@
 """Customer analytics on a file: ``parcours clv``, ``segment``, ``score``, ``score-rules``,
-``typology`` and ``recommend``.
+``typology``, ``recommend`` and ``next-action``.
 
 ``parcours clv FILE`` fits BG/NBD, Pareto/NBD and Gamma-Gamma on a transactions file (CSV or
 Parquet: one row per purchase) or on a per-customer summary in the lifetimes layout (columns
@@ -16,6 +16,7 @@ import click
 
 from parcours.cli.analyses import _columns, _open
 from parcours.engine.customers.clv import MODELS, lifetime_value_file
+from parcours.engine.customers.next_action import next_actions
 from parcours.engine.customers.predictive import backtest_file
 from parcours.engine.customers.recommend import METHODS as REC_METHODS
 from parcours.engine.customers.recommend import baskets, evaluate, recommend
@@ -367,7 +368,38 @@ def recommend_command(
             click.echo(f"{customer}: {', '.join(items)}")
 
 
+@click.command(name="next-action")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--stages", required=True, help="Stage events in order, e.g. view,demo,buy.")
+@click.option("--action", "actions", multiple=True, help="Only these actions (repeatable).")
+@click.option(
+    "--min-customers",
+    type=int,
+    default=30,
+    show_default=True,
+    help="Least customers on each side of an action for it to be named best.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True
+)
+@_columns
+def next_action_command(
+    file: str, stages: str, actions: tuple[str, ...], min_customers: int, fmt: str, **cols: Any
+) -> None:
+    """Next best action per stage: the action most associated with reaching the next stage,
+    with its uplift and sample sizes."""
+    names = [s.strip() for s in stages.split(",") if s.strip()]
+    result = next_actions(
+        _open(file, cols), names, actions=actions or None, min_customers=min_customers
+    )
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        click.echo(result.to_frame().to_string(index=False))
+
+
 COMMANDS = [
+    next_action_command,
     clv_command,
     segment_command,
     score_command,
