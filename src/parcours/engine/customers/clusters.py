@@ -9,8 +9,10 @@ events on each of the most used channels):
   purchase; for those who never bought, one more day than the slowest buyer took).
 
 Features are standardised (mean 0, deviation 1); k-means (scikit-learn, ``n_init=4``, seeded)
-runs for each k of ``ks`` and the k with the best silhouette (on a seeded sample of at most
-:data:`SILHOUETTE_SAMPLE` customers) is kept; every k's score is reported, as the justification.
+runs for each k of ``ks`` on at most :data:`FIT_SAMPLE` customers (a seeded sample; every
+customer is then assigned to the nearest centroid) and the k with the best silhouette (on a
+seeded sample of at most :data:`SILHOUETTE_SAMPLE` of them) is kept; every k's score is
+reported, as the justification.
 
 Segment ids stay stable across refreshes: given the centroids of a previous run (in feature
 units, by id), the new centroids are matched to them by the Hungarian assignment on their
@@ -43,6 +45,8 @@ BASE_FEATURES: tuple[str, ...] = (
 #: Channels whose share of a customer's events is a feature.
 TOP_CHANNELS = 6
 SILHOUETTE_SAMPLE = 5000
+#: At most this many customers (a seeded sample) fit the k-means; all are then assigned.
+FIT_SAMPLE = 50_000
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,7 @@ class Clusters:
     features: tuple[str, ...]
     centroids: dict[str, dict[str, float]]  # id -> feature -> value (feature units)
     sizes: dict[str, int]
-    members: dict[str, str]  # customer -> cluster id
+    members: pd.Series  # cluster id, indexed by customer
     matched: dict[str, str | None]  # cluster id -> the previous id it kept (None: new)
 
     def state(self) -> dict[str, Any]:
@@ -75,7 +79,7 @@ class Clusters:
                 }
                 for cid in sorted(self.centroids)
             ],
-            "members": self.members,
+            "members": {str(k): str(v) for k, v in self.members.items()},
         }
 
     def to_frame(self) -> pd.DataFrame:
@@ -105,15 +109,7 @@ def journey_features(log: Backend, *, event: str, value: str | None = None) -> p
     )
     first_buy = f"min(CASE WHEN {buy} THEN timestamp END)"
     convert = period_index("day", "CAST(min(timestamp) AS DATE)", f"CAST({first_buy} AS DATE)", d)
-    rows = log.rows(
-        f"""SELECT customer_id, count(*), count(DISTINCT CAST(timestamp AS DATE)),
-            count(DISTINCT channel),
-            count(DISTINCT CASE WHEN {buy} THEN CAST(timestamp AS DATE) END),
-            coalesce(sum(CASE WHEN {buy} THEN {worth} END), 0), {convert}{shares}
-        FROM {{events}} GROUP BY customer_id ORDER BY customer_id"""
-    )
     names = [
-        "customer_id",
         "events",
         "active_days",
         "channels",
@@ -122,9 +118,19 @@ def journey_features(log: Backend, *, event: str, value: str | None = None) -> p
         "days_to_convert",
         *(f"share_{c}" for c in top),
     ]
-    frame = pd.DataFrame(rows, columns=names).set_index("customer_id")
-    frame.index = frame.index.astype(str)
-    frame = frame.astype(float)
+    table = log.arrow(
+        f"""SELECT customer_id, count(*) AS events,
+            count(DISTINCT CAST(timestamp AS DATE)) AS active_days,
+            count(DISTINCT channel) AS channels,
+            count(DISTINCT CASE WHEN {buy} THEN CAST(timestamp AS DATE) END) AS purchases,
+            coalesce(sum(CASE WHEN {buy} THEN {worth} END), 0) AS value,
+            {convert} AS days_to_convert{shares}
+        FROM {{events}} GROUP BY customer_id ORDER BY customer_id"""
+    )
+    frame = pd.DataFrame(
+        {n: table.column(i + 1).to_pandas().astype(float) for i, n in enumerate(names)}
+    )
+    frame.index = pd.Index(table.column(0).to_pandas().astype(str), name="customer_id")
     frame.insert(5, "converted", frame["purchases"].gt(0).astype(float))
     slowest = frame["days_to_convert"].max()
     frame["days_to_convert"] = frame["days_to_convert"].fillna(
@@ -156,20 +162,24 @@ def cluster(
     scale[scale == 0] = 1.0
     z = (data - mean) / scale
     rng = np.random.default_rng(seed)
-    sample = rng.choice(len(z), min(len(z), SILHOUETTE_SAMPLE), replace=False)
+    fitted = z[rng.choice(len(z), FIT_SAMPLE, replace=False)] if len(z) > FIT_SAMPLE else z
+    sample = rng.choice(len(fitted), min(len(fitted), SILHOUETTE_SAMPLE), replace=False)
     scores: dict[int, float] = {}
     fits = {}
     for k in usable:
-        model = KMeans(n_clusters=k, n_init=4, random_state=seed).fit(z)
+        model = KMeans(n_clusters=k, n_init=4, random_state=seed).fit(fitted)
         labels = model.labels_[sample]
-        scores[k] = float(silhouette_score(z[sample], labels)) if len(set(labels)) > 1 else -1.0
+        scores[k] = (
+            float(silhouette_score(fitted[sample], labels)) if len(set(labels)) > 1 else -1.0
+        )
         fits[k] = model
     best = max(scores, key=lambda k: (scores[k], -k))
     model = fits[best]
     centres = model.cluster_centers_ * scale + mean
     ids, matched = _stable_ids(centres, list(features.columns), mean, scale, previous)
-    labels = [ids[i] for i in model.labels_]
-    sizes = pd.Series(labels).value_counts()
+    assigned = model.predict(z) if len(fitted) < len(z) else model.labels_
+    labels = pd.Series(np.array(ids, dtype=object)[assigned], index=features.index)
+    sizes = labels.value_counts()
     return Clusters(
         k=best,
         silhouette=scores,
@@ -179,7 +189,7 @@ def cluster(
             for i in range(best)
         },
         sizes={cid: int(sizes.get(cid, 0)) for cid in ids},
-        members=dict(zip(features.index, labels, strict=True)),
+        members=labels,
         matched=matched,
     )
 

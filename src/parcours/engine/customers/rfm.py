@@ -181,22 +181,28 @@ def rfm(
     day = _day(as_of) if as_of is not None else _day(last)
     end = f"DATE {literal(day.isoformat(), log.dialect)}"
     gap = period_index("day", "max(CAST(timestamp AS DATE))", end, log.dialect)
-    rows = log.rows(
-        f"""SELECT customer_id, {gap} AS recency, count(DISTINCT CAST(timestamp AS DATE)),
-            coalesce(sum(v), 0) FROM ({source}) s
+    table = log.arrow(
+        f"""SELECT customer_id, {gap} AS recency,
+            count(DISTINCT CAST(timestamp AS DATE)) AS frequency,
+            coalesce(sum(v), 0) AS monetary FROM ({source}) s
         WHERE CAST(timestamp AS DATE) <= {end} GROUP BY customer_id ORDER BY customer_id"""
     )
-    if not rows:
+    if not table.num_rows:
         raise EngineError(f"no purchases on or before {day}: choose a later as-of day.")
-    frame = pd.DataFrame(rows, columns=["customer_id", "recency", "frequency", "monetary"])
-    frame["customer_id"] = frame["customer_id"].astype(str)
-    frame["monetary"] = frame["monetary"].astype(float)
+    frame = pd.DataFrame(
+        {
+            "customer_id": table.column(0).to_pandas().astype(str),
+            "recency": table.column(1).to_pandas().astype(int),
+            "frequency": table.column(2).to_pandas().astype(int),
+            "monetary": table.column(3).to_pandas().astype(float),
+        }
+    )
     frame["r"] = scores(frame["recency"].to_numpy(float), higher_is_better=False)
     frame["f"] = scores(frame["frequency"].to_numpy(float))
     frame["m"] = scores(frame["monetary"].to_numpy(float))
-    frame["segment"] = [
-        segment_of(r, f, m) for r, f, m in zip(frame["r"], frame["f"], frame["m"], strict=True)
-    ]
+    code = frame["r"] * 100 + frame["f"] * 10 + frame["m"]  # 125 combinations at most
+    named = {c: segment_of(c // 100, c // 10 % 10, c % 10) for c in code.unique()}
+    frame["segment"] = code.map(named)
     return RfmResult(day, frame)
 
 

@@ -108,34 +108,38 @@ def score_leads(
             columns.append(f"max(CASE WHEN {match} THEN {weight} ELSE 0.0 END) AS r{i}")
         else:
             columns.append(f"sum(CASE WHEN {match} THEN {weight} ELSE 0.0 END) AS r{i}")
-    rows = log.rows(
+    table = log.arrow(
         f"SELECT customer_id, {', '.join(columns)} FROM {{events}} "
         f"WHERE timestamp <= {now} GROUP BY customer_id ORDER BY customer_id"
     )
-    if not rows:
+    if not table.num_rows:
         raise EngineError(f"no events on or before {moment}: nothing to score.")
-    ids = [str(r[0]) for r in rows]
-    matched = np.array([[float(v or 0.0) for v in r[1:]] for r in rows])
+    ids = pd.Index(table.column("customer_id").to_pandas().astype(str), name="customer_id")
+    matched = np.column_stack(
+        [table.column(f"r{i}").to_numpy(zero_copy_only=False) for i in range(len(rules.rules))]
+    ).astype(float)
+    matched = np.nan_to_num(matched)
     names = [r.name for r in rules.rules]
     points = pd.DataFrame(matched * [r.points for r in rules.rules], index=ids, columns=names)
     points = _capped(points, rules)
     kinds = np.array([r.kind for r in rules.rules])
-    fit = points.loc[:, kinds == "fit"].sum(axis=1)
-    engagement = points.loc[:, kinds == "engagement"].sum(axis=1)
+    fit = points.loc[:, kinds == "fit"].sum(axis=1).to_numpy()
+    engagement = points.loc[:, kinds == "engagement"].sum(axis=1).to_numpy()
     score = fit + engagement
+    letters = np.select([fit >= rules.fit_grades[0], fit >= rules.fit_grades[1]], ["A", "B"], "C")
+    digits = np.select(
+        [engagement >= rules.engagement_grades[0], engagement >= rules.engagement_grades[1]],
+        ["1", "2"],
+        "3",
+    )
     frame = pd.DataFrame(
         {
-            "customer_id": ids,
-            "fit": fit.to_numpy(),
-            "engagement": engagement.to_numpy(),
-            "score": score.to_numpy(),
-            "grade": [
-                _letter(f, rules.fit_grades) + _digit(e, rules.engagement_grades)
-                for f, e in zip(fit, engagement, strict=True)
-            ],
-            "stage": [
-                "sql" if s >= rules.sql else "mql" if s >= rules.mql else "lead" for s in score
-            ],
+            "customer_id": ids.to_numpy(),
+            "fit": fit,
+            "engagement": engagement,
+            "score": score,
+            "grade": np.char.add(letters.astype(str), digits.astype(str)),
+            "stage": np.select([score >= rules.sql, score >= rules.mql], ["sql", "mql"], "lead"),
         }
     )
     return LeadScores(moment, rules, frame, points)
@@ -171,14 +175,6 @@ def _condition(rule: Rule, dialect: Any) -> str:
         else:
             parts.append(f"{text} IS NOT NULL")
     return " AND ".join(parts) if parts else "TRUE"
-
-
-def _letter(value: float, thresholds: tuple[float, float]) -> str:
-    return "A" if value >= thresholds[0] else "B" if value >= thresholds[1] else "C"
-
-
-def _digit(value: float, thresholds: tuple[float, float]) -> str:
-    return "1" if value >= thresholds[0] else "2" if value >= thresholds[1] else "3"
 
 
 def _moment(value: date | datetime | str) -> datetime:
