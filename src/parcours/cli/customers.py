@@ -156,7 +156,7 @@ def segment_command(
     fmt: str,
     **cols: Any,
 ) -> None:
-    """RFM segments (10 named, FR/EN), their movement, and behavioural clusters."""
+    """RFM segments (10 named, FR/EN), their movement, behavioural clusters and persona cards."""
     result = segments(
         _open(file, cols),
         event=purchase_event,

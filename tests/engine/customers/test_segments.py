@@ -145,6 +145,10 @@ def test_segment_command_json(tmp_path: Path) -> None:
     assert out["movement"]["before"] == "2023-12-31"
     assert out["clusters"]["k"] in (2, 3, 4) and len(out["clusters"]["silhouette"]) == 3
     assert json.loads(state.read_text())["centroids"]
+    cards = out["personas"]
+    assert len(cards) == out["clusters"]["k"]
+    assert sum(c["customers"] for c in cards) == len(BASE)
+    assert all(c["persona"]["evidence"][0]["kind"] == "analytics" for c in cards)
     again = json.loads(CliRunner().invoke(main, args).output)
     assert again["clusters"]["members"] == out["clusters"]["members"]  # same data, same ids
 

@@ -8,7 +8,7 @@ events on each of the most used channels):
 - ``converted`` (1 when they bought) and ``days_to_convert`` (from the first event to the first
   purchase; for those who never bought, one more day than the slowest buyer took).
 
-Features are standardised (mean 0, deviation 1); k-means (scikit-learn, ``n_init=4``, seeded)
+Features are standardised (mean 0, deviation 1); k-means (scikit-learn, ``n_init=2``, seeded)
 runs for each k of ``ks`` on at most :data:`FIT_SAMPLE` customers (a seeded sample; every
 customer is then assigned to the nearest centroid) and the k with the best silhouette (on a
 seeded sample of at most :data:`SILHOUETTE_SAMPLE` of them) is kept; every k's score is
@@ -44,9 +44,9 @@ BASE_FEATURES: tuple[str, ...] = (
 )
 #: Channels whose share of a customer's events is a feature.
 TOP_CHANNELS = 6
-SILHOUETTE_SAMPLE = 5000
+SILHOUETTE_SAMPLE = 3000
 #: At most this many customers (a seeded sample) fit the k-means; all are then assigned.
-FIT_SAMPLE = 50_000
+FIT_SAMPLE = 20_000
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,7 @@ def cluster(
     scores: dict[int, float] = {}
     fits = {}
     for k in usable:
-        model = KMeans(n_clusters=k, n_init=4, random_state=seed).fit(fitted)
+        model = KMeans(n_clusters=k, n_init=2, random_state=seed).fit(fitted)
         labels = model.labels_[sample]
         scores[k] = (
             float(silhouette_score(fitted[sample], labels)) if len(set(labels)) > 1 else -1.0

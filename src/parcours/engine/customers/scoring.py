@@ -105,12 +105,16 @@ def score_leads(
         if rule.kind == "fit":
             columns.append(f"max(CASE WHEN {match} THEN 1.0 ELSE 0.0 END) AS r{i}")
         elif rule.once:
-            columns.append(f"max(CASE WHEN {match} THEN {weight} ELSE 0.0 END) AS r{i}")
+            columns.append(f"max(CASE WHEN {match} THEN w ELSE 0.0 END) AS r{i}")
         else:
-            columns.append(f"sum(CASE WHEN {match} THEN {weight} ELSE 0.0 END) AS r{i}")
+            columns.append(f"sum(CASE WHEN {match} THEN w ELSE 0.0 END) AS r{i}")
+    weighed = (
+        f"SELECT customer_id, event, channel, properties, {weight} AS w FROM {{events}} "
+        f"WHERE timestamp <= {now}"
+    )
     table = log.arrow(
-        f"SELECT customer_id, {', '.join(columns)} FROM {{events}} "
-        f"WHERE timestamp <= {now} GROUP BY customer_id ORDER BY customer_id"
+        f"SELECT customer_id, {', '.join(columns)} FROM ({weighed}) q "
+        "GROUP BY customer_id ORDER BY customer_id"
     )
     if not table.num_rows:
         raise EngineError(f"no events on or before {moment}: nothing to score.")
@@ -161,8 +165,10 @@ def _capped(points: pd.DataFrame, rules: ScoringRules) -> pd.DataFrame:
 
 def _condition(rule: Rule, dialect: Any) -> str:
     parts = []
-    if rule.event:
+    if rule.event and any(ch in rule.event for ch in "*?["):
         parts.append(glob("event", rule.event, dialect))
+    elif rule.event:
+        parts.append(f"event = {literal(rule.event, dialect)}")
     if rule.channel:
         parts.append(f"channel = {literal(rule.channel, dialect)}")
     if rule.property:

@@ -6,6 +6,7 @@
     result.rfm.counts()            # customers per named segment
     result.movement.to_frame()     # from the segment at `compare` to the one now
     result.clusters.silhouette     # the justification of k
+    result.personas[0].persona()   # a journey persona written from the data, with evidence
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from typing import Any
 
 from parcours.engine.backend import Backend
 from parcours.engine.customers.clusters import Clusters, cluster, journey_features
+from parcours.engine.customers.personas import PersonaCard, persona_cards
 from parcours.engine.customers.rfm import RfmResult, Transitions, rfm, transitions
+from parcours.engine.customers.typology import journey_typology
 from parcours.errors import EngineError
 
 
@@ -30,12 +33,17 @@ class SegmentsResult:
     rfm: RfmResult
     movement: Transitions | None
     clusters: Clusters | None
+    personas: tuple[PersonaCard, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "rfm": self.rfm.to_dict(),
             "movement": None if self.movement is None else self.movement.to_dict(),
             "clusters": None if self.clusters is None else self.clusters.to_dict(),
+            "personas": [
+                {**card.to_dict(), "persona": card.persona().model_dump(mode="json")}
+                for card in self.personas
+            ],
         }
 
 
@@ -50,20 +58,27 @@ def segments(
     state: str | Path | None = None,
 ) -> SegmentsResult:
     """RFM at ``as_of`` (and at ``compare``, for the movement); clusters over ``ks`` (none when
-    ``None``), their ids kept from the centroids saved in ``state`` (a JSON file, written back)."""
+    ``None``), their ids kept from the centroids saved in ``state`` (a JSON file, written back),
+    and a persona card per cluster (with its journey typology mix)."""
     now = rfm(log, event=event, value=value, as_of=as_of)
     movement = None
     if compare is not None:
         movement = transitions(rfm(log, event=event, value=value, as_of=compare), now)
-    groups = None
+    groups: Clusters | None = None
+    cards: tuple[PersonaCard, ...] = ()
     if ks is not None:
         if event is None:
             raise EngineError("behavioural clusters need the purchase event's name (event=...).")
         previous = _load(Path(state)) if state is not None else None
-        groups = cluster(journey_features(log, event=event, value=value), ks=ks, previous=previous)
+        features = journey_features(log, event=event, value=value)
+        groups = cluster(features, ks=ks, previous=previous)
+        kinds = journey_typology(log, conversion=event).frame
+        cards = persona_cards(
+            features, groups, typology=dict(zip(kinds["customer_id"], kinds["kind"], strict=True))
+        )
         if state is not None:
             Path(state).write_text(json.dumps(groups.state(), indent=2), encoding="utf-8")
-    return SegmentsResult(now, movement, groups)
+    return SegmentsResult(now, movement, groups, cards)
 
 
 def _load(path: Path) -> dict[str, Any] | None:
