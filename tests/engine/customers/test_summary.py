@@ -118,6 +118,15 @@ def test_lifetime_value_predicts_the_holdout(workspace) -> None:
     assert ((frame["churn"] >= 0) & (frame["churn"] <= 1)).all()
     assert result.gamma_gamma is not None and result.total_clv is not None
     assert (frame["clv"] > 0).all()
+    # per segment: the RFM-like split of frequent and one-time buyers
+    segments = {
+        c: ("repeat" if f > 0 else "once")
+        for c, f in zip(frame["customer_id"], frame["frequency"], strict=True)
+    }
+    table = result.by_segment(segments)
+    assert table["customers"].sum() == len(frame)
+    assert table.loc["repeat", "clv_per_customer"] > table.loc["once", "clv_per_customer"]
+    assert table["clv"].sum() == pytest.approx(result.total_clv)
     discounted = lifetime_value(summary, horizon=summary.holdout_length, discount_rate=0.01)
     assert discounted.total_clv is not None and discounted.total_clv < result.total_clv
 

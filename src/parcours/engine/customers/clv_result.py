@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -95,6 +96,22 @@ class ClvResult:
             for key, value in fit.to_dict().items()
         ]
         return pd.DataFrame(rows, columns=["model", "parameter", "value"])
+
+    def by_segment(self, segments: Mapping[str, str]) -> pd.DataFrame:
+        """Per segment (``segments``: customer -> segment id; others under ``None``): customers,
+        mean P(alive) and churn, expected purchases and CLV, in total and per customer."""
+        frame = self.to_frame()
+        frame["segment"] = frame["customer_id"].map(dict(segments))
+        grouped = frame.groupby("segment", dropna=False)
+        table = grouped.agg(
+            customers=("customer_id", "size"),
+            p_alive=("p_alive", "mean"),
+            churn=("churn", "mean"),
+            expected_purchases=("expected_purchases", "sum"),
+            clv=("clv", "sum"),
+        )
+        table["clv_per_customer"] = table["clv"] / table["customers"]
+        return table.sort_values("clv", ascending=False)
 
     @property
     def total_clv(self) -> float | None:
