@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parcours.cli import main
 
@@ -74,3 +77,39 @@ def test_clv_error_is_one_located_line(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: {file}:3: column 'timestamp'")
     assert "Traceback" not in result.output
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    header=st.sampled_from(
+        ["customer_id,timestamp,value", "customer_id,frequency,recency,T", "a,b", ""]
+    ),
+    lines=st.lists(
+        st.lists(
+            st.sampled_from(
+                ["u1", "u2", "2024-01-01", "2024-02-30", "3", "-1", "x", "", '"', "5.5"]
+            ),
+            min_size=0,
+            max_size=5,
+        ).map(",".join),
+        max_size=6,
+    ),
+)
+def test_clv_never_ends_in_a_traceback(header: str, lines: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        file = Path(folder) / "purchases.csv"
+        file.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+        result = CliRunner().invoke(main, ["clv", str(file), "--value-col", "value"])
+    assert result.exit_code in (0, 1), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    if result.exit_code == 1:
+        assert result.output.startswith("Error: ") and "Traceback" not in result.output
+
+
+def test_clv_without_repeat_purchases_says_so(tmp_path: Path) -> None:
+    file = tmp_path / "summary.csv"
+    file.write_text("customer_id,frequency,recency,T\na,0,0,10\nb,0,0,5\n")
+    result = CliRunner().invoke(main, ["clv", str(file)])
+    assert result.exit_code == 1 and "repeat purchase" in result.output

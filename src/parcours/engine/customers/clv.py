@@ -65,6 +65,11 @@ def lifetime_value(
     span = float(np.max(T)) if horizon is None else float(horizon)
     if span <= 0 or not math.isfinite(span):
         raise EngineError(f"the horizon must be a positive number of time units, got {horizon}.")
+    if not np.any(x > 0):
+        raise EngineError(
+            f"none of the {len(x)} customers made a repeat purchase: the models learn from "
+            "repeat purchases. Use a longer calibration period or more customers."
+        )
     bg, pareto = fit_bgnbd(x, t_x, T), fit_pareto_nbd(x, t_x, T)
     chosen: BgNbd | ParetoNbd = bg if model == "bgnbd" else pareto
     alive_bg, alive_pareto = bg.p_alive(x, t_x, T), pareto.p_alive(x, t_x, T)
@@ -72,9 +77,9 @@ def lifetime_value(
     expected = chosen.expected_purchases(span, x, t_x, T)
     spend = None
     value = clv = np.full(len(x), np.nan)
-    if summary.has_value:
-        m = np.where(x > 0, summary.monetary_value, 0.0)
-        usable = (x > 0) & np.isfinite(m)
+    m = np.where(x > 0, summary.monetary_value, 0.0)
+    usable = (x > 0) & np.isfinite(m)
+    if np.sum(usable) >= 2:  # else no Gamma-Gamma: gamma_gamma and the CLVs stay None
         spend = fit_gamma_gamma(x[usable], m[usable])
         value = spend.expected_value(np.where(usable, x, 0.0), np.where(usable, m, 0.0))
         clv = value * discounted_purchases(chosen, span, discount_rate, x, t_x, T)
