@@ -114,7 +114,9 @@ def clv_command(
         click.echo(json.dumps(result.to_dict(), indent=2))
         return
     click.echo(result.parameters().to_string(index=False))
-    click.echo(f"\nPer customer (horizon {result.horizon:g} {result.unit or 'units'}):")
+    click.echo(
+        f"\nPer customer (horizon {result.horizon:g} {(result.unit + 's') if result.unit else 'time units'}):"
+    )
     click.echo(result.to_frame().round(4).to_string(index=False))
 
 
@@ -179,6 +181,10 @@ def segment_command(
         scores = ", ".join(f"k={k}: {v:.3f}" for k, v in result.clusters.silhouette.items())
         click.echo(f"\nClusters: k={result.clusters.k} (silhouette {scores})")
         click.echo(result.clusters.to_frame().round(2).to_string())
+    for card in result.personas:
+        persona = card.persona()
+        traits = "; ".join(t.words("en") for t in card.traits)
+        click.echo(f"\nPersona {persona.id} ({card.customers:,} customers): {traits}")
 
 
 def _ks(text: str) -> range | None:
