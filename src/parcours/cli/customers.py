@@ -114,9 +114,8 @@ def clv_command(
         click.echo(json.dumps(result.to_dict(), indent=2))
         return
     click.echo(result.parameters().to_string(index=False))
-    click.echo(
-        f"\nPer customer (horizon {result.horizon:g} {(result.unit + 's') if result.unit else 'time units'}):"
-    )
+    unit = f"{result.unit}s" if result.unit else "time units"
+    click.echo(f"\nPer customer (horizon {result.horizon:g} {unit}):")
     click.echo(result.to_frame().round(4).to_string(index=False))
 
 
