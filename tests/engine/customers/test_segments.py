@@ -158,3 +158,29 @@ def test_segments_need_the_event_for_clusters() -> None:
 
     with pytest.raises(EngineError, match="orders table"):
         segments(_log(BASE), ks=None)
+
+
+def test_workspace_segments_keep_their_ids_across_refreshes(tmp_path: Path) -> None:
+    from parcours.data import create_workspace
+    from parcours.engine.customers.segments import STATE, workspace_segments
+
+    rows = [
+        {
+            "customer_id": c,
+            "timestamp": day,
+            "event": "purchase",
+            "channel": "web",
+            "amount": amount,
+        }
+        for c, bought in BASE.items()
+        for day, amount in bought
+    ]
+    pd.DataFrame(rows).to_csv(tmp_path / "events.csv", index=False)
+    ws = create_workspace(tmp_path, sources={"events": {"path": "events.csv"}})
+    ws.ingest()
+    first = workspace_segments(ws, event="purchase", value="amount", ks=range(2, 4))
+    assert (tmp_path / STATE).exists()
+    again = workspace_segments(ws, event="purchase", value="amount", ks=range(2, 4))
+    assert first.clusters is not None and again.clusters is not None
+    assert again.clusters.members.to_dict() == first.clusters.members.to_dict()
+    assert all(v is not None for v in again.clusters.matched.values())
