@@ -32,3 +32,15 @@ def test_customer_summary(duck, sparklog, unit):
     assert late.customer_id == early.customer_id
     np.testing.assert_allclose(late.holdout, early.holdout)
     np.testing.assert_allclose(late.T, early.T)
+
+
+def test_journey_features(duck, sparklog):
+    import pandas as pd
+
+    from parcours.engine.customers.clusters import journey_features
+
+    options = {"event": "call_centre_call", "value": "waiting_seconds"}
+    want = journey_features(duck, **options)
+    got = journey_features(sparklog, **options)
+    assert len(want) > 1000 and want["channels"].max() > 1
+    pd.testing.assert_frame_equal(got, want, rtol=1e-9)

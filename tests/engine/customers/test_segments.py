@@ -184,3 +184,42 @@ def test_workspace_segments_keep_their_ids_across_refreshes(tmp_path: Path) -> N
     assert first.clusters is not None and again.clusters is not None
     assert again.clusters.members.to_dict() == first.clusters.members.to_dict()
     assert all(v is not None for v in again.clusters.matched.values())
+
+
+@pytest.mark.parametrize("mask", [62, 2])  # channels by bit mask, or by distinct count
+def test_journey_features_match_a_direct_count(monkeypatch: pytest.MonkeyPatch, mask: int) -> None:
+    from parcours.engine.customers import clusters
+
+    monkeypatch.setattr(clusters, "MASK_CHANNELS", mask)
+    rng = np.random.default_rng(7)
+    rows = []
+    for i in range(60):
+        start = pd.Timestamp("2024-01-01") + pd.Timedelta(hours=int(rng.integers(0, 500)))
+        for _ in range(int(rng.integers(1, 12))):
+            event = "buy" if rng.random() < 0.2 else "view"
+            rows.append(
+                {
+                    "customer_id": f"c{i}",
+                    "timestamp": start + pd.Timedelta(hours=int(rng.integers(0, 24 * 20))),
+                    "event": event,
+                    "channel": str(rng.choice(["web", "app", "store", "mail", None])),
+                    "properties": json.dumps({"amount": float(rng.integers(1, 50))}),
+                }
+            )
+    frame = pd.DataFrame(rows)
+    frame.loc[frame["channel"] == "None", "channel"] = None
+    got = clusters.journey_features(EventLog.from_pandas(frame), event="buy", value="amount")
+    frame["day"] = frame["timestamp"].dt.normalize()
+    frame["amount"] = [json.loads(p)["amount"] for p in frame["properties"]]
+    for customer, part in frame.groupby("customer_id"):
+        row = got.loc[customer]
+        bought = part[part["event"] == "buy"]
+        assert row["events"] == len(part)
+        assert row["active_days"] == part["day"].nunique()
+        assert row["channels"] == part["channel"].nunique()
+        assert row["purchases"] == bought["day"].nunique()
+        assert row["value"] == pytest.approx(bought["amount"].sum())
+        assert row["share_web"] == pytest.approx((part["channel"] == "web").mean())
+        if len(bought):
+            first = (bought["day"].min() - part["day"].min()).days
+            assert row["days_to_convert"] == first and row["converted"] == 1

@@ -44,6 +44,8 @@ BASE_FEATURES: tuple[str, ...] = (
 )
 #: Channels whose share of a customer's events is a feature.
 TOP_CHANNELS = 6
+#: Channels counted by a bit mask (a BIGINT's bits); with more, by a distinct count.
+MASK_CHANNELS = 62
 SILHOUETTE_SAMPLE = 3000
 #: At most this many customers (a seeded sample) fit the k-means; all are then assigned.
 FIT_SAMPLE = 20_000
@@ -96,19 +98,14 @@ def journey_features(log: Backend, *, event: str, value: str | None = None) -> p
     d = log.dialect
     buy = f"event = {literal(event, d)}"
     worth = f"TRY_CAST({json_text(value, d)} AS DOUBLE)" if value else "CAST(NULL AS DOUBLE)"
-    top = [
+    used = [
         r[0]
         for r in log.rows(
             "SELECT channel FROM {events} WHERE channel IS NOT NULL GROUP BY channel "
-            f"ORDER BY count(*) DESC, channel LIMIT {TOP_CHANNELS}"
+            "ORDER BY count(*) DESC, channel"
         )
     ]
-    shares = "".join(
-        f", avg(CASE WHEN channel = {literal(c, d)} THEN 1.0 ELSE 0.0 END) AS share_{i}"
-        for i, c in enumerate(top)
-    )
-    first_buy = f"min(CASE WHEN {buy} THEN timestamp END)"
-    convert = period_index("day", "CAST(min(timestamp) AS DATE)", f"CAST({first_buy} AS DATE)", d)
+    top = used[:TOP_CHANNELS]
     names = [
         "events",
         "active_days",
@@ -118,14 +115,39 @@ def journey_features(log: Backend, *, event: str, value: str | None = None) -> p
         "days_to_convert",
         *(f"share_{c}" for c in top),
     ]
+    # One pass per customer and day, then per customer: the distinct days are the day rows,
+    # the distinct channels the bits set in the union of each day's channel mask.
+    bits = (
+        " + ".join(
+            f"(CASE WHEN channel = {literal(c, d)} THEN {1 << i} ELSE 0 END)"
+            for i, c in enumerate(used[:MASK_CHANNELS])
+        )
+        or "0"
+    )
+    counts = "".join(
+        f", sum(CASE WHEN channel = {literal(c, d)} THEN 1 ELSE 0 END) AS c{i}"
+        for i, c in enumerate(top)
+    )
+    day = "CAST(timestamp AS DATE)"
+    daily = f"""SELECT customer_id, {day} AS d, count(*) AS n,
+            max(CASE WHEN {buy} THEN 1 ELSE 0 END) AS bought,
+            sum(CASE WHEN {buy} THEN {worth} END) AS v, min(timestamp) AS t0,
+            min(CASE WHEN {buy} THEN timestamp END) AS tb, bit_or({bits}) AS mask{counts}
+        FROM {{events}} GROUP BY customer_id, {day}"""
+    if len(used) > MASK_CHANNELS:  # too many channels for a mask: count them the long way
+        channels = "(SELECT customer_id AS k, count(DISTINCT channel) AS m FROM {events} "
+        channels += "GROUP BY customer_id)"
+        distinct = "max(x.m)"
+        join = f" JOIN {channels} x ON x.k = q.customer_id"
+    else:
+        distinct, join = "bit_count(bit_or(mask))", ""
+    convert = period_index("day", "CAST(min(t0) AS DATE)", "CAST(min(tb) AS DATE)", d)
+    shares = "".join(f", sum(c{i}) / sum(n) AS share_{i}" for i in range(len(top)))
     table = log.arrow(
-        f"""SELECT customer_id, count(*) AS events,
-            count(DISTINCT CAST(timestamp AS DATE)) AS active_days,
-            count(DISTINCT channel) AS channels,
-            count(DISTINCT CASE WHEN {buy} THEN CAST(timestamp AS DATE) END) AS purchases,
-            coalesce(sum(CASE WHEN {buy} THEN {worth} END), 0) AS value,
+        f"""SELECT q.customer_id, sum(n) AS events, count(*) AS active_days,
+            {distinct} AS channels, sum(bought) AS purchases, coalesce(sum(v), 0) AS value,
             {convert} AS days_to_convert{shares}
-        FROM {{events}} GROUP BY customer_id ORDER BY customer_id"""
+        FROM ({daily}) q{join} GROUP BY q.customer_id ORDER BY q.customer_id"""
     )
     frame = pd.DataFrame(
         {n: table.column(i + 1).to_pandas().astype(float) for i, n in enumerate(names)}
