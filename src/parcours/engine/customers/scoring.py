@@ -28,6 +28,7 @@ from parcours.engine.dialect import glob, json_text, literal, micros, timestamp
 from parcours.errors import EngineError
 
 STAGES = ("lead", "mql", "sql")
+GRADES = tuple(f"{letter}{digit}" for letter in "ABC" for digit in "123")
 STAGE_LABELS = {
     "lead": {"en": "Lead", "fr": "Lead"},
     "mql": {"en": "Marketing qualified lead", "fr": "Lead qualifié marketing"},
@@ -118,32 +119,28 @@ def score_leads(
     )
     if not table.num_rows:
         raise EngineError(f"no events on or before {moment}: nothing to score.")
-    ids = pd.Index(table.column("customer_id").to_pandas().astype(str), name="customer_id")
-    matched = np.column_stack(
-        [table.column(f"r{i}").to_numpy(zero_copy_only=False) for i in range(len(rules.rules))]
-    ).astype(float)
-    matched = np.nan_to_num(matched)
+    ids = pd.Index(table.column("customer_id").to_numpy(zero_copy_only=False), name="customer_id")
+    matched = table.drop_columns(["customer_id"]).to_pandas().to_numpy(dtype=float, na_value=0.0)
     names = [r.name for r in rules.rules]
     points = pd.DataFrame(matched * [r.points for r in rules.rules], index=ids, columns=names)
     points = _capped(points, rules)
     kinds = np.array([r.kind for r in rules.rules])
-    fit = points.loc[:, kinds == "fit"].sum(axis=1).to_numpy()
-    engagement = points.loc[:, kinds == "engagement"].sum(axis=1).to_numpy()
+    fit = points.to_numpy()[:, kinds == "fit"].sum(axis=1)
+    engagement = points.to_numpy()[:, kinds == "engagement"].sum(axis=1)
     score = fit + engagement
-    letters = np.select([fit >= rules.fit_grades[0], fit >= rules.fit_grades[1]], ["A", "B"], "C")
-    digits = np.select(
-        [engagement >= rules.engagement_grades[0], engagement >= rules.engagement_grades[1]],
-        ["1", "2"],
-        "3",
-    )
+    # grade and stage by index into their names: no string built per customer
+    letter = np.where(fit >= rules.fit_grades[0], 0, np.where(fit >= rules.fit_grades[1], 1, 2))
+    high, middle = rules.engagement_grades
+    digit = np.where(engagement >= high, 0, np.where(engagement >= middle, 1, 2))
+    stage = np.where(score >= rules.sql, 2, np.where(score >= rules.mql, 1, 0))
     frame = pd.DataFrame(
         {
             "customer_id": ids.to_numpy(),
             "fit": fit,
             "engagement": engagement,
             "score": score,
-            "grade": np.char.add(letters.astype(str), digits.astype(str)),
-            "stage": np.select([score >= rules.sql, score >= rules.mql], ["sql", "mql"], "lead"),
+            "grade": pd.Categorical.from_codes(letter * 3 + digit, GRADES),
+            "stage": pd.Categorical.from_codes(stage, STAGES),
         }
     )
     return LeadScores(moment, rules, frame, points)
