@@ -113,3 +113,10 @@ def test_clv_without_repeat_purchases_says_so(tmp_path: Path) -> None:
     file.write_text("customer_id,frequency,recency,T\na,0,0,10\nb,0,0,5\n")
     result = CliRunner().invoke(main, ["clv", str(file)])
     assert result.exit_code == 1 and "repeat purchase" in result.output
+
+
+def test_the_template_choices_follow_the_library() -> None:
+    from parcours.cli import customers
+    from parcours.engine.customers.scoring_rules import TEMPLATES
+
+    assert customers.TEMPLATES == TEMPLATES

@@ -10,28 +10,22 @@ probability of being alive, churn, expected purchases and lifetime value.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from parcours.cli.analyses import _columns, _open
-from parcours.engine.customers.clv import MODELS, lifetime_value_file
-from parcours.engine.customers.next_action import next_actions
-from parcours.engine.customers.predictive import backtest_file
-from parcours.engine.customers.recommend import METHODS as REC_METHODS
-from parcours.engine.customers.recommend import baskets, evaluate, recommend
-from parcours.engine.customers.scoring import score_leads
-from parcours.engine.customers.scoring_rules import (
-    TEMPLATES,
-    ScoringRules,
-    load_rules,
-    save_rules,
-    template,
-)
-from parcours.engine.customers.segments import segments
-from parcours.engine.customers.summary import UNIT_DAYS
-from parcours.engine.customers.typology import Thresholds, journey_typology
+from parcours.cli.options import LazyChoice
 from parcours.errors import EngineError
+
+if TYPE_CHECKING:
+    from parcours.engine.customers.scoring_rules import ScoringRules
+
+# Choices read from their modules when first needed: `parcours --help` imports nothing heavy.
+MODELS = LazyChoice("parcours.engine.customers.clv:MODELS")
+UNITS = LazyChoice("parcours.engine.customers.summary:UNIT_DAYS")
+TEMPLATES = ("en", "fr")  # parcours.engine.customers.scoring_rules.TEMPLATES
+REC_METHODS = LazyChoice("parcours.engine.customers.recommend:METHODS")
 
 
 @click.command(name="clv")
@@ -57,7 +51,7 @@ from parcours.errors import EngineError
 )
 @click.option(
     "--unit",
-    type=click.Choice(list(UNIT_DAYS)),
+    type=UNITS,
     default="week",
     show_default=True,
     help="Time unit of the summary made from transactions.",
@@ -78,7 +72,7 @@ from parcours.errors import EngineError
 )
 @click.option(
     "--model",
-    type=click.Choice(MODELS),
+    type=MODELS,
     default="bgnbd",
     show_default=True,
     help="Model behind P(alive), churn, expected purchases and CLV.",
@@ -99,6 +93,8 @@ def clv_command(
     fmt: str,
 ) -> None:
     """Customer lifetime value and churn (BG/NBD, Pareto/NBD, Gamma-Gamma)."""
+    from parcours.engine.customers.clv import lifetime_value_file
+
     result = lifetime_value_file(
         file,
         customer=customer_col,
@@ -158,6 +154,8 @@ def segment_command(
     **cols: Any,
 ) -> None:
     """RFM segments (10 named, FR/EN), their movement, behavioural clusters and persona cards."""
+    from parcours.engine.customers.segments import segments
+
     result = segments(
         _open(file, cols),
         event=purchase_event,
@@ -240,6 +238,9 @@ def score_command(
     """Lead scores from rules (fit, engagement, grade A1-C3, MQL/SQL), or the predictive
     score's backtest (AUC, PR-AUC, Brier, calibration, lift) against a recency-frequency
     baseline."""
+    from parcours.engine.customers.predictive import backtest_file
+    from parcours.engine.customers.scoring import score_leads
+
     if label is not None:
         found = backtest_file(
             file, label, frequency=frequency_col, recency=recency_col, test_size=test_size
@@ -258,6 +259,8 @@ def score_command(
 
 
 def _rules(rules_file: str | None, language: str | None) -> ScoringRules:
+    from parcours.engine.customers.scoring_rules import load_rules, template
+
     if rules_file is not None:
         return load_rules(rules_file)
     if language is not None:
@@ -283,6 +286,8 @@ def _rules(rules_file: str | None, language: str | None) -> ScoringRules:
 )
 def score_rules_command(target: str, rules_file: str | None, language: str | None) -> None:
     """Write scoring rules to TARGET (.yaml or .xlsx): a template, or a conversion."""
+    from parcours.engine.customers.scoring_rules import save_rules
+
     path = save_rules(_rules(rules_file, language), target)
     click.echo(f"Wrote {path}")
 
@@ -311,6 +316,8 @@ def typology_command(
     **cols: Any,
 ) -> None:
     """Journey typology per customer: simple, complex or long, by declared thresholds."""
+    from parcours.engine.customers.typology import Thresholds, journey_typology
+
     limits = Thresholds(
         simple_max_days,
         simple_max_events,
@@ -331,7 +338,7 @@ def typology_command(
 @click.option("--item", required=True, help="Property of the purchase naming the product.")
 @click.option("--basket", default=None, help="Property naming the order (default: the day).")
 @click.option("--customer", "customers", multiple=True, help="Recommend to this customer.")
-@click.option("--method", type=click.Choice(REC_METHODS), default="cooccurrence", show_default=True)
+@click.option("--method", type=REC_METHODS, default="cooccurrence", show_default=True)
 @click.option(
     "--evaluate",
     "check",
@@ -355,9 +362,11 @@ def recommend_command(
 ) -> None:
     """Product recommendations from purchase history (co-occurrence, ALS), or their
     evaluation against popularity."""
+    from parcours.engine.customers.recommend import METHODS, baskets, evaluate, recommend
+
     found = baskets(_open(file, cols), event=purchase_event, item=item, basket=basket)
     if check:
-        result = evaluate(found, REC_METHODS)
+        result = evaluate(found, METHODS)
         if fmt == "json":
             click.echo(json.dumps(result.to_dict(), indent=2))
         else:
@@ -393,6 +402,8 @@ def next_action_command(
 ) -> None:
     """Next best action per stage: the action most associated with reaching the next stage,
     with its uplift and sample sizes."""
+    from parcours.engine.customers.next_action import next_actions
+
     names = [s.strip() for s in stages.split(",") if s.strip()]
     result = next_actions(
         _open(file, cols), names, actions=actions or None, min_customers=min_customers
