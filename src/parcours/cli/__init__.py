@@ -49,6 +49,7 @@ TOPICS: tuple[str, ...] = (
     "voice",
     "users",
     "serve",
+    "customers",
 )
 
 

@@ -1,0 +1,46 @@
+"""The purchase summary behind the lifetime-value models on Spark equals that on DuckDB."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from parcours.engine.customers.summary import customer_summary
+
+from .conftest import SPARK
+
+pytestmark = SPARK
+
+
+@pytest.mark.parametrize("unit", ["day", "week"])
+def test_customer_summary(duck, sparklog, unit):
+    options = {"event": "call_centre_call", "value": "waiting_seconds", "unit": unit}
+    want = customer_summary(duck, **options)
+    got = customer_summary(sparklog, **options)
+    assert len(want) > 100 and want.frequency.sum() > 0
+    assert got.customer_id == want.customer_id
+    assert got.calibration_end == want.calibration_end
+    for name in ("frequency", "recency", "T", "monetary_value", "holdout"):
+        np.testing.assert_allclose(getattr(got, name), getattr(want, name), rtol=1e-12)
+    assert want.calibration_end is not None
+    end = want.calibration_end - dt.timedelta(days=60)  # a holdout
+    early = customer_summary(duck, **options, calibration_end=end)
+    late = customer_summary(sparklog, **options, calibration_end=end)
+    assert early.holdout is not None and early.holdout.sum() > 0
+    assert late.customer_id == early.customer_id
+    np.testing.assert_allclose(late.holdout, early.holdout)
+    np.testing.assert_allclose(late.T, early.T)
+
+
+def test_journey_features(duck, sparklog):
+    import pandas as pd
+
+    from parcours.engine.customers.clusters import journey_features
+
+    options = {"event": "call_centre_call", "value": "waiting_seconds"}
+    want = journey_features(duck, **options)
+    got = journey_features(sparklog, **options)
+    assert len(want) > 1000 and want["channels"].max() > 1
+    pd.testing.assert_frame_equal(got, want, rtol=1e-9)
