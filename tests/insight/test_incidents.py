@@ -37,6 +37,8 @@ def build(root: Path, effects: list[dict[str, object]], seed: int = 7) -> Worksp
             "days": 120,
             "seed": seed,
             "channel_mix": {"app": 0.6, "web": 0.4},
+            # personas that convert alike: a log with no planted story has no segment gap
+            "personas": [{"persona": "lea-reprise-sport"}, {"persona": "julien-etudiant"}],
             "effects": effects,
         }
     )
@@ -126,7 +128,7 @@ def test_the_command_prints_the_json_contract(planted: Workspace) -> None:
     result = CliRunner().invoke(main, ["insights", str(planted.root), "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert list(data) == ["findings"]
+    assert list(data) == ["findings", "moments_of_truth"]
     first = data["findings"][0]
     assert list(first) == [
         "rank",

@@ -1,0 +1,118 @@
+"""The statistics of the group detectors, against hand-computed values, PostHog's documented
+funnel-correlation examples (tests/oracles/correlation) and invariants."""
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy import stats
+
+from parcours.engine.outcomes import Contrast
+from parcours.insight.drivers import failure_drivers, segment_gaps
+from parcours.insight.significance import (
+    Table,
+    adjusted,
+    independence,
+    odds_interval,
+    odds_ratio,
+    p_value,
+    two_proportions,
+)
+from parcours.samples import load_sample
+
+CASES = Path(__file__).parents[1] / "oracles" / "correlation" / "posthog_correlation_cases.json"
+
+
+@pytest.mark.parametrize("case", json.loads(CASES.read_text()), ids=lambda c: c["event"])
+def test_the_odds_ratio_is_posthogs_on_their_documented_examples(case: dict) -> None:
+    table = Table(
+        case["success_count"], case["failure_count"], case["success_total"], case["failure_total"]
+    )
+    assert odds_ratio(table) == pytest.approx(case["odds_ratio"])
+
+
+def test_a_hand_computed_table() -> None:
+    # 40 of 100 customers had the event: 10 moved on, 30 did not; of all 300, 150 moved on
+    table = Table(10, 30, 150, 150)
+    assert table.cells == (10, 30, 140, 120)
+    assert odds_ratio(table) == pytest.approx(11 * 121 / (141 * 31))
+    low, high = odds_interval(table)
+    spread = 1.959963984540054 * math.sqrt(1 / 11 + 1 / 31 + 1 / 141 + 1 / 121)
+    assert math.log(low) == pytest.approx(math.log(11 * 121 / (141 * 31)) - spread)
+    assert math.log(high) == pytest.approx(math.log(11 * 121 / (141 * 31)) + spread)
+    # large cells: Pearson's chi-square, 1 degree of freedom, by hand
+    a, b, c, d = 10, 30, 140, 120
+    n = a + b + c + d
+    chi2 = n * (a * d - b * c) ** 2 / ((a + b) * (c + d) * (a + c) * (b + d))
+    assert p_value(table) == pytest.approx(stats.chi2.sf(chi2, 1))
+    # a small cell: Fisher's exact test
+    assert p_value(Table(1, 4, 10, 5)) == pytest.approx(stats.fisher_exact([[1, 4], [9, 1]]).pvalue)
+
+
+def test_two_proportions_and_benjamini_hochberg_by_hand() -> None:
+    gap = two_proportions(60, 100, 40, 100)
+    assert gap.difference == pytest.approx(0.2)
+    assert gap.high - gap.difference == pytest.approx(1.959963984540054 * math.sqrt(0.0048))
+    z = 0.2 / math.sqrt(0.5 * 0.5 * 0.02)
+    assert gap.p_value == pytest.approx(2 * stats.norm.sf(z))
+    # BH by hand: p sorted 0.01, 0.02, 0.03, 0.5 -> 0.01*4/1, 0.02*4/2, 0.03*4/3, 0.5
+    assert adjusted([0.03, 0.5, 0.01, 0.02]) == pytest.approx([0.04, 0.5, 0.04, 0.04])
+    assert independence([[10, 10], [0, 0]]) == 1.0
+
+
+@given(
+    st.integers(0, 400),
+    st.integers(0, 400),
+    st.integers(1, 400),
+    st.integers(1, 400),
+    st.integers(1, 1000),
+)
+def test_scaling_every_count_keeps_an_even_table_even(
+    a: int, b: int, c: int, d: int, k: int
+) -> None:
+    # a trait spread as the stage is (the same share of movers and droppers) never stands out
+    table = Table(a * k * c, a * k * d, (a + b) * k * c, (a + b) * k * d)
+    if a and b:
+        assert p_value(table) > 0.99
+    assert odds_ratio(table, prior=0) == pytest.approx(1.0) if a and b else True
+
+
+@given(st.integers(50, 5000), st.integers(1, 1000))
+def test_adding_a_constant_to_every_count_of_an_even_stage_finds_nothing(
+    n: int, extra: int
+) -> None:
+    journey = load_sample("sport_subscription")
+    totals = {"achat": (2 * n + 2 * extra, n + extra)}
+    even = [
+        Contrast("achat", "event", "x", n + extra, (n + extra) // 2),
+        Contrast("achat", "customer.persona", "a", n + extra, (n + extra) // 2),
+        Contrast("achat", "customer.persona", "b", n + extra, (n + extra) - (n + extra) // 2),
+    ]
+    assert failure_drivers(journey, totals, even) == []
+    assert segment_gaps(journey, totals, even) == []
+
+
+def test_a_failure_driver_by_hand() -> None:
+    journey = load_sample("sport_subscription")
+    totals = {"achat": (1000, 400)}  # 400 of 1000 reach the next stage
+    found = failure_drivers(
+        journey,
+        totals,
+        [
+            Contrast("achat", "event", "app_installed", 200, 20),
+            Contrast("achat", "event", "x", 500, 200),
+        ],
+    )
+    assert len(found) == 1
+    (f,) = found
+    assert f.kind == "failure_driver" and f.segment == {"event": "app_installed"}
+    assert f.evidence["with"] == {"moved": 20, "dropped": 180, "conversion": 0.1}
+    assert f.evidence["without"] == {"moved": 380, "dropped": 420, "conversion": 0.475}
+    assert f.evidence["odds_ratio"] == pytest.approx(21 * 421 / (381 * 181), abs=1e-6)
+    assert f.cost == pytest.approx((0.475 - 0.1) * 200)
+    assert "app_installed" in f.summary["fr"] and "app_installed" in f.summary["en"]
+    assert np.isfinite(f.evidence["q_value"])
