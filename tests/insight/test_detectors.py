@@ -151,3 +151,35 @@ def test_insights_json_lists_every_kind_and_the_moments(planted: Workspace) -> N
     assert moments["page-offres"]["measured"] and not moments["page-offres"]["declared"]
     text = CliRunner().invoke(main, ["insights", str(planted.root), "--lang", "fr"])
     assert "failure_driver" in text.output and "boucle" in text.output
+
+
+def test_map_drift_unclaimed_events_a_silent_touchpoint_and_a_kpi_without_data(
+    planted: Workspace,
+) -> None:
+    import yaml
+
+    document = yaml.safe_load(sample_path(SAMPLE).read_text(encoding="utf-8"))
+    document["id"] = "drifted"
+    evaluation = next(s for s in document["stages"] if s["id"] == "evaluation")
+    evaluation["match"]["events"].remove("review_read")  # renamed in the data's new release
+    reviews = next(t for t in evaluation["touchpoints"] if t["id"] == "avis-store")
+    reviews["match"]["events"] = ["review_opened"]
+    offers = next(t for t in evaluation["touchpoints"] if t["id"] == "page-offres")
+    offers["kpis"] = [*offers.get("kpis", []), {"id": "nps-offres", "kind": "nps"}]
+    path = planted.root / "journeys" / "drifted.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    try:
+        found = find_insights(planted, ["drifted"])
+    finally:
+        path.unlink()
+    drifted = [f for f in found.findings if f.kind == "drift"]
+    unclaimed = next(f for f in drifted if f.evidence["measure"] == "unclaimed_events")
+    assert unclaimed.where.stage is None and "review_read" in unclaimed.where.events
+    assert unclaimed.evidence["unclaimed"]["review_read"] > 1000
+    assert "review_read" in unclaimed.summary["fr"] and "review_read" in unclaimed.summary["en"]
+    silent = next(f for f in drifted if f.evidence["measure"] == "silent_touchpoint")
+    assert (silent.where.stage, silent.where.touchpoint) == ("evaluation", "avis-store")
+    # a KPI whose survey nobody answers: no NPS is asked on the offers page
+    assert any(f.evidence["measure"] == "nps-offres" for f in drifted)
+    assert all(f.cost == 0 for f in drifted)
+    assert found.findings[-1].kind == "drift"  # the stories come first

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
@@ -24,6 +24,7 @@ from parcours.insight.significance import (
 )
 from parcours.samples import load_sample
 
+JOURNEY = load_sample("sport_subscription")
 CASES = Path(__file__).parents[1] / "oracles" / "correlation" / "posthog_correlation_cases.json"
 
 
@@ -81,11 +82,12 @@ def test_scaling_every_count_keeps_an_even_table_even(
     assert odds_ratio(table, prior=0) == pytest.approx(1.0) if a and b else True
 
 
+@settings(deadline=None)
 @given(st.integers(50, 5000), st.integers(1, 1000))
 def test_adding_a_constant_to_every_count_of_an_even_stage_finds_nothing(
     n: int, extra: int
 ) -> None:
-    journey = load_sample("sport_subscription")
+    journey = JOURNEY
     totals = {"achat": (2 * n + 2 * extra, n + extra)}
     even = [
         Contrast("achat", "event", "x", n + extra, (n + extra) // 2),
@@ -116,3 +118,49 @@ def test_a_failure_driver_by_hand() -> None:
     assert f.cost == pytest.approx((0.475 - 0.1) * 200)
     assert "app_installed" in f.summary["fr"] and "app_installed" in f.summary["en"]
     assert np.isfinite(f.evidence["q_value"])
+
+
+def returns_rows(days: int, per_day: dict[str, tuple[int, int]], loop: range, extra: int):
+    """60 days of a touchpoint's customers per channel (customers, returned), ``extra`` more
+    web customers returning on the days of ``loop``."""
+    from datetime import date, timedelta
+
+    from parcours.engine.returns import Returns
+
+    start = date(2026, 1, 5)
+    rows = []
+    for d in range(days):
+        for channel, (n, k) in per_day.items():
+            more = extra if channel == "web" and d in loop else 0
+            rows.append(
+                Returns(
+                    "touchpoint", "page-paiement", start + timedelta(d), channel, n, k + more, 0
+                )
+            )
+    return rows, [start + timedelta(d) for d in range(days)]
+
+
+def test_a_loop_by_hand() -> None:
+    from datetime import date
+
+    from parcours.insight.loops import loops
+
+    rows, starts = returns_rows(60, {"app": (60, 1), "web": (40, 0)}, range(20, 34), 20)
+    (loop,) = loops(JOURNEY, rows, "day", starts)
+    assert (loop.start, loop.end) == (date(2026, 1, 25), date(2026, 2, 7))
+    assert loop.segment == {"channel": "web"}
+    # baseline: 1 of 100 a day; during the 14 days: 21 of 100
+    assert loop.evidence["baseline"] == pytest.approx(0.01)
+    assert loop.evidence["observed"] == pytest.approx(0.21)
+    assert loop.cost == pytest.approx(0.2 * 1400)
+    web = next(c for c in loop.evidence["channels"] if c["channel"] == "web")
+    assert web["lost"] == pytest.approx(round((0.5 - 0.005) * 560, 1))
+
+
+@settings(deadline=None)
+@given(st.integers(20, 500), st.integers(0, 10), st.integers(0, 300))
+def test_a_steady_share_of_returns_plus_a_constant_is_no_loop(n: int, k: int, extra: int) -> None:
+    from parcours.insight.loops import loops
+
+    rows, starts = returns_rows(60, {"app": (n + extra, min(k, n) + extra)}, range(0), 0)
+    assert loops(JOURNEY, rows, "day", starts) == []

@@ -35,10 +35,13 @@ def insights(
     fmt: str,
     lang: str,
 ) -> None:
-    """Find what changed in the journeys of WORKSPACE (default: here): incidents over calendar
-    time (a conversion drop, an abandonment surge, customers missing at a touchpoint), each
-    with its period, the channel that explains it and the customers it cost, most costly
-    first."""
+    """Find the stories in the journeys of WORKSPACE (default: here), most costly first:
+    incidents over calendar time (a conversion drop, an abandonment surge, customers missing at
+    a touchpoint) and loops (customers coming back to a place), each with its period and the
+    channel that explains it; failure drivers (earlier events over-represented among the
+    customers a stage loses); segment gaps (a persona, a channel... converting less); moments
+    of truth (touchpoints whose bad experiences cost conversions, declared on the map or not);
+    map drift (events no place claims, silent touchpoints, KPIs without data)."""
     where = parse_filter(since, until)
     found = find_insights(Workspace.open(workspace), journeys or None, every=every, where=where)  # type: ignore[arg-type]
     if fmt == "json":
@@ -54,7 +57,7 @@ def _text(found: Insights, lang: str) -> str:
     lost = "clients perdus" if lang == "fr" else "customers lost"
     lines = []
     for rank, finding in enumerate(found.findings, 1):
-        place = finding.where.stage + (
+        place = (finding.where.stage or "—") + (
             f" / {finding.where.touchpoint}" if finding.where.touchpoint else ""
         )
         period = f"{finding.start} → {finding.end}" if finding.start else ""

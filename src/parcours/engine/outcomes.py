@@ -120,15 +120,27 @@ class Outcomes:
         return [Contrast(str(s), "event", str(v), int(n), int(m or 0)) for s, v, n, m in found]
 
     def by_channel(self) -> list[Contrast]:
-        """Per touchpoint (of a stage but the last) and channel, the customers whose first
-        event at the touchpoint came on that channel, and those of them who reached the next
-        stage: channels are compared where customers meet the same touchpoint, not across
-        touchpoints that each have their own channel."""
+        """Per touchpoint (of a stage but the last) met on several channels, and per channel,
+        the customers whose first event at the touchpoint came on that channel, and those of
+        them who reached the next stage: channels are compared where customers meet the same
+        touchpoint, not across touchpoints that each have their own channel."""
+        several = [
+            str(t)
+            for t, n in self.log.rows(
+                "SELECT touchpoint, count(DISTINCT channel) FROM {events} "
+                "WHERE touchpoint IS NOT NULL GROUP BY touchpoint"
+            )
+            if int(n) >= 2
+        ]
+        if not several:
+            return []
+        listed = ", ".join(literal(t, self.dialect) for t in several)
         value = f"{first_by(self.dialect)}(channel, timestamp)"
         found = self.log.rows(
             f"SELECT o.stage, c.touchpoint, c.v, count(*), {_moved('o.moved')} "
             f"FROM {self.name} o JOIN (SELECT customer_id, stage, touchpoint, {value} AS v "
-            "FROM {events} WHERE touchpoint IS NOT NULL GROUP BY customer_id, stage, touchpoint) c "
+            f"FROM {{events}} WHERE touchpoint IN ({listed}) "
+            "GROUP BY customer_id, stage, touchpoint) c "
             "ON c.customer_id = o.customer_id AND c.stage = o.stage "
             "WHERE c.v IS NOT NULL GROUP BY o.stage, c.touchpoint, c.v"
         )
@@ -139,36 +151,49 @@ class Outcomes:
 
     def by_customer(self) -> list[Contrast]:
         """Per stage and value of each attribute of the customers (the keys of the customers
-        table's ``attributes``) with at most :data:`MAX_VALUES` values, the customers who have
-        it."""
+        table's ``attributes``) with from 2 to :data:`MAX_VALUES` values, the customers who
+        have it: one pass over the stages' customers for every attribute."""
         if not self.log.has_table("customers"):
             return []
         if "attributes" not in self.log.table_columns("customers"):
             return []
         sample = "(SELECT attributes FROM {customers} WHERE attributes IS NOT NULL LIMIT 10000) c"
-        keys = self.log.rows(
-            f"SELECT DISTINCT {json_keys('attributes', self.dialect)} FROM {sample}"
-        )
-        out = []
-        for (key,) in sorted(keys):
-            if key in NOT_SEGMENTS:
-                continue
-            value = json_text(str(key), self.dialect, nested=False, column="c.attributes")
-            ((values,),) = self.log.rows(f"SELECT count(DISTINCT {value}) FROM {sample}")
-            if not 2 <= int(values) <= MAX_VALUES:
-                continue
-            found = self.log.rows(
-                f"SELECT o.stage, {value} AS v, count(*), {_moved('o.moved')} "
-                f"FROM {self.name} o JOIN {{customers}} c ON c.customer_id = o.customer_id "
-                f"WHERE {value} IS NOT NULL GROUP BY o.stage, {value}"
+        keys = sorted(
+            str(k)
+            for (k,) in self.log.rows(
+                f"SELECT DISTINCT {json_keys('attributes', self.dialect)} FROM {sample}"
             )
-            if len({v for _, v, _, _ in found}) > MAX_VALUES:
-                continue
-            out += [
-                Contrast(str(s), f"customer.{key}", str(v), int(n), int(m or 0))
-                for s, v, n, m in found
-            ]
-        return out
+            if str(k) not in NOT_SEGMENTS
+        )
+        if not keys:
+            return []
+        values = {k: json_text(k, self.dialect, nested=False, column="c.attributes") for k in keys}
+        counts = self.log.rows(
+            "SELECT "
+            + ", ".join(f"count(DISTINCT {v})" for v in values.values())
+            + f" FROM {sample}"
+        )[0]
+        chosen = [k for k, n in zip(keys, counts, strict=True) if 2 <= int(n) <= MAX_VALUES]
+        if not chosen:
+            return []
+        unpivoted = " UNION ALL ".join(
+            f"SELECT c.customer_id, {literal(k, self.dialect)} AS k, {values[k]} AS v "
+            "FROM {customers} c"
+            for k in chosen
+        )
+        found = self.log.rows(
+            f"SELECT o.stage, a.k, a.v, count(*), {_moved('o.moved')} FROM {self.name} o "
+            f"JOIN ({unpivoted}) a ON a.customer_id = o.customer_id WHERE a.v IS NOT NULL "
+            "GROUP BY o.stage, a.k, a.v"
+        )
+        seen: dict[str, set[str]] = {}
+        for _, k, v, _, _ in found:
+            seen.setdefault(str(k), set()).add(str(v))
+        return [
+            Contrast(str(s), f"customer.{k}", str(v), int(n), int(m or 0))
+            for s, k, v, n, m in found
+            if len(seen[str(k)]) <= MAX_VALUES
+        ]
 
     def rated(self) -> list[RatedOutcome]:
         """The answers given at each touchpoint by rating, and those of customers who had the

@@ -40,20 +40,20 @@ def returns(log: Backend, every: Every | None) -> list[Returns]:
     )
     order = "timestamp, event_seq" if log.has_column("event_seq") else "timestamp"
     window = f"OVER (PARTITION BY customer_id ORDER BY {order})"
-    starts = " UNION ALL ".join(
-        f"SELECT customer_id, timestamp, channel, '{level}' AS level, {level} AS place FROM w "
-        f"WHERE {level} IS NOT NULL AND ({previous} IS NULL OR {previous} <> {level})"
-        for level, previous in (("stage", "ps"), ("touchpoint", "pt"))
-    )
-    found = log.rows(
-        f"WITH w AS (SELECT customer_id, timestamp, channel, stage, touchpoint, "
-        f"lag(stage) {window} AS ps, lag(touchpoint) {window} AS pt "
-        "FROM {events} WHERE stage IS NOT NULL) "
+    place = "CASE l.level WHEN 'stage' THEN w.stage ELSE w.touchpoint END"
+    previous = "CASE l.level WHEN 'stage' THEN w.ps ELSE w.pt END"
+    found = log.rows(  # one window over the events; each event read at both levels
         f"SELECT level, place, {period} AS p, channel, count(*), "
         "sum(CASE WHEN runs >= 2 THEN 1 ELSE 0 END), sum(runs) FROM ("
         "SELECT customer_id, level, place, min(timestamp) AS first, "
-        f"{first_by(log.dialect)}(channel, timestamp) AS channel, count(*) AS runs "
-        f"FROM ({starts}) r GROUP BY customer_id, level, place) q GROUP BY 1, 2, 3, 4"
+        f"{first_by(log.dialect)}(channel, timestamp) AS channel, count(*) AS runs FROM ("
+        f"SELECT w.customer_id, w.timestamp, w.channel, l.level, {place} AS place, "
+        f"{previous} AS previous FROM (SELECT customer_id, timestamp, channel, stage, "
+        f"touchpoint, lag(stage) {window} AS ps, lag(touchpoint) {window} AS pt "
+        "FROM {events} WHERE stage IS NOT NULL) w "
+        "CROSS JOIN (VALUES ('stage'), ('touchpoint')) AS l(level)) r "
+        "WHERE place IS NOT NULL AND (previous IS NULL OR previous <> place) "
+        "GROUP BY customer_id, level, place) q GROUP BY 1, 2, 3, 4"
     )
     return [
         Returns(

@@ -30,9 +30,10 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Place:
-    """A stage of the map, or one of its touchpoints, and the events bound to it."""
+    """A stage of the map, or one of its touchpoints, and the events bound to it (no stage: the
+    events no place of the map claims)."""
 
-    stage: str
+    stage: str | None
     touchpoint: str | None = None
     events: tuple[str, ...] = ()
 

@@ -4,7 +4,9 @@ journeys and ranks what they find by cost (customers lost):
 * incidents over calendar time (:mod:`parcours.insight.incidents`);
 * loops and rework over calendar time (:mod:`parcours.insight.loops`);
 * failure drivers and segment gaps at each stage (:mod:`parcours.insight.drivers`);
-* moments of truth from data, against those the map declares (:mod:`parcours.insight.moments`).
+* moments of truth from data, against those the map declares (:mod:`parcours.insight.moments`);
+* map drift: unclaimed events, silent touchpoints, KPIs without data
+  (:mod:`parcours.insight.drift`).
 
 One finding per story: a segment gap at a stage where an incident on the same segment is found
 is told by the incident (listed in its ``related``).
@@ -21,6 +23,7 @@ from parcours.engine.filter import Filter
 from parcours.engine.journey_kpis import Every
 from parcours.engine.outcomes import Outcomes
 from parcours.engine.returns import returns
+from parcours.insight.drift import drift
 from parcours.insight.drivers import failure_drivers, segment_gaps
 from parcours.insight.findings import Finding, Insights, rank
 from parcours.insight.incidents import THRESHOLD
@@ -28,7 +31,7 @@ from parcours.insight.journey_incidents import journey_incidents
 from parcours.insight.loops import loops
 from parcours.insight.measure import each_journey
 from parcours.insight.moments import MomentOfTruth, moments_of_truth
-from parcours.insight.trend import laid_out, period_kpis
+from parcours.insight.trend import covered_period_kpis, laid_out
 from parcours.model import Journey
 
 
@@ -49,7 +52,7 @@ def journey_story(
     threshold: float = THRESHOLD,
 ) -> JourneyStory:
     """Every detector on ``journey`` over ``log`` (seen through ``where``)."""
-    with period_kpis(log, journey, every, where) as (kpis, starts):
+    with covered_period_kpis(log, journey, every, where) as (kpis, starts, coverage):
         series = laid_out(kpis, journey, every, starts)
         incidents = journey_incidents(kpis, journey, series, threshold=threshold)
         looped = loops(journey, returns(kpis.log, every), every, starts, threshold=threshold)
@@ -62,7 +65,8 @@ def journey_story(
     gaps = segment_gaps(journey, totals, segments)
     moments, judged = moments_of_truth(journey, rated)
     incidents, gaps = _told_by_incidents(incidents, gaps)
-    return JourneyStory(incidents + looped + drivers + gaps + moments, judged)
+    drifted = drift(journey, coverage, series)
+    return JourneyStory(incidents + looped + drivers + gaps + moments + drifted, judged)
 
 
 def journey_insights(
