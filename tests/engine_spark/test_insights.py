@@ -71,9 +71,9 @@ def counted(workspace: Workspace) -> dict[str, Any]:
         with Outcomes(kpis) as outcomes:
             found: dict[str, Any] = {
                 "totals": outcomes.totals(),
-                "events": sorted(c.to_dict().items() for c in outcomes.by_earlier_event()),
-                "channels": sorted(c.to_dict().items() for c in outcomes.by_channel()),
-                "customers": sorted(c.to_dict().items() for c in outcomes.by_customer()),
+                "events": sorted((c.to_dict() for c in outcomes.by_earlier_event()), key=repr),
+                "channels": sorted((c.to_dict() for c in outcomes.by_channel()), key=repr),
+                "customers": sorted((c.to_dict() for c in outcomes.by_customer()), key=repr),
                 "rated": sorted(outcomes.rated(), key=repr),
             }
         found["returns"] = sorted(returns(kpis.log, "week"), key=repr)

@@ -164,3 +164,15 @@ def test_a_steady_share_of_returns_plus_a_constant_is_no_loop(n: int, k: int, ex
 
     rows, starts = returns_rows(60, {"app": (n + extra, min(k, n) + extra)}, range(0), 0)
     assert loops(JOURNEY, rows, "day", starts) == []
+
+
+def test_the_trend_test_by_hand() -> None:
+    from parcours.insight.significance import trend
+
+    # scores -1, 0, 1; 100 answers each; 10, 20, 30 converted
+    scores, n, k = [-1.0, 0.0, 1.0], [100, 100, 100], [10, 20, 30]
+    p = 0.2
+    statistic = (10 * -1 + 30 * 1) / math.sqrt(p * (1 - p) * 200)
+    assert trend(scores, n, k) == pytest.approx(2 * stats.norm.sf(statistic))
+    assert trend(scores, n, [20, 20, 20]) == pytest.approx(1.0)
+    assert trend([0.0, 0.0], [10, 10], [1, 5]) == 1.0  # one score: no trend to test

@@ -5,8 +5,10 @@ At each touchpoint up to the stage where customers convert, the answers customer
 (surveys and reviews, on the map's −2..+2 emotion scale) are split into bad experiences (below
 :data:`~parcours.engine.journey_kpis.NEGATIVE`) and the others; the touchpoint's *lift* is the
 conversion of the customers behind the other answers minus that of those behind the bad ones,
-with its 95 % interval and p-value, Benjamini-Hochberg across the touchpoints. A touchpoint
-whose lift is significant and material is **decisive**: a ``moment_of_truth`` finding (cost:
+with its 95 % interval. Whether conversion follows the experience is tested on the whole scale
+(Cochran-Armitage's test for a trend in conversion over the answers' emotion), with
+Benjamini-Hochberg across the touchpoints. A touchpoint whose trend is significant and whose
+lift is positive and material is **decisive**: a ``moment_of_truth`` finding (cost:
 the bad answers times the lift), said to be undeclared when the map does not mark it. Every
 judged touchpoint is listed in :class:`MomentOfTruth` rows, declared moments that the data
 does not show as decisive included.
@@ -23,7 +25,7 @@ from parcours.engine.journey_kpis import NEGATIVE
 from parcours.engine.outcomes import RatedOutcome
 from parcours.insight.drivers import MATERIAL
 from parcours.insight.findings import Finding, Place
-from parcours.insight.significance import ALPHA, MIN_SUPPORT, adjusted, two_proportions
+from parcours.insight.significance import ALPHA, MIN_SUPPORT, adjusted, trend, two_proportions
 from parcours.insight.wording import number_text, place_text, share_text
 from parcours.model import Journey
 
@@ -65,13 +67,18 @@ def moments_of_truth(
     """The decisive touchpoints as findings, and every touchpoint judged."""
     places = _judged_touchpoints(journey)
     counts: dict[str, list[int]] = {}
+    scale: dict[str, dict[float, list[int]]] = {}  # touchpoint: emotion: answers, converted
     for r in rated:
         if r.touchpoint not in places:
             continue
-        bad = stats.emotion_of_rating(r.survey, r.rating) < NEGATIVE
+        emotion = stats.emotion_of_rating(r.survey, r.rating)
+        bad = emotion < NEGATIVE
         row = counts.setdefault(r.touchpoint, [0, 0, 0, 0])
         row[0 if bad else 2] += r.answers
         row[1 if bad else 3] += r.converted
+        level = scale.setdefault(r.touchpoint, {}).setdefault(emotion, [0, 0])
+        level[0] += r.answers
+        level[1] += r.converted
     tested = []
     rows = []
     for touchpoint, (nb, kb, no, ko) in counts.items():
@@ -92,12 +99,14 @@ def moments_of_truth(
                 )
             )
             continue
+        levels = scale[touchpoint]
+        p = trend(list(levels), [v[0] for v in levels.values()], [v[1] for v in levels.values()])
         tested.append(
-            (touchpoint, stage, declared, (nb, kb, no, ko), two_proportions(ko, no, kb, nb))
+            (touchpoint, stage, declared, (nb, kb, no, ko), two_proportions(ko, no, kb, nb), p)
         )
-    q = adjusted([t[-1].p_value for t in tested])
+    q = adjusted([t[-1] for t in tested])
     findings = []
-    for (touchpoint, stage, declared, (nb, kb, no, ko), gap), q_value in zip(
+    for (touchpoint, stage, declared, (nb, kb, no, ko), gap, _), q_value in zip(
         tested, q, strict=True
     ):
         decisive = bool(
@@ -136,7 +145,8 @@ def moments_of_truth(
                 False,
             )
         )
-    return findings, rows
+    order = {t.id: i for i, (_, t) in enumerate(journey.touchpoints())}
+    return findings, sorted(rows, key=lambda m: order[m.touchpoint])
 
 
 def _finding(journey: Journey, m: MomentOfTruth, good: float, bad: float) -> Finding:

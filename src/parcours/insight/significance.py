@@ -105,3 +105,20 @@ def adjusted(p_values: ArrayLike) -> np.ndarray:
     if p.size == 0:
         return p
     return np.asarray(stats.false_discovery_control(np.clip(p, 0.0, 1.0), method="bh"))
+
+
+def trend(scores: ArrayLike, n: ArrayLike, kept: ArrayLike) -> float:
+    """The two-sided p-value of the Cochran-Armitage test for a trend in proportions: whether
+    the share ``kept / n`` of groups rises or falls with their ``scores`` (1 when all groups
+    share a score or a proportion of 0 or 1)."""
+    s, size, k = (np.asarray(x, dtype=float) for x in (scores, n, kept))
+    total = size.sum()
+    if total == 0:
+        return 1.0
+    p = k.sum() / total
+    centre = (size * s).sum() / total
+    variance = p * (1 - p) * (size * (s - centre) ** 2).sum()
+    if variance <= 0:
+        return 1.0
+    statistic = (k * (s - centre)).sum() / math.sqrt(variance)
+    return float(2 * stats.norm.sf(abs(statistic)))
