@@ -30,7 +30,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from parcours.engine.series import Series, next_start
-from parcours.insight.control import count_baseline, dispersion, scan
+from parcours.insight.control import Run, count_baseline, dispersion, scan
 from parcours.insight.measure import RATE_KINDS
 from parcours.model import KpiKind
 
@@ -85,13 +85,15 @@ def rate_incidents(
     threshold: float = THRESHOLD,
     min_change: float = MIN_CHANGE["rate"],
     floor: float = 0.0,
+    within: tuple[int, int] | None = None,
 ) -> list[Incident]:
     """The harmful runs of a rate series. ``counted``: the periods to judge (default all with
     observations). ``completion``: per period, the share of what will be kept that is already
     seen (customers who came recently may still reach the next stage): the expected rate is the
     baseline times it, and periods below :data:`MIN_COMPLETION` are not judged; it applies to
     the share itself or, with ``complement``, to the rest (an abandonment is 1 − reached).
-    ``floor``: the least baseline (a share that is usually nil is judged against it)."""
+    ``floor``: the least baseline (a share that is usually nil is judged against it).
+    ``within``: judge this one run of periods (start, end exclusive) instead of scanning."""
     n = np.array([p.value.n for p in series.points], dtype=float)
     shares = np.array([p.value.value or 0.0 for p in series.points], dtype=float)
     rates = 1 - shares if complement else shares  # the share that completes over time
@@ -111,7 +113,13 @@ def rate_incidents(
     variance = np.where(judged, expected * (1 - expected) * n, 0.0)
     variance = variance * dispersion(excess[judged], variance[judged])
     found = []
-    for run in scan(excess, variance, threshold):
+    if within is None:
+        runs = scan(excess, variance, threshold)
+    else:
+        spread = float(variance[within[0] : within[1]].sum())
+        pooled = float(excess[within[0] : within[1]].sum()) / np.sqrt(spread) if spread else 0.0
+        runs = [Run(within[0], within[1], pooled)]
+    for run in runs:
         inside = np.zeros(n.size, dtype=bool)
         inside[run.start : run.end] = True
         inside &= judged
