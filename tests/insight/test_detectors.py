@@ -151,6 +151,8 @@ def test_insights_json_lists_every_kind_and_the_moments(planted: Workspace) -> N
     assert moments["page-offres"]["measured"] and not moments["page-offres"]["declared"]
     text = CliRunner().invoke(main, ["insights", str(planted.root), "--lang", "fr"])
     assert "failure_driver" in text.output and "boucle" in text.output
+    assert text.output.startswith("Ce qui compte : ")
+    assert "ne montrent pas décisifs : page-paiement" in text.output
 
 
 def test_map_drift_unclaimed_events_a_silent_touchpoint_and_a_kpi_without_data(
@@ -183,3 +185,26 @@ def test_map_drift_unclaimed_events_a_silent_touchpoint_and_a_kpi_without_data(
     assert any(f.evidence["measure"] == "nps-offres" for f in drifted)
     assert all(f.cost == 0 for f in drifted)
     assert found.findings[-1].kind == "drift"  # the stories come first
+
+
+def test_each_story_proposes_a_pain_point_with_its_evidence(found: Insights) -> None:
+    from parcours.insight.pain_points import proposed_pain_points
+    from parcours.model.vocabulary import Severity
+
+    proposed = proposed_pain_points(found)
+    stories = [f for f in found.findings if f.kind != "drift"]
+    assert [p.finding for p in proposed] == stories
+    top = proposed[0]
+    assert top.stage == stories[0].where.stage
+    assert top.pain_point.touchpoint == stories[0].where.touchpoint
+    assert top.pain_point.description == {
+        "fr": stories[0].summary["fr"],
+        "en": stories[0].summary["en"],
+    }
+    share = stories[0].cost / sum(f.cost for f in stories)
+    assert (top.pain_point.severity is Severity.CRITICAL) == (share >= 0.4)
+    # the same story found again keeps its id
+    again = proposed_pain_points(found)
+    assert [p.pain_point.id for p in again] == [p.pain_point.id for p in proposed]
+    assert len({p.pain_point.id for p in proposed}) == len(proposed)
+    assert top.to_dict()["pain_point"]["evidence"][0]["kind"] == "analytics"

@@ -55,7 +55,7 @@ def _text(found: Insights, lang: str) -> str:
     if not found.findings:
         return "Aucun constat." if lang == "fr" else "No finding."
     lost = "clients perdus" if lang == "fr" else "customers lost"
-    lines = []
+    lines = [_what_matters(found, lang)]
     for rank, finding in enumerate(found.findings, 1):
         place = (finding.where.stage or "—") + (
             f" / {finding.where.touchpoint}" if finding.where.touchpoint else ""
@@ -74,7 +74,28 @@ def _text(found: Insights, lang: str) -> str:
             if part
         )
         lines += [head, f"   {finding.summary.get(lang, '')}"]
+    declared = [m.touchpoint for m in found.moments if m.declared and not m.decisive]
+    if declared:
+        lines.append(
+            "Moments de vérité déclarés que les données ne montrent pas décisifs : "
+            if lang == "fr"
+            else "Moments of truth the map declares that the data does not show as decisive: "
+        )
+        lines[-1] += ", ".join(declared)
     return "\n".join(lines)
+
+
+def _what_matters(found: Insights, lang: str) -> str:
+    """The headline: how many findings of each kind, and the customers they cost in all."""
+    kinds: dict[str, int] = {}
+    for finding in found.findings:
+        kinds[finding.kind] = kinds.get(finding.kind, 0) + 1
+    listed = ", ".join(f"{kind} {n}" for kind, n in kinds.items())
+    cost = sum(f.cost for f in found.findings)
+    if lang == "fr":
+        number = f"{cost:,.0f}".replace(",", "\u202f")
+        return f"Ce qui compte : {listed} ; environ {number} clients perdus en tout."
+    return f"What matters: {listed}; about {cost:,.0f} customers lost in all."
 
 
 COMMANDS = [insights]
