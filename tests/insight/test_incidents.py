@@ -165,7 +165,9 @@ def test_the_command_prints_a_ranked_list_and_clear_errors(planted: Workspace) -
     runner = CliRunner()
     text = runner.invoke(main, ["insights", str(planted.root), "-j", SAMPLE, "--lang", "fr"])
     assert text.exit_code == 0, text.output
-    assert text.output.startswith("1. incident · ")
+    headline, first = text.output.splitlines()[:2]
+    assert headline.startswith("Ce qui compte : incident ")
+    assert first.startswith("1. incident · ")
     assert "channel=web" in text.output and "clients perdus" in text.output
     unknown = runner.invoke(main, ["insights", str(planted.root), "-j", "nope"])
     assert unknown.exit_code == 1 and "no journey named 'nope'" in unknown.output

@@ -181,18 +181,33 @@ class Outcomes:
             "FROM {customers} c"
             for k in chosen
         )
-        found = self.log.rows(
-            f"SELECT o.stage, a.k, a.v, count(*), {_moved('o.moved')} FROM {self.name} o "
-            f"JOIN ({unpivoted}) a ON a.customer_id = o.customer_id WHERE a.v IS NOT NULL "
-            "GROUP BY o.stage, a.k, a.v"
+        # each customer's outcomes as one number: base-4 digit i is 0 (never at stage i),
+        # 1 (came, did not move on) or 3 (moved on); customers are grouped by it, not by stage
+        digits = " ".join(
+            f"WHEN {literal(stage, self.dialect)} THEN {4**i}"
+            for i, stage in enumerate(self.stages)
         )
+        signature = f"sum(CASE stage {digits} END * CASE WHEN moved THEN 3 ELSE 1 END)"
+        found = self.log.rows(
+            f"SELECT s.sig, a.k, a.v, count(*) FROM (SELECT customer_id, {signature} AS sig "
+            f"FROM {self.name} GROUP BY customer_id) s "
+            f"JOIN ({unpivoted}) a ON a.customer_id = s.customer_id WHERE a.v IS NOT NULL "
+            "GROUP BY s.sig, a.k, a.v"
+        )
+        tables: dict[tuple[str, str, str], list[int]] = {}
         seen: dict[str, set[str]] = {}
-        for _, k, v, _, _ in found:
+        for sig, k, v, n in found:
             seen.setdefault(str(k), set()).add(str(v))
+            for i, stage in enumerate(self.stages):
+                digit = (int(sig) // 4**i) % 4
+                if digit:
+                    row = tables.setdefault((stage, str(k), str(v)), [0, 0])
+                    row[0] += int(n)
+                    row[1] += int(n) if digit == 3 else 0
         return [
-            Contrast(str(s), f"customer.{k}", str(v), int(n), int(m or 0))
-            for s, k, v, n, m in found
-            if len(seen[str(k)]) <= MAX_VALUES
+            Contrast(stage, f"customer.{k}", v, n, m)
+            for (stage, k, v), (n, m) in tables.items()
+            if len(seen[k]) <= MAX_VALUES
         ]
 
     def rated(self) -> list[RatedOutcome]:
