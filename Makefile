@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	touch $@
 
 demo: $(STAMP)  ## a measured journey map from the bundled samples, in ./demo
-	$(VENV)/bin/parcours demo demo
+	$(VENV)/bin/parcours demo demo --force
 
 test: $(STAMP)  ## the whole test suite
 	$(PY) -m pytest

@@ -29,11 +29,14 @@ LAYERS: dict[str, int] = {
     "voice": 3,
     "insight": 4,
     "render": 5,
+    "store": 5,
     "simulate": 5,
     "samples": 5,
+    "snapshot": 5,
     "demo": 6,
     "refresh": 6,
-    "cli": 8,
+    "web": 8,
+    "cli": 9,
     "__init__": 7,
 }
 #: The engines' own modules: the only place that may name an engine's classes.

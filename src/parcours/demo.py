@@ -16,12 +16,13 @@ from pathlib import Path
 
 from parcours.data.report import IngestReport
 from parcours.data.workspace import create_workspace
-from parcours.insight import MeasuredJourney, measure_workspace
+from parcours.errors import DataError
 from parcours.model import Journey, load_journey
 from parcours.model.measures import Measures
 from parcours.render import VIEWS, export, render_emotion_svg
 from parcours.samples import SAMPLES, events_path, sample_events, sample_path
 from parcours.simulate import SimulationConfig, simulate
+from parcours.snapshot import Snapshot, take_snapshots
 
 #: The sample whose data the demo simulates, and the truth it plants.
 SIMULATED = "sport_subscription"
@@ -51,7 +52,7 @@ class Demo:
     journeys: dict[str, Path] = field(default_factory=dict)
     views: dict[str, list[Path]] = field(default_factory=dict)
     ingest: IngestReport | None = None
-    measured: MeasuredJourney | None = None
+    measured: Snapshot | None = None  # the simulated journey's, as `parcours serve` shows it
 
     def summary(self) -> str:
         lines = [f"demo workspace: {self.root}"]
@@ -61,7 +62,7 @@ class Demo:
         if self.ingest is not None:
             lines.append(self.ingest.summary())
         if self.measured is not None:
-            missed = [k.kpi.id for k in self.measured.kpis if k.met is False]
+            missed = [k["kpi"] for k in self.measured.kpis if k["met"] is False]
             lines.append(
                 f"{SIMULATED} measured on {self.measured.measures.period}: "
                 f"{len(missed)} KPI(s) miss their target ({', '.join(missed)})"
@@ -70,9 +71,21 @@ class Demo:
         return "\n".join(lines)
 
 
-def build_demo(directory: str | Path = "demo", *, customers: int | None = None) -> Demo:
-    """Write the demo workspace into ``directory`` (replacing an earlier demo there)."""
+def build_demo(
+    directory: str | Path = "demo", *, customers: int | None = None, overwrite: bool = False
+) -> Demo:
+    """Write the demo workspace into ``directory``. A folder that already holds files (an
+    earlier demo, or anything else) is refused with a DataError unless ``overwrite``: then the
+    demo's files replace those of the same name, and other files stay."""
     root = Path(directory).resolve()
+    if root.exists() and not overwrite:
+        if not root.is_dir():
+            raise DataError(f"{root}: a file is there; give the demo a folder that is free.")
+        if any(root.iterdir()):
+            raise DataError(
+                f"{root}: the folder is not empty, and the demo would overwrite its files. "
+                "Choose another folder, or pass --force (overwrite=True) to write into it anyway."
+            )
     workspace = create_workspace(root, sources=SOURCES, overwrite=True)
     journeys_dir = workspace.settings.journeys_path
     journeys: dict[str, Path] = {}
@@ -88,7 +101,7 @@ def build_demo(directory: str | Path = "demo", *, customers: int | None = None) 
         catalogue=sample_events(SIMULATED),
     )
     report = workspace.ingest()
-    measured = measure_workspace(workspace, [SIMULATED], voice="fast")[SIMULATED]
+    measured = take_snapshots(workspace, [SIMULATED], voice="fast")[SIMULATED]
     for name, path in journeys.items():
         measures = measured.measures if name == SIMULATED else None
         views[name] = _render_all(load_journey(path), workspace.views_folder(name), measures)

@@ -12,6 +12,11 @@ The tree::
     ├── VoiceError                     feedback text analysis cannot run
     ├── RenderError                    a view cannot be rendered or exported
     ├── SimulationError                a simulation config cannot be used
+    ├── ServeError                     the web app cannot be served as asked
+    ├── StoreError                     the relational store (accounts, versions) refuses or fails
+    │   ├── AuthenticationError        wrong email or password (one message for both)
+    │   ├── LoginThrottled             too many failed logins for an account; carries retry_after
+    │   └── PasswordRejected           a new password breaks a rule; says which and what to do
     └── MissingDependencyError         an optional extra is not installed; names the pip line
 
 Every message says what failed, on which input (file, line, column, key), and what to do next.
@@ -96,3 +101,36 @@ class SettingsError(ParcoursError):
 
 class SimulationError(ParcoursError):
     """A simulation config cannot be used."""
+
+
+class ServeError(ParcoursError):
+    """The web app cannot be served as asked (e.g. on a network address with no account)."""
+
+
+class StoreError(ParcoursError):
+    """The relational store (accounts, sessions, journey versions) refuses a request or fails."""
+
+
+class AuthenticationError(StoreError):
+    """Wrong email or password: one message whether the account exists or not."""
+
+
+class LoginThrottled(StoreError):
+    """Too many failed logins for one account within the window; ``retry_after`` is in seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(
+            f"too many failed logins for this account; try again in {retry_after} seconds "
+            f"(trop d'échecs de connexion pour ce compte ; réessayez dans {retry_after} secondes)"
+        )
+
+
+class PasswordRejected(StoreError):
+    """A new password breaks a rule. ``reason`` is a stable code (``too_short``, ``too_long``,
+    ``common``, ``email``) for a user interface to translate; ``message_fr`` is the French text."""
+
+    def __init__(self, reason: str, message: str, message_fr: str) -> None:
+        self.reason = reason
+        self.message_fr = message_fr
+        super().__init__(message)

@@ -19,12 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from parcours.data.progress import working
 from parcours.data.report import IngestReport
 from parcours.data.workspace import Workspace
 from parcours.engine.filter import Filter
+from parcours.errors import RenderError
 from parcours.insight.measure import MeasuredJourney, Tier, measure_workspace
 from parcours.model.vocabulary import Lang
-from parcours.render import export
+from parcours.render import export, format_from
+from parcours.render.html import ViewName
 
 
 @dataclass(frozen=True)
@@ -59,17 +62,37 @@ def draw_measured(
     where: Filter | None = None,
     voice: Tier | None = "fast",
     lang: Lang | str | None = None,
+    view: ViewName | None = None,
+    output: str | Path | None = None,
 ) -> dict[str, MeasuredMap]:
     """Measure the journeys of ``workspace`` (all, or those named by file stem; see
-    :func:`~parcours.insight.measure_workspace`) and write each measured map, in the journey's
-    layout, to ``views/NAME/measured-LAYOUT.html`` of the workspace."""
+    :func:`~parcours.insight.measure_workspace`) and write each measured map, in ``view``
+    (default: the journey's layout), to ``views/NAME/measured-VIEW.html`` of the workspace; or,
+    for one journey, to ``output`` (HTML, SVG, PNG or PDF by its suffix)."""
+    names = list(journeys) if journeys is not None else None
+    if output is not None:
+        named = workspace.journeys(names)
+        if len(named) != 1:
+            raise RenderError(
+                f"{output}: one output file holds one journey's map, and {len(named)} would be "
+                f"measured ({', '.join(named) or 'none'}); name one with -j NAME."
+            )
+        if not Path(output).parent.is_dir():
+            raise RenderError(
+                f"cannot write {output}: the folder {Path(output).parent} does not exist"
+            )
+        format_from(output)  # an unknown suffix fails before the measure, not after
     drawn: dict[str, MeasuredMap] = {}
-    results = measure_workspace(workspace, journeys, where=where, voice=voice)
+    results = measure_workspace(workspace, names, where=where, voice=voice)
     for name, result in results.items():
-        folder = workspace.views_folder(name)
-        folder.mkdir(parents=True, exist_ok=True)
-        view = folder / f"measured-{result.journey.layout.value}.html"
-        path = export(result.journey, view, measures=result.measures, lang=lang)
+        chosen = view or result.journey.layout.value
+        if output is None:
+            folder = workspace.views_folder(name)
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / f"measured-{chosen}.html"
+        else:
+            target = Path(output)
+        path = export(result.journey, target, view=chosen, measures=result.measures, lang=lang)
         drawn[name] = MeasuredMap(result, path)
     return drawn
 
@@ -83,6 +106,9 @@ def refresh_workspace(
 ) -> RefreshReport:
     """Import what is new in the workspace's sources (:meth:`Workspace.ingest`: files already
     imported are skipped), then measure every journey of the workspace and draw it again
-    (:func:`draw_measured`)."""
+    (:func:`draw_measured`). ``progress`` (None: when standard error is a terminal) shows a
+    bar per imported file, then a spinner while the journeys are measured."""
     report = workspace.ingest(progress=progress)
-    return RefreshReport(report, draw_measured(workspace, voice=voice, lang=lang))
+    with working("measuring and drawing the journeys", progress):
+        drawn = draw_measured(workspace, voice=voice, lang=lang)
+    return RefreshReport(report, drawn)

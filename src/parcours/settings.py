@@ -5,6 +5,7 @@
     engine = "duckdb"            # or "spark"
     database = "parcours.duckdb" # relative to the workspace
     journeys = "journeys"
+    store = "postgresql://parcours@db.example/parcours"  # default: .parcours/store.sqlite
 
     [sources.events]
     path = "data/events-*.csv"
@@ -32,6 +33,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from parcours.errors import SettingsError
 
 TOML_NAME = "parcours.toml"
+#: The relational store (accounts, journey versions) when ``store`` is not set.
+STORE_FILE = Path(".parcours") / "store.sqlite"
 ENV_PREFIX = "PARCOURS_"
 Engine = Literal["duckdb", "spark"]
 #: The engines a workspace may name (``engine = ...``, ``--engine``).
@@ -50,6 +53,9 @@ class Settings(BaseModel):
     spark_master: str | None = None
     memory_limit: str | None = None
     threads: int | None = None
+    #: The relational store: a SQLAlchemy URL (``sqlite:///...``, ``postgresql://...``) or a
+    #: SQLite file path relative to the workspace; None: ``.parcours/store.sqlite``.
+    store: str | None = None
     #: ``[sources.NAME]`` tables, as written; the workspace reads each into a source config.
     sources: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
@@ -84,6 +90,14 @@ class Settings(BaseModel):
     @property
     def journeys_path(self) -> Path:
         return self.resolve(self.journeys)
+
+    @property
+    def store_url(self) -> str:
+        """The store's SQLAlchemy URL: ``store`` when it is a URL, else a SQLite file of the
+        workspace (``store`` as a path, or ``.parcours/store.sqlite``)."""
+        if self.store and "://" in self.store:
+            return self.store
+        return f"sqlite:///{self.resolve(Path(self.store) if self.store else STORE_FILE)}"
 
 
 def invalid_settings(

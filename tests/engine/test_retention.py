@@ -172,7 +172,7 @@ def test_cli_retention_on_a_csv_file(tmp_path) -> None:
     assert data["retention"]["cohorts"][1]["rates"] == [1.0, 0.5]
     assert [p["dormant"] for p in data["lifecycle"]["periods"]] == [0, 0, 1]
     table = CliRunner().invoke(retention_command, args)
-    assert table.exit_code == 0 and "50.0" in table.output and "resurrecting" in table.output
+    assert table.exit_code == 0 and " 50%" in table.output and "resurrecting" in table.output
     typo = CliRunner().invoke(main, ["retention", *args[:3], "--start-event", "bye"])
     assert typo.exit_code == 1 and "no event named 'bye'" in typo.output
 

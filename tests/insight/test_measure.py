@@ -154,7 +154,10 @@ def test_measure_command_writes_the_measured_map(tmp_path, connection) -> None: 
     copy_to_workspace(connection, tmp_path)
     result = CliRunner().invoke(main, ["measure", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "stages.paiement abandon: 33.33 (target 30) MISSED" in result.output
+    # human units in the journey's language (French here), or in the one asked
+    assert "stages.paiement abandon: 33,3\u00a0% (cible 30\u00a0%) MANQUÉ" in result.output
+    result = CliRunner().invoke(main, ["measure", str(tmp_path), "--lang", "en"])
+    assert "stages.paiement abandon: 33.3% (target 30%) MISSED" in result.output, result.output
     html = (tmp_path / "views" / "boutique" / "measured-grid.html").read_text(encoding="utf-8")
     assert 'class="miss"' in html or "miss" in html
 

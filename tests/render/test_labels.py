@@ -65,7 +65,10 @@ def test_numbers_follow_the_language() -> None:
     assert signed(1.5, Lang.FR) == "+1,5" and signed(-2, Lang.EN) == "\u22122"
     assert signed(0, Lang.EN) == "0"
     assert duration(45, Labels(Lang.EN)) == "45\u00a0s"
-    assert duration(5400, Labels(Lang.FR)) == "1,5\u00a0h"
+    assert duration(5400, Labels(Lang.FR)) == "1\u00a0h\u00a030\u00a0min"
+    assert duration(720, Labels(Lang.EN)) == "12\u00a0min"
+    assert duration(3 * 86400 + 4 * 3600 + 600, Labels(Lang.EN)) == "3\u00a0d\u00a04\u00a0h"
+    assert number(1234567.5, Lang.FR) == "1\u202f234\u202f567,5"
     assert duration(3 * 86400, Labels(Lang.FR)) == "3\u00a0j"
 
 

@@ -47,6 +47,8 @@ TOPICS: tuple[str, ...] = (
     "demo",
     "analyses",
     "voice",
+    "users",
+    "serve",
 )
 
 

@@ -13,41 +13,29 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import duckdb
-import pandas as pd
 
-from parcours.data import ColumnMapping, read_events
-from parcours.data.schema import CHANNEL, CUSTOMER_ID, EVENT, TIMESTAMP
-from parcours.engine import (
-    Backend,
-    EventLog,
-    Exclusion,
-    attribute,
-    funnel,
-    paths,
-    paths_from_events,
-    read_paths,
-)
-from parcours.engine.attribution import MODELS
-from parcours.engine.filter import parse_filter
-from parcours.engine.retention import PERIODS, lifecycle, retention
-from parcours.engine.timing import journey_timing
+from parcours.cli.options import LazyChoice
 from parcours.errors import EngineError
-from parcours.model import load_journey
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from parcours.engine import Backend
 
 _FORMAT = click.option(
     "--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True
 )
 
 
-_ROLES = {  # flag -> the events contract's column it names
-    "customer_col": CUSTOMER_ID,
-    "timestamp_col": TIMESTAMP,
-    "event_col": EVENT,
-    "channel_col": CHANNEL,
+_ROLES = {  # flag -> the events contract's column it names (parcours.data.schema's names,
+    # written out so that `parcours --help` does not import the data layer; a test keeps them so)
+    "customer_col": "customer_id",
+    "timestamp_col": "timestamp",
+    "event_col": "event",
+    "channel_col": "channel",
 }
 
 
@@ -80,12 +68,23 @@ def _columns(command: Callable[..., Any]) -> Callable[..., Any]:
             show_default=True,
             help=f"Source column holding the {role.replace('_id', '')}.",
         )(command)
+    command = click.option(
+        "--lang",
+        type=click.Choice(["en", "fr"]),
+        default="en",
+        show_default=True,
+        help="Number, percentage and duration format of the table.",
+    )(command)
     return click.option(
         "--timezone", default="UTC", show_default=True, help="Zone of naive times."
     )(command)
 
 
 def _open(file: str, opts: dict[str, Any]) -> Backend:
+    from parcours.data import ColumnMapping, read_events
+    from parcours.engine import EventLog
+    from parcours.engine.filter import parse_filter
+
     # A role whose flag keeps its default is left to the reader (XES has its own defaults).
     columns = {role: opts[flag] for flag, role in _ROLES.items() if opts[flag] != role}
     loaded = read_events(file, ColumnMapping(columns=columns, timezone=opts["timezone"]))
@@ -98,11 +97,14 @@ def _open(file: str, opts: dict[str, Any]) -> Backend:
     return chosen.apply(EventLog(loaded.connection, loaded.table))
 
 
-def _emit(data: dict[str, Any], frame: pd.DataFrame, fmt: str) -> None:
+def _emit(data: dict[str, Any], frame: pd.DataFrame, fmt: str, lang: str) -> None:
+    """JSON as measured, or a table in human units (durations, %, thousands) in ``lang``."""
+    from parcours.cli.units import frame_text, language
+
     if fmt == "json":
         click.echo(json.dumps(data, indent=2, default=str))
     else:
-        click.echo(frame.to_string(index=False))
+        click.echo(frame_text(frame, language(lang)))
 
 
 @click.command(name="funnel")
@@ -130,6 +132,8 @@ def funnel_command(
     **cols: Any,
 ) -> None:
     """Customers reaching each step of a funnel, PostHog semantics."""
+    from parcours.engine import Exclusion, funnel
+
     names = [s.strip() for s in steps.split(",") if s.strip()]
     result = funnel(
         _open(file, cols),
@@ -139,7 +143,7 @@ def funnel_command(
         exclusions=[Exclusion(e) for e in exclude],
         breakdown=breakdown,
     )
-    _emit(result.to_dict(), result.to_frame(), fmt)
+    _emit(result.to_dict(), result.to_frame(), fmt, cols["lang"])
 
 
 @click.command(name="paths")
@@ -149,11 +153,15 @@ def funnel_command(
 @_columns
 def paths_command(file: str, top: int, fmt: str, **cols: Any) -> None:
     """Directly-follows graph, variants, start/end activities and case durations."""
+    from parcours.engine import paths
+
     result = paths(_open(file, cols), top_variants=top)
-    _emit(result.to_dict(), result.to_frame(), fmt)
+    _emit(result.to_dict(), result.to_frame(), fmt, cols["lang"])
 
 
 def _is_path_file(file: str) -> bool:
+    import duckdb
+
     if not file.endswith((".csv", ".csv.gz", ".tsv", ".txt")):
         return False
     try:
@@ -165,7 +173,12 @@ def _is_path_file(file: str) -> bool:
 
 @click.command(name="attribution")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--model", type=click.Choice(MODELS), default="markov", show_default=True)
+@click.option(
+    "--model",
+    type=LazyChoice("parcours.engine.attribution:MODELS"),
+    default="markov",
+    show_default=True,
+)
 @click.option("--order", "markov_order", default=1, show_default=True, help="Markov order.")
 @click.option("--conversion", default=None, help="Conversion event (for an event file).")
 @click.option("--value", default=None, help="Property holding the conversion value.")
@@ -183,6 +196,8 @@ def attribution_command(
     **cols: Any,
 ) -> None:
     """Credit conversions to channels from a ChannelAttribution path file or an event file."""
+    from parcours.engine import attribute, paths_from_events, read_paths
+
     if _is_path_file(file):
         journeys = read_paths(file)
         decay: str | float | None = float(half_life) if half_life else None
@@ -195,12 +210,17 @@ def attribution_command(
         journeys = paths_from_events(_open(file, cols), conversion, value=value)
         decay = half_life
     result = attribute(journeys, model, order=markov_order, half_life=decay)  # type: ignore[arg-type]
-    _emit(result.to_dict(), result.to_frame(), fmt)
+    _emit(result.to_dict(), result.to_frame(), fmt, cols["lang"])
 
 
 @click.command(name="retention")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--period", type=click.Choice(PERIODS), default="week", show_default=True)
+@click.option(
+    "--period",
+    type=LazyChoice("parcours.engine.retention:PERIODS"),
+    default="week",
+    show_default=True,
+)
 @click.option("--start-event", default=None, help="Event that puts a customer in a cohort (any).")
 @click.option(
     "--return-event", default=None, help="Event that counts as coming back, and as being active."
@@ -226,6 +246,8 @@ def retention_command(
     **cols: Any,
 ) -> None:
     """Cohort retention matrix, lifecycle (new, returning, resurrecting, dormant) and churn."""
+    from parcours.engine.retention import lifecycle, retention
+
     log = _open(file, cols)
     cohorts = retention(
         log,
@@ -240,13 +262,19 @@ def retention_command(
         data = {"retention": cohorts.to_dict(), "lifecycle": stages.to_dict()}
         click.echo(json.dumps(data, indent=2, default=str))
         return
+    from parcours.cli.units import frame_text, language
+
+    said = language(cols["lang"])
     matrix = cohorts.matrix()
-    offsets_columns = [c for c in matrix.columns if c != "size"]
-    matrix[offsets_columns] = (100 * matrix[offsets_columns]).round(1)
+    shares = {c: f"{c}_share" for c in matrix.columns if c != "size"}  # shown as %
+    matrix = matrix.reset_index().rename(columns=shares)
+    table = frame_text(matrix, said)
+    for column, share in shares.items():  # headed by the offset alone
+        table = table.replace(share, str(column).rjust(len(share)), 1)
     click.echo(f"Retention (% of each {period}'s cohort, by {period}s since):")
-    click.echo(matrix.to_string())
+    click.echo(table)
     click.echo("\nLifecycle:")
-    click.echo(stages.to_frame().to_string(index=False))
+    click.echo(frame_text(stages.to_frame(), said))
 
 
 @click.command(name="durations")
@@ -261,12 +289,18 @@ def retention_command(
 @_FORMAT
 @_columns
 def durations_command(file: str, journey_file: str, fmt: str, **cols: Any) -> None:
-    """Time in each stage, between consecutive stages, and over the whole journey (seconds)."""
+    """Time in each stage, between consecutive stages, and over the whole journey."""
+    from parcours.engine.timing import journey_timing
+    from parcours.model import load_journey
+
     result = journey_timing(_open(file, cols), load_journey(journey_file))
-    _emit(result.to_dict(), result.to_frame().round(1), fmt)
+    _emit(result.to_dict(), result.to_frame(), fmt, cols["lang"])
     if fmt == "table" and result.histogram:
+        from parcours.cli.units import frame_text, language
+
+        histogram = result.histogram_frame()[["label", "customers", "share"]]
         click.echo("\nWhole journey:")
-        click.echo(result.histogram_frame()[["label", "customers", "share"]].to_string(index=False))
+        click.echo(frame_text(histogram, language(cols["lang"])))
 
 
 COMMANDS = [

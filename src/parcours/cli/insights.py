@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from parcours.data.workspace import Workspace
-from parcours.engine.filter import parse_filter
-from parcours.insight import Insights, find_insights
+from parcours.cli.options import PROGRESS, open_workspace, settings_options
+
+if TYPE_CHECKING:
+    from parcours.insight import Insights
 
 
 @click.command()
@@ -26,6 +28,8 @@ from parcours.insight import Insights, find_insights
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="en", show_default=True)
+@PROGRESS
+@settings_options
 def insights(
     workspace: Path,
     journeys: tuple[str, ...],
@@ -34,6 +38,8 @@ def insights(
     every: str,
     fmt: str,
     lang: str,
+    progress: bool | None,
+    overrides: dict[str, Any],
 ) -> None:
     """Find the stories in the journeys of WORKSPACE (default: here), most costly first:
     incidents over calendar time (a conversion drop, an abandonment surge, customers missing at
@@ -42,8 +48,14 @@ def insights(
     customers a stage loses); segment gaps (a persona, a channel... converting less); moments
     of truth (touchpoints whose bad experiences cost conversions, declared on the map or not);
     map drift (events no place claims, silent touchpoints, KPIs without data)."""
+    from parcours.data.progress import working
+    from parcours.engine.filter import parse_filter
+    from parcours.insight import find_insights
+
+    space = open_workspace(workspace, overrides)
     where = parse_filter(since, until)
-    found = find_insights(Workspace.open(workspace), journeys or None, every=every, where=where)  # type: ignore[arg-type]
+    with working("finding insights", progress):
+        found = find_insights(space, journeys or None, every=every, where=where)  # type: ignore[arg-type]
     if fmt == "json":
         click.echo(json.dumps(found.to_dict(), ensure_ascii=False))
         return
@@ -52,6 +64,8 @@ def insights(
 
 def _text(found: Insights, lang: str) -> str:
     """A numbered list: cost, place, period and segment, then the summary."""
+    from parcours.cli.units import count, language
+
     if not found.findings:
         return "Aucun constat." if lang == "fr" else "No finding."
     lost = "clients perdus" if lang == "fr" else "customers lost"
@@ -66,7 +80,7 @@ def _text(found: Insights, lang: str) -> str:
             part
             for part in (
                 f"{rank}. {finding.kind}",
-                f"{finding.cost:,.0f} {lost}",
+                f"{count(finding.cost, language(lang))} {lost}",
                 f"{finding.evidence.get('journey', '')}: {place}",
                 period,
                 segment,
@@ -87,15 +101,16 @@ def _text(found: Insights, lang: str) -> str:
 
 def _what_matters(found: Insights, lang: str) -> str:
     """The headline: how many findings of each kind, and the customers they cost in all."""
+    from parcours.cli.units import count, language
+
     kinds: dict[str, int] = {}
     for finding in found.findings:
         kinds[finding.kind] = kinds.get(finding.kind, 0) + 1
     listed = ", ".join(f"{kind} {n}" for kind, n in kinds.items())
-    cost = sum(f.cost for f in found.findings)
+    cost = count(sum(f.cost for f in found.findings), language(lang))
     if lang == "fr":
-        number = f"{cost:,.0f}".replace(",", "\u202f")
-        return f"Ce qui compte : {listed} ; environ {number} clients perdus en tout."
-    return f"What matters: {listed}; about {cost:,.0f} customers lost in all."
+        return f"Ce qui compte : {listed} ; environ {cost} clients perdus en tout."
+    return f"What matters: {listed}; about {cost} customers lost in all."
 
 
 COMMANDS = [insights]

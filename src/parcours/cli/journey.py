@@ -7,19 +7,11 @@ from pathlib import Path
 
 import click
 
+from parcours.cli.options import LazyChoice
 from parcours.errors import JourneyFileError, JourneyValidationError, Problem
-from parcours.model import Lang, dump_journey, load_journey
-from parcours.model.catalogue import catalogue_beside, read_catalogue
-from parcours.model.diff import diff_journeys
-from parcours.model.documents import format_of, parse_journey
-from parcours.model.lint import RULES, lint
-from parcours.model.mermaid import load_mermaid, to_mermaid
-from parcours.model.presets import PRESETS, new_journey
-from parcours.model.schema import journey_schema
-from parcours.model.vocabulary import BusinessType
 
 JOURNEY = click.Path(exists=True, dir_okay=False, path_type=Path)
-LANG = click.Choice([lang.value for lang in Lang])
+LANG = LazyChoice("parcours.model.vocabulary:Lang")
 MERMAID_SUFFIXES = {".mmd", ".mermaid"}
 
 
@@ -34,7 +26,9 @@ def _write(text: str, output: Path | None) -> None:
 
 @click.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default="journey.yaml")
-@click.option("--preset", type=click.Choice(PRESETS), default="5", show_default=True)
+@click.option(
+    "--preset", type=LazyChoice("parcours.model.presets:PRESETS"), default="5", show_default=True
+)
 @click.option("--lang", type=LANG, default="fr", show_default=True)
 @click.option("--type", "business_type", type=click.Choice(["b2b", "b2c"]), default="b2c")
 @click.option("--name", help="Journey name (default: 'Mon parcours client').")
@@ -43,6 +37,10 @@ def init(
     path: Path, preset: str, lang: str, business_type: str, name: str | None, force: bool
 ) -> None:
     """Start a journey map at PATH (YAML or JSON) from a stage preset."""
+    from parcours.model import BusinessType, Lang, dump_journey
+    from parcours.model.documents import format_of
+    from parcours.model.presets import new_journey
+
     if path.exists() and not force:
         raise click.ClickException(f"{path} exists; use --force to overwrite it")
     journey = new_journey(
@@ -56,6 +54,8 @@ def init(
 @click.argument("files", type=JOURNEY, nargs=-1, required=True)
 def validate(files: tuple[Path, ...]) -> None:
     """Check journey files against the schema; print FILE:LINE:COL: message lines when not."""
+    from parcours.model import load_journey
+
     invalid = 0
     for path in files:
         try:
@@ -82,6 +82,10 @@ def validate(files: tuple[Path, ...]) -> None:
 @click.option("--rules", "list_rules", is_flag=True, help="List the rules and exit.")
 def lint_command(file: Path | None, events: Path | None, fmt: str, list_rules: bool) -> None:
     """Check a journey map against the lint rules; exit 1 on an error-level finding."""
+    from parcours.model import load_journey
+    from parcours.model.catalogue import catalogue_beside, read_catalogue
+    from parcours.model.lint import RULES, lint
+
     if list_rules:
         for rule in RULES.values():
             click.echo(f"{rule.id} [{rule.severity}]: {rule.explanation}")
@@ -110,6 +114,9 @@ def lint_command(file: Path | None, events: Path | None, fmt: str, list_rules: b
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
 def export(file: Path, fmt: str, lang: str | None, output: Path | None) -> None:
     """Export a journey map as Mermaid, CSV (one row per stage and lane), JSON or YAML."""
+    from parcours.model import Lang, dump_journey, load_journey
+    from parcours.model.mermaid import to_mermaid
+
     journey = load_journey(file)
     language = Lang(lang) if lang else None
     if fmt == "mermaid":
@@ -129,6 +136,10 @@ def export(file: Path, fmt: str, lang: str | None, output: Path | None) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
 def import_command(file: Path, lang: str, output: Path | None) -> None:
     """Import a Mermaid journey diagram (.mmd) or a JSON/YAML map; write it as YAML or JSON."""
+    from parcours.model import Lang, dump_journey
+    from parcours.model.documents import format_of, parse_journey
+    from parcours.model.mermaid import load_mermaid
+
     if file.suffix.lower() in MERMAID_SUFFIXES:
         journey = load_mermaid(file, Lang(lang))
     elif file.suffix.lower() in {".yaml", ".yml", ".json"}:
@@ -145,6 +156,9 @@ def import_command(file: Path, lang: str, output: Path | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def diff(old: Path, new: Path, fmt: str) -> None:
     """What changed from OLD to NEW: stages, touchpoints, pain points, opportunities..."""
+    from parcours.model import load_journey
+    from parcours.model.diff import diff_journeys
+
     changes = diff_journeys(load_journey(old), load_journey(new))
     if fmt == "json":
         click.echo(json.dumps(changes.to_dict(), ensure_ascii=False))
@@ -156,6 +170,8 @@ def diff(old: Path, new: Path, fmt: str) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
 def schema(output: Path | None) -> None:
     """Print the JSON Schema of journey files."""
+    from parcours.model.schema import journey_schema
+
     _write(json.dumps(journey_schema(), ensure_ascii=False, indent=2) + "\n", output)
 
 

@@ -5,28 +5,36 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from parcours.cli.options import settings_options
-from parcours.data.workspace import Workspace
-from parcours.engine.filter import parse_filter
-from parcours.insight import (
-    Timeline,
-    Trend,
-    measure_workspace,
-    series_workspace,
-    trend_workspace,
-)
-from parcours.refresh import MeasuredMap, draw_measured
+from parcours.cli.options import PROGRESS, LazyChoice, open_workspace, settings_options
+
+if TYPE_CHECKING:
+    from parcours.insight import Timeline, Trend
+    from parcours.refresh import MeasuredMap
 
 
 @click.command()
 @click.argument("workspace", default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--journey", "-j", "journeys", multiple=True, help="Journey file stem (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@click.option("--lang", type=click.Choice(["fr", "en"]), help="Language of the views.")
+@click.option(
+    "--lang", type=click.Choice(["fr", "en"]), help="Language of the views and the printed KPIs."
+)
+@click.option(
+    "--view",
+    type=LazyChoice("parcours.render.html:VIEWS"),
+    help="The view of the measured map to write (default: the journey's layout).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the measured map of the one journey measured (-j NAME) to this file: .html, "
+    ".svg, .png or .pdf (default: WORKSPACE/views/NAME/measured-VIEW.html).",
+)
 @click.option(
     "--every",
     type=click.Choice(["day", "week", "month"]),
@@ -64,12 +72,15 @@ from parcours.refresh import MeasuredMap, draw_measured
     help="Only customers whose attribute has this value, e.g. persona=lea, or who had an event "
     "with this property: event.platform=mobile (repeatable).",
 )
+@PROGRESS
 @settings_options
 def measure(
     workspace: Path,
     journeys: tuple[str, ...],
     fmt: str,
     lang: str | None,
+    view: str | None,
+    output: Path | None,
     every: str | None,
     by: str | None,
     voice: str,
@@ -77,6 +88,7 @@ def measure(
     until: str | None,
     conditions: tuple[str, ...],
     segment: tuple[str, ...],
+    progress: bool | None,
     overrides: dict[str, Any],
 ) -> None:
     """Measure the journeys of WORKSPACE (default: here) on its ingested data; write each
@@ -84,56 +96,112 @@ def measure(
 
     With --every, print each KPI per calendar period instead; with --by, per cohort of
     customers by first event."""
-    space = Workspace.open(workspace, **overrides)
+    from parcours.data.progress import working
+    from parcours.engine.filter import parse_filter
+    from parcours.insight import measure_workspace, series_workspace, trend_workspace
+    from parcours.refresh import draw_measured
+
+    space = open_workspace(workspace, overrides)
     where = parse_filter(since, until, conditions, segment)
+    chosen = journeys or None
     if every is not None:
-        timelines = series_workspace(space, journeys or None, every=every, where=where)  # type: ignore[arg-type]
-        _echo_over_time(timelines, fmt, f"per calendar {every}", ("series", "start"))
+        with working(f"measuring every {every}", progress):
+            timelines = series_workspace(space, chosen, every=every, where=where)  # type: ignore[arg-type]
+        _echo_over_time(timelines, fmt, f"per calendar {every}", ("series", "start"), lang)
         return
     if by is not None:
-        trends = trend_workspace(space, journeys or None, every=by, where=where)  # type: ignore[arg-type]
-        _echo_over_time(trends, fmt, f"KPI per {by} cohort", ("kpi", "period"))
+        with working(f"measuring each {by}'s cohort", progress):
+            trends = trend_workspace(space, chosen, every=by, where=where)  # type: ignore[arg-type]
+        _echo_over_time(trends, fmt, f"KPI per {by} cohort", ("kpi", "period"), lang)
         return
     tier = None if voice == "none" else voice
-    if fmt == "json":
-        results = measure_workspace(space, journeys or None, where=where, voice=tier)  # type: ignore[arg-type]
+    if fmt == "json" and view is None and output is None:
+        with working("measuring", progress):
+            results = measure_workspace(space, chosen, where=where, voice=tier)  # type: ignore[arg-type]
         click.echo(json.dumps({k: v.to_dict() for k, v in results.items()}, ensure_ascii=False))
         return
-    drawn = draw_measured(space, journeys or None, where=where, voice=tier, lang=lang)  # type: ignore[arg-type]
+    with working("measuring and drawing", progress):
+        drawn = draw_measured(
+            space,
+            chosen,
+            where=where,
+            voice=tier,  # type: ignore[arg-type]
+            lang=lang,
+            view=view,  # type: ignore[arg-type]
+            output=output,
+        )
+    if fmt == "json":
+        click.echo(json.dumps({k: v.to_dict() for k, v in drawn.items()}, ensure_ascii=False))
+        return
     for name, measured_map in drawn.items():
-        echo_measured(name, measured_map)
+        echo_measured(name, measured_map, lang)
+    if not drawn:
+        folder = space.settings.journeys_path
+        click.echo(
+            f"no journey to measure in {folder}: put a journey map there (parcours init "
+            f"{folder / 'journey.yaml'}), with the events of each stage under match:"
+        )
 
 
-def echo_measured(name: str, drawn: MeasuredMap) -> None:
-    """Where the measured map of ``name`` is, what its events missed, and its KPIs."""
+def echo_measured(name: str, drawn: MeasuredMap, lang: str | None = None) -> None:
+    """Where the measured map of ``name`` is, what its events missed, and every KPI in human
+    units (in ``lang``, default the journey's), those without a value said so, with why."""
+    from parcours.cli import units
+
     result = drawn.measured
+    language = units.language(lang, result)
+    said = units.words(language)
     coverage = result.coverage
-    click.echo(f"{name}: {drawn.view} ({coverage.share:.0%} of events bound)")
+    share = units.natural(coverage.share, "conversion", language)
+    click.echo(f"{name}: {drawn.view} ({share} {said['bound']})")
     if coverage.unmatched:
-        top = ", ".join(f"{event} ({n:,})" for event, n in list(coverage.unmatched.items())[:5])
-        click.echo(f"  events no stage or touchpoint matches: {top}")
+        top = ", ".join(
+            f"{event} ({units.count(n, language)})"
+            for event, n in list(coverage.unmatched.items())[:5]
+        )
+        click.echo(f"  {said['unmatched']}: {top}")
     if coverage.silent_touchpoints:
-        click.echo(f"  touchpoints that see no event: {', '.join(coverage.silent_touchpoints)}")
+        click.echo(f"  {said['silent']}: {', '.join(coverage.silent_touchpoints)}")
     for kpi in result.kpis:
-        if kpi.shown is not None:
-            status = {True: "met", False: "MISSED", None: "no target"}[kpi.met]
-            target = f" (target {kpi.kpi.target:g})" if kpi.kpi.target is not None else ""
-            click.echo(f"  {kpi.where} {kpi.kpi.id}: {kpi.shown:.4g}{target} {status}")
+        click.echo(f"  {units.kpi_line(kpi, language)}")
 
 
 def _echo_over_time(
-    results: Mapping[str, Timeline | Trend], fmt: str, title: str, axes: tuple[str, str]
+    results: Mapping[str, Timeline | Trend],
+    fmt: str,
+    title: str,
+    axes: tuple[str, str],
+    lang: str | None,
 ) -> None:
-    """Each journey's measures over time: JSON, or a table of values (rows × periods)."""
+    """Each journey's measures over time: JSON, or a table of values in human units (rows ×
+    periods)."""
+    from parcours.cli import units
+    from parcours.cli.present import table
+    from parcours.render import fmt as formats
+
     for name, result in results.items():
         if fmt == "json":
             click.echo(json.dumps({name: result.to_dict()}, ensure_ascii=False))
             continue
+        language = units.language(lang)
         frame = result.to_frame()
         click.echo(f"{name}: {title}")
-        if not frame.empty:
-            table = frame.pivot_table(index=axes[0], columns=axes[1], values="value")
-            click.echo(table.round(3).to_string())
+        if frame.empty:
+            continue
+        columns = sorted({str(v) for v in frame[axes[1]]})
+        cells: dict[str, dict[str, str]] = {}
+        for row in frame.to_dict("records"):
+            value = row.get("value")
+            if value is not None and value != value:  # NaN: no value that period
+                value = None
+            if "unit" in row:  # a trend: the value in the KPI's unit
+                unit = row.get("unit")
+                text = "–" if value is None else formats.with_unit(round(value, 1), unit, language)
+            else:  # a calendar series: the natural value of its kind
+                text = units.natural(value, str(row["kind"]), language)
+            cells.setdefault(str(row[axes[0]]), {})[str(row[axes[1]])] = text
+        rows = [[key, *(by.get(c, "") for c in columns)] for key, by in cells.items()]
+        click.echo(table((axes[0], *columns), rows, right=range(1, len(columns) + 1)))
 
 
 COMMANDS = [measure]

@@ -9,9 +9,7 @@ from typing import Any
 import click
 
 from parcours.cli.measure import echo_measured
-from parcours.cli.options import settings_options
-from parcours.data.workspace import Workspace
-from parcours.refresh import refresh_workspace
+from parcours.cli.options import open_workspace, settings_options
 
 
 @click.command()
@@ -41,7 +39,9 @@ def refresh(
     """Bring WORKSPACE (default: here) up to date: import what is new in its sources (as
     `parcours ingest`), then measure every journey and write its measured map (as `parcours
     measure`) to WORKSPACE/views/NAME/measured-VIEW.html."""
-    space = Workspace.open(workspace, **overrides)
+    from parcours.refresh import refresh_workspace
+
+    space = open_workspace(workspace, overrides)
     tier = None if voice == "none" else voice
     report = refresh_workspace(space, voice=tier, lang=lang, progress=progress)  # type: ignore[arg-type]
     if fmt == "json":
@@ -49,9 +49,13 @@ def refresh(
         return
     click.echo(str(report.ingest))
     for name, drawn in report.journeys.items():
-        echo_measured(name, drawn)
+        echo_measured(name, drawn, lang)
     if not report.journeys:
-        click.echo(f"no journey to measure in {space.settings.journeys_path}")
+        folder = space.settings.journeys_path
+        click.echo(
+            f"no journey to measure in {folder}: put a journey map there (parcours init "
+            f"{folder / 'journey.yaml'}), with the events of each stage under match:"
+        )
 
 
 COMMANDS = [refresh]

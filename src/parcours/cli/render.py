@@ -6,9 +6,8 @@ from pathlib import Path
 
 import click
 
+from parcours.cli.options import LazyChoice
 from parcours.errors import RenderError
-from parcours.model import load_journey
-from parcours.render import PAGES, VIEWS, export, format_from
 
 _FORMATS = ("html", "svg", "png", "pdf")
 
@@ -16,11 +15,15 @@ _FORMATS = ("html", "svg", "png", "pdf")
 @click.command("render")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--layout", type=click.Choice(["grid", "linear"]), help="Grid or linear map.")
-@click.option("--view", type=click.Choice(VIEWS), help="Any view (default: the journey's layout).")
+@click.option(
+    "--view",
+    type=LazyChoice("parcours.render.html:VIEWS"),
+    help="Any view (default: the journey's layout).",
+)
 @click.option("--format", "fmt", type=click.Choice(_FORMATS), help="Default: from -o, else html.")
 @click.option(
     "--page",
-    type=click.Choice(PAGES),
+    type=LazyChoice("parcours.render.html:PAGES"),
     default="A4",
     show_default=True,
     help="Landscape page size of PDF exports.",
@@ -43,6 +46,9 @@ def render(
 ) -> None:
     """Render the journey FILE (YAML or JSON) as a view: grid, linear, persona, matrix or
     emotion; HTML, or SVG / PNG / PDF through headless Chromium."""
+    from parcours.model import load_journey
+    from parcours.render import export, format_from
+
     if layout and view and layout != view:
         raise RenderError(f"--layout {layout} and --view {view} disagree: give one of them")
     journey = load_journey(file)

@@ -5,11 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.progress import Progress
-
-from parcours.model import load_journey
-from parcours.model.catalogue import catalogue_beside, read_catalogue
-from parcours.simulate import SimulationConfig, load_config, simulate
 
 
 @click.command("simulate")
@@ -39,6 +34,12 @@ def simulate_command(
     seed: int | None,
 ) -> None:
     """Write events, customers, feedback and orders (Parquet) for JOURNEY into OUTPUT."""
+    from rich.progress import Progress
+
+    from parcours.model import load_journey
+    from parcours.model.catalogue import catalogue_beside, read_catalogue
+    from parcours.simulate import SimulationConfig, load_config, simulate
+
     config = load_config(config_path) if config_path else SimulationConfig()
     events = events or catalogue_beside(journey)
     overrides = {"customers": customers, "seed": seed}

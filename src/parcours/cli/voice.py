@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from parcours.cli.options import PROGRESS
+
 FEEDBACK = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
@@ -32,6 +34,7 @@ FEEDBACK = click.Path(exists=True, dir_okay=False, path_type=Path)
 @click.option(
     "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True
 )
+@PROGRESS
 def voice(
     file: Path,
     text_col: str,
@@ -42,20 +45,23 @@ def voice(
     taxonomy: Path | None,
     model: Path | None,
     fmt: str,
+    progress: bool | None,
 ) -> None:
     """Analyse the feedback in FILE (CSV, JSONL, Parquet): one result per input row."""
+    from parcours.data.progress import working
     from parcours.voice.pipeline import analyse_file
 
-    results = analyse_file(
-        file,
-        text_col,
-        id_col=id_col,
-        rating_col=rating_col,
-        tier=tier,  # type: ignore[arg-type]
-        lang=lang,
-        taxonomy=taxonomy,
-        model=model,
-    )
+    with working(f"reading {file.name} ({tier})", progress):
+        results = analyse_file(
+            file,
+            text_col,
+            id_col=id_col,
+            rating_col=rating_col,
+            tier=tier,  # type: ignore[arg-type]
+            lang=lang,
+            taxonomy=taxonomy,
+            model=model,
+        )
     if fmt == "csv":
         click.echo(results.to_csv(), nl=False)
         return

@@ -1,4 +1,6 @@
-"""A rich progress bar for long imports, shown on a terminal or when asked."""
+"""Rich progress on standard error for long commands, shown on a terminal or when asked:
+:func:`progress_bar` for imports (bytes read per input), :func:`working` for a step whose
+length is not known in advance (measuring, reading feedback, finding insights)."""
 
 from __future__ import annotations
 
@@ -7,9 +9,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from parcours.data.ingest import OnInput
+
+
+def _shown(enabled: bool | None) -> bool:
+    """``enabled``, or, when None, whether standard error is a terminal."""
+    return sys.stderr.isatty() if enabled is None else enabled
 
 
 @contextmanager
@@ -18,9 +33,7 @@ def progress_bar(enabled: bool | None = None) -> Iterator[OnInput | None]:
 
     ``enabled=None`` shows the bar only when standard error is a terminal.
     """
-    if enabled is None:
-        enabled = sys.stderr.isatty()
-    if not enabled:
+    if not _shown(enabled):
         yield None
         return
     columns = (
@@ -36,3 +49,16 @@ def progress_bar(enabled: bool | None = None) -> Iterator[OnInput | None]:
             return lambda done, total: bar.update(task, completed=done, total=total)
 
         yield on_input  # type: ignore[misc]
+
+
+@contextmanager
+def working(label: str, enabled: bool | None = None) -> Iterator[None]:
+    """A spinner with ``label`` and the time elapsed, on standard error, while the block runs
+    (``enabled=None``: only when standard error is a terminal); it is cleared at the end."""
+    if not _shown(enabled):
+        yield
+        return
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        bar.add_task(label, total=None)
+        yield

@@ -6,6 +6,7 @@
     report = ws.ingest()                 # imports every declared source, prints nothing
     ws.journeys()                        # {"sport": Path("journeys/sport.yaml"), ...}
     ws.views_folder("sport")             # views/sport: where the journey's views are written
+    ws.quarantine("events", limit=20)    # the rows it could not use: file, line, column, reason
     with ws.connect() as con:            # the DuckDB file: events, customers, feedback,
         con.sql("SELECT * FROM events")  # orders, quarantine, imports
 """
@@ -22,6 +23,7 @@ from pydantic import ValidationError
 
 from parcours.data.ingest import create_tables, import_source
 from parcours.data.progress import progress_bar
+from parcours.data.quarantine import Quarantine, read_quarantine
 from parcours.data.report import FileReport, IngestReport
 from parcours.data.source import SourceConfig
 from parcours.errors import DataError
@@ -111,6 +113,18 @@ class Workspace:
                     con, name, declared[name], root=str(self.root), on_input=on_input
                 )
         return IngestReport(tuple(files), str(self.settings.database_path))
+
+    def quarantine(self, source: str | None = None, *, limit: int | None = None) -> Quarantine:
+        """The rows the imports could not use (all sources, or the declared ``source``), at
+        most ``limit``, with file, line, column, raw value and reason; the database is not
+        created when there is none yet."""
+        return read_quarantine(
+            self.settings.database_path,
+            self.sources,
+            source=source,
+            limit=limit,
+            where=str(self.root / TOML_NAME),
+        )
 
 
 def create_workspace(

@@ -30,11 +30,20 @@ from parcours.engine.funnel_result import FunnelResult
 from parcours.engine.journeys import paths_from_events
 from parcours.engine.markov import CONVERSION
 from parcours.errors import EngineError
-from parcours.model import KPI, Journey, KpiKind
+from parcours.model import KPI, Journey, KpiKind, KpiPeriod
 
 Every = Literal["day", "week", "month"]
 Period = date | None
+#: A retention KPI without a ``period``: still active this long after the first event there.
 RETAINED_AFTER = timedelta(days=30)
+#: Each KPI period as an SQL interval (DuckDB and Spark).
+INTERVALS = {
+    KpiPeriod.DAY: "1 DAY",
+    KpiPeriod.WEEK: "7 DAY",
+    KpiPeriod.MONTH: "1 MONTH",
+    KpiPeriod.QUARTER: "3 MONTH",
+    KpiPeriod.YEAR: "1 YEAR",
+}
 _tables = itertools.count()
 NEGATIVE = -0.5  # measured emotion below this counts as negative feedback
 SURVEYS = (KpiKind.NPS, KpiKind.CSAT, KpiKind.CES)
@@ -249,15 +258,17 @@ class JourneyKpis:
                     f"WHERE {self._spans_at('stage', stage)} GROUP BY 1"
                 )
             )
-        if kind in (KpiKind.RETENTION, KpiKind.CHURN):
-            days = RETAINED_AFTER.days
+        if kind is KpiKind.CHURN:
+            return self._churn(level, place, kpi.period or KpiPeriod.MONTH)
+        if kind is KpiKind.RETENTION:
+            after = INTERVALS[kpi.period] if kpi.period else f"{RETAINED_AFTER.days} DAY"
             kept = self._counted(
                 f"SELECT {self._period('s.first')} AS p, count(*), "
-                f"{_count(f'c.last >= s.first + INTERVAL {days} DAY')} FROM {self.spans} s "
+                f"{_count(f'c.last >= s.first + INTERVAL {after}')} FROM {self.spans} s "
                 f"JOIN {self.spans} c ON c.customer_id = s.customer_id AND c.level = 'customer' "
                 f"WHERE {self._spans_at(level, place)} GROUP BY 1"
             )
-            return _shares(kept, kind is KpiKind.CHURN)
+            return _shares(kept)
         if kind is KpiKind.WAITING_TIME:
             waiting = f"CAST({json_text('waiting_seconds', self.dialect)} AS DOUBLE)"
             found = self._durations(
@@ -383,6 +394,26 @@ class JourneyKpis:
             f"WHERE {self._spans_at(level, place)} GROUP BY 1"
         )
         return {int(days): int(n) for days, n in found}
+
+    def _churn(self, level: str, place: str, per: KpiPeriod) -> dict[Period, stats.KpiValue]:
+        """Churn per ``per``: of the customers with an event at the place in one period, the
+        share with none there in the next, pooled over the periods whose next period the data
+        covers whole (the last ones are left out: their churn is not known yet); grouped by the
+        period of activity."""
+        step = f"INTERVAL {INTERVALS[per]}"
+        active = (
+            f"SELECT DISTINCT customer_id, CAST(date_trunc('{per.value}', timestamp) AS DATE) "
+            f"AS p FROM {{events}} WHERE {self.at(level, place)}"
+        )
+        return _shares(
+            self._counted(
+                f"SELECT {self._period('a.p')} AS p, count(*), {_count('n.customer_id IS NULL')} "
+                f"FROM ({active}) a LEFT JOIN ({active}) n ON n.customer_id = a.customer_id "
+                f"AND n.p = a.p + {step} "
+                f"WHERE a.p + {step} + {step} <= (SELECT max(timestamp) FROM {{events}}) "
+                "GROUP BY 1"
+            )
+        )
 
     def _counted(self, sql: str) -> dict[Period, tuple[int, int]]:
         """Rows of ``sql`` as period, then (all, kept) counts."""

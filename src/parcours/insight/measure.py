@@ -91,9 +91,7 @@ class MeasuredJourney:
     def to_dict(self) -> dict[str, Any]:
         return {
             "journey": self.journey.id,
-            "period": self.measures.period,
-            "stages": {k: _plain(v) for k, v in self.measures.stages.items()},
-            "touchpoints": {k: _plain(v) for k, v in self.measures.touchpoints.items()},
+            **self.measures.to_dict(),
             "kpis": [k.to_dict() for k in self.kpis],
             "coverage": self.coverage.to_dict(),
         }
@@ -218,11 +216,6 @@ def in_unit(kpi: KPI, value: float | None) -> float | None:
 
 def _shown(measured: list[KpiMeasure]) -> dict[str, float]:
     return {k.kpi.id: k.shown for k in measured if k.shown is not None}
-
-
-def _plain(measured: Measured) -> dict[str, Any]:
-    data = {k: v for k, v in measured.__dict__.items() if v is not None and k != "kpis"}
-    return {**data, "kpis": dict(measured.kpis)}
 
 
 def measure_kpis(

@@ -26,6 +26,7 @@ from parcours.model.vocabulary import (
     Effort,
     EvidenceKind,
     KpiKind,
+    KpiPeriod,
     Lang,
     Layout,
     Quadrant,
@@ -88,6 +89,10 @@ class KPI(Model):
     target: float | None = None
     direction: Direction | None = None
     unit: str | None = None
+    #: churn: the share of customers active at the place in one period (default: a calendar
+    #: month) and not in the next; retention: the share still active this long after their first
+    #: event at the place (default: 30 days). Other kinds ignore it.
+    period: KpiPeriod | None = None
 
     id_source = "kind"
 

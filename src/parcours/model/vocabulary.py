@@ -106,6 +106,16 @@ class KpiKind(StrEnum):
     CUSTOM = "custom"
 
 
+class KpiPeriod(StrEnum):
+    """The calendar period a churn is counted per, or the horizon of a retention."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
 class Direction(StrEnum):
     """Which way a KPI should move."""
 

@@ -10,8 +10,8 @@ from parcours.model.journey import KPI, Journey, Opportunity, Persona, Stage
 from parcours.model.measures import Measured, Measures
 from parcours.model.text import Text, localize
 from parcours.model.vocabulary import Channel, Lang, Quadrant
-from parcours.render import fmt, icons
-from parcours.render.curve import Curve, emotion_curve, smooth_path, wrap
+from parcours.render import definitions, fmt, icons
+from parcours.render.curve import Curve, CurvePoint, emotion_curve, smooth_path, wrap
 from parcours.render.labels import Labels
 
 #: Measured fields in the order views list them.
@@ -40,7 +40,18 @@ class KpiView:
     target: str
     direction: str
     value: str
-    state: str
+    state: str  # "none": a measured map has no value for it, ``value`` says why
+    definition: str = ""  # what it counts (hover, legend)
+
+
+@dataclass(frozen=True)
+class KpiSummary:
+    """The head of a measured map: KPIs that meet, miss or lack a value, the biggest misses."""
+
+    met: int
+    missed: int
+    unmeasured: int
+    gaps: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,7 @@ class MeasureView:
     key: str
     label: str
     value: str
+    definition: str = ""  # what it counts (hover, legend)
 
 
 class View:
@@ -132,8 +144,75 @@ class View:
             met = kpi.meets(value)
             state = "" if met is None else ("meets" if met else "miss")
         shown = "" if value is None else fmt.with_unit(value, kpi.unit, self.lang)
+        if value is None and self.has_measures:  # measured, but not this KPI: say why
+            shown, state = definitions.not_measured(kpi, self.lang), "none"
         direction = self.of("direction", kpi.better)
-        return KpiView(kpi.id, self.kpi_name(kpi), where, target, direction, shown, state)
+        definition = definitions.kpi_definition(kpi, self.lang)
+        name = self.kpi_name(kpi)
+        return KpiView(kpi.id, name, where, target, direction, shown, state, definition)
+
+    def kpi_summary(self) -> KpiSummary | None:
+        """A measured map's KPIs at a glance: how many meet their target, miss it or have no
+        value, and the misses furthest from their target (relative gap), at most three."""
+        if not self.has_measures:
+            return None
+        met = missed = unmeasured = 0
+        gaps: list[tuple[float, str]] = []
+        for stage in self.journey.stages:
+            places = [(stage.kpis, self.measures.stage(stage.id).kpis, "")]
+            places += [
+                (t.kpis, self.measures.touchpoint(t.id).kpis, self.tx(t.name))
+                for t in stage.touchpoints
+            ]
+            for kpis, values, where in places:
+                for kpi in kpis:
+                    value = values.get(kpi.id)
+                    if value is None:
+                        unmeasured += 1
+                        continue
+                    if kpi.target is None:
+                        continue
+                    if kpi.meets(value):
+                        met += 1
+                        continue
+                    missed += 1
+                    view = self.kpi_view(kpi, value, where)
+                    name = f"{view.name} ({where or self.tx(stage.name)})"
+                    gap = abs(value - kpi.target) / max(abs(kpi.target), 1e-9)
+                    gaps.append((gap, f"{name}{self.t('colon')}{view.value}, {view.target}"))
+        gaps.sort(key=lambda item: -item[0])
+        return KpiSummary(met, missed, unmeasured, tuple(text for _, text in gaps[:3]))
+
+    def kpi_legend(self) -> list[tuple[str, str]]:
+        """Each KPI of the map once (by name), with what it counts: the legend under the map."""
+        legend: dict[str, str] = {}
+        for stage in self.journey.stages:
+            kpis = [*stage.kpis, *(k for t in stage.touchpoints for k in t.kpis)]
+            for kpi in kpis:
+                legend.setdefault(self.kpi_name(kpi), definitions.kpi_definition(kpi, self.lang))
+        return list(legend.items())
+
+    def measure_legend(self) -> list[tuple[str, str]]:
+        """The measured figures the map shows, with what each counts (a measured map only)."""
+        places = [*self.measures.stages.values(), *self.measures.touchpoints.values()]
+        shown = [k for k in MEASURED_FIELDS if any(getattr(m, k) is not None for m in places)]
+        return [
+            (self.t(f"measure.{k}"), definitions.measure_definition(k, self.lang))
+            for k in shown
+            if definitions.measure_definition(k, self.lang)
+        ]
+
+    def verbatims(self, measured: Measured) -> list[str]:
+        """The measured verbatims, each once (the same words, spaced or cased otherwise, are
+        one verbatim)."""
+        seen: set[str] = set()
+        unique = []
+        for text in measured.verbatims:
+            key = " ".join(text.split()).casefold()
+            if key not in seen:
+                seen.add(key)
+                unique.append(text)
+        return unique
 
     def stage_kpis(self, stage: Stage) -> list[KpiView]:
         """The stage's KPIs, then its touchpoints' (named after their touchpoint)."""
@@ -164,7 +243,8 @@ class View:
                     text += f" [{fmt.signed(low, self.lang)} ; {fmt.signed(high, self.lang)}]"
             else:
                 text = fmt.number(value, self.lang)
-            views.append(MeasureView(key, self.t(f"measure.{key}"), text))
+            label, what = self.t(f"measure.{key}"), definitions.measure_definition(key, self.lang)
+            views.append(MeasureView(key, label, text, what))
         return views
 
     def stage_measures(self, stage: Stage) -> list[MeasureView]:
@@ -201,6 +281,18 @@ class View:
         """The series as a path on a 0..1000 × 0..100 canvas (stretched to the grid lane)."""
         points = self.curve.designed if series == "designed" else self.curve.measured
         return smooth_path([(p.x * 1000, p.y * 100) for p in points])
+
+    def label_y(self, series: str, point: CurvePoint) -> str:
+        """Where the grid lane writes a point's value (a percentage of the lane's height): above
+        the point, unless the stage's other series is higher, then below, so that the two values
+        of a stage never sit on each other or on the other point."""
+        cy = 10 + point.y * 80
+        others = self.curve.measured if series == "designed" else self.curve.designed
+        other = next((p for p in others if p.stage_id == point.stage_id), None)
+        lower = other is not None and (
+            other.y < point.y or (other.y == point.y and series == "measured")
+        )
+        return f"{cy + 14 if lower else cy - 9:.3f}%"  # clear of a 6-px point and its stroke
 
     @staticmethod
     def wrap(label: str) -> list[str]:

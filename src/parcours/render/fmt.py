@@ -1,4 +1,6 @@
-"""Numbers as the views print them, in French (``12,5 %``) or English (``12.5%``)."""
+"""Numbers as the views and the command line print them, in French (``12,5 %``, ``1 234``
+with a narrow no-break space) or English (``12.5%``, ``1,234``); durations in days, hours and
+minutes (``3 j 4 h``, ``3 d 4 h``, ``12 min``)."""
 
 from __future__ import annotations
 
@@ -34,11 +36,24 @@ def signed(value: float, lang: Lang) -> str:
 
 
 def duration(seconds: float, labels: Labels) -> str:
-    """A duration in its largest sensible unit (``45 s``, ``12 min``, ``2,5 h``, ``3 j``)."""
-    for size, unit in ((86400, "days"), (3600, "hours"), (60, "minutes")):
-        if seconds >= size:
-            return f"{number(seconds / size, labels.lang, 1)}{NBSP}{labels('unit.' + unit)}"
-    return f"{number(seconds, labels.lang, 0)}{NBSP}{labels('unit.seconds')}"
+    """A duration in its two largest units, rounded to the smaller one (``45 s``, ``12 min``,
+    ``1 h 30 min``, ``3 j 4 h``): minutes are whole, seconds show only under a minute."""
+    lang = labels.lang
+    if abs(seconds) < 59.5:
+        return f"{number(seconds, lang, 0)}{NBSP}{labels('unit.seconds')}"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{number(minutes, lang, 0)}{NBSP}{labels('unit.minutes')}"
+    for size, unit, small_unit in ((1440, "days", "hours"), (60, "hours", "minutes")):
+        step = size // 24 if unit == "days" else 1  # days count whole hours, hours whole minutes
+        whole = round(minutes / step) * step
+        if whole >= size:
+            big, rest = divmod(whole, size)
+            text = f"{number(big, lang, 0)}{NBSP}{labels('unit.' + unit)}"
+            if rest:
+                text += f"{NBSP}{number(rest // step, lang, 0)}{NBSP}{labels('unit.' + small_unit)}"
+            return text
+    return f"{number(minutes, lang, 0)}{NBSP}{labels('unit.minutes')}"  # not reached
 
 
 def with_unit(value: float, unit: str | None, lang: Lang) -> str:

@@ -25,6 +25,7 @@ def environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.PackageLoader("parcours.render", "templates"),
         autoescape=True,
+        auto_reload=False,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -78,7 +79,26 @@ def render_html(
     """
     name = resolve_view(journey, view)
     data = view_data(journey, measures=measures, lang=lang, page=page)
-    return environment().get_template(f"{name}.html").render(v=data, view=name)
+    return environment().get_template(f"{name}.html").render(v=data, view=name, fragment=False)
+
+
+def render_fragment(
+    journey: Journey,
+    view: ViewName | None = None,
+    *,
+    measures: Measures | None = None,
+    lang: Lang | str | None = None,
+) -> str:
+    """The view's markup without its document (icons, header and map), for a page that holds
+    it and links :func:`stylesheet`; the same markup :func:`render_html` wraps."""
+    name = resolve_view(journey, view)
+    data = view_data(journey, measures=measures, lang=lang)
+    return environment().get_template(f"{name}.html").render(v=data, view=name, fragment=True)
+
+
+def stylesheet() -> str:
+    """The views' CSS (what :func:`render_html` inlines)."""
+    return environment().loader.get_source(environment(), "style.css")[0]  # type: ignore[union-attr]
 
 
 def render_emotion_svg(

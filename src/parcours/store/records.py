@@ -1,0 +1,153 @@
+"""What the store returns: frozen records with ``to_dict()``, never database rows or ORM
+objects."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from functools import cached_property
+from typing import Any
+
+from parcours.model import Journey, parse_journey
+from parcours.model.diff import JourneyDiff
+from parcours.model.documents import Format
+from parcours.store.roles import Role
+
+#: The states of a tracked opportunity.
+OPPORTUNITY_STATUSES: tuple[str, ...] = ("open", "planned", "in_progress", "done", "dropped")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+class _Record:
+    def to_dict(self) -> dict[str, Any]:
+        return _plain(asdict(self))  # type: ignore[call-overload]
+
+
+@dataclass(frozen=True)
+class User(_Record):
+    id: int
+    email: str
+    name: str | None
+    admin: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Session(_Record):
+    """A server-side login session; its token is given once, at opening, and stored hashed."""
+
+    id: int
+    user_id: int
+    csrf_token: str
+    created_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Grant(_Record):
+    """A role for a user, on one journey or (``journey`` None) on the whole workspace."""
+
+    user_id: int
+    role: Role
+    journey: str | None
+
+
+@dataclass(frozen=True)
+class JourneyRecord(_Record):
+    key: str
+    format: Format
+    title_fr: str
+    title_en: str
+    latest: int
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class VersionInfo(_Record):
+    number: int
+    author: str | None  # the author's email; None for an import or a removed account
+    message: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class JourneyVersion(_Record):
+    """One version of a journey: its file text exactly as imported, and the parsed map."""
+
+    key: str
+    number: int
+    text: str
+    format: Format
+    author: str | None
+    message: str
+    created_at: datetime
+    sha256: str = field(repr=False)
+
+    @cached_property
+    def journey(self) -> Journey:
+        return parse_journey(self.text, f"{self.key}.{self.format}", self.format)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in super().to_dict().items() if k != "sha256"}
+
+
+@dataclass(frozen=True)
+class VersionDiff(_Record):
+    """What changed from version ``old`` to version ``new`` of a journey."""
+
+    key: str
+    old: int
+    new: int
+    diff: JourneyDiff
+
+    def to_text(self) -> str:
+        return f"{self.key}: version {self.old} -> {self.new}\n{self.diff.to_text()}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "old": self.old, "new": self.new, **self.diff.to_dict()}
+
+
+@dataclass(frozen=True)
+class ShareLink(_Record):
+    """A read-only link to one journey; its token is given once, at creation, stored hashed."""
+
+    id: int
+    journey: str
+    created_by: int | None
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Comment(_Record):
+    id: int
+    journey: str
+    author_id: int | None
+    author: str | None
+    target: str
+    body: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class TrackedOpportunity(_Record):
+    """The follow-up of one opportunity of a journey map (by the opportunity's id)."""
+
+    journey: str
+    key: str
+    status: str
+    owner_id: int | None
+    due: date | None
+    updated_at: datetime

@@ -1,0 +1,111 @@
+"""Pages and their JSON twins: one function builds a page's data; ``/api/...`` returns it as
+JSON and the page renders it with its template (Jinja2, autoescaped).
+
+::
+
+    @twin(router, "/journeys", "/api/journeys", "journeys.html")
+    def journeys_page(actor: Viewer, request: Request) -> JourneysPage: ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import Any, TypeVar
+
+import jinja2
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel
+
+from parcours import __version__
+from parcours.model.vocabulary import Lang
+from parcours.web.labels import WORDS, choose_lang
+from parcours.web.security import Actor, actor_of
+
+Data = TypeVar("Data", bound=BaseModel)
+
+
+class Problem(BaseModel):
+    """Why a request was refused."""
+
+    detail: str
+
+
+#: The refusals every JSON route may answer with, declared in the OpenAPI document.
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "Not logged in: POST /login first."},
+    403: {"model": Problem, "description": "Logged in, but not allowed to do this."},
+    404: {"model": Problem, "description": "No such resource, or not one you may see."},
+}
+
+
+@cache
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("parcours.web", "templates"),
+        autoescape=True,
+        auto_reload=False,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def lang_of(request: Request) -> Lang:
+    return choose_lang(request.cookies.get("lang"), request.headers.get("accept-language"))
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def render(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
+    """``template`` rendered for ``request``: its language, its actor, the words of the app."""
+    lang = lang_of(request)
+    actor = getattr(request.state, "actor", None)
+    if actor is None:
+        try:
+            actor = actor_of(request)
+        except HTTPException:  # an unknown share link: show the page as to nobody
+            actor = Actor(csrf=request.state.new_csrf)
+    html = (
+        environment()
+        .get_template(template)
+        .render(
+            lang=lang.value,
+            t=WORDS[lang],
+            actor=actor,
+            path=request.url.path,
+            query=request.url.query,
+            version=__version__,
+            **values,
+        )
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+def render_error(request: Request, status: int, detail: Any) -> HTMLResponse:
+    words = WORDS[lang_of(request)]
+    message = words.get(f"error.{status}") or str(detail)
+    shown = detail if isinstance(detail, str) and status == 400 else message
+    return render(request, "error.html", status, code=status, message=shown)
+
+
+def twin(
+    router: APIRouter, page: str, api: str, template: str
+) -> Callable[[Callable[..., Data]], Callable[..., Data]]:
+    """Register ``build`` as the JSON route ``api`` and, through the same function (a
+    dependency of the page), the page ``page`` rendered with ``template``."""
+
+    def register(build: Callable[..., Data]) -> Callable[..., Data]:
+        router.get(api, responses=REFUSALS)(build)
+
+        def html(request: Request, data: BaseModel = Depends(build)) -> HTMLResponse:  # noqa: B008
+            return render(request, template, page=data)
+
+        html.__name__ = f"{build.__name__}_html"
+        router.get(page, response_class=HTMLResponse, include_in_schema=False)(html)
+        return build
+
+    return register

@@ -1,0 +1,88 @@
+"""The migrations build exactly the schema of the metadata (SQLite and PostgreSQL), opening
+twice changes nothing, and stores open by URL and from a workspace's settings."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from parcours.errors import StoreError
+from parcours.settings import Settings
+from parcours.store import Store, open_store
+from parcours.store.schema import metadata
+from parcours.store.store import engine_url, schema_revision
+
+from .conftest import PASSWORD, URL, postgres_engine
+
+
+def test_the_migrated_schema_is_the_metadata(make_engine: Callable[[], sa.Engine]) -> None:
+    with Store(make_engine()) as store, store.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, metadata) == []
+        assert set(sa.inspect(connection).get_table_names()) == {
+            *metadata.tables,
+            "alembic_version",
+        }
+
+
+def test_opening_again_keeps_the_data(make_engine: Callable[[], sa.Engine]) -> None:
+    with Store(make_engine()) as store:
+        store.add_user("ana@example.org", PASSWORD)
+        current, head = schema_revision(store.engine)
+        assert current == head == "0001"
+    with Store(make_engine()) as again:
+        assert [u.email for u in again.users()] == ["ana@example.org"]
+
+
+def test_a_workspace_store_is_a_sqlite_file_in_the_workspace(tmp_path: Path) -> None:
+    settings = Settings.load(tmp_path, env={})
+    assert settings.store_url == f"sqlite:///{tmp_path / '.parcours' / 'store.sqlite'}"
+    with open_store(settings) as store:
+        assert not store.has_users()
+    assert (tmp_path / ".parcours" / "store.sqlite").is_file()
+    assert Settings.load(tmp_path, env={}, store="accounts.db").store_url == (
+        f"sqlite:///{tmp_path / 'accounts.db'}"
+    )
+    from_env = Settings.load(tmp_path, env={"PARCOURS_STORE": "postgresql://u@h/db"})
+    assert from_env.store_url == "postgresql://u@h/db"
+    (tmp_path / "parcours.toml").write_text('store = "sqlite:////tmp/x.sqlite"\n')
+    assert Settings.load(tmp_path, env={}).store_url == "sqlite:////tmp/x.sqlite"
+
+
+def test_postgres_urls_use_pg8000() -> None:
+    assert engine_url("postgresql://u@h/db") == "postgresql+pg8000://u@h/db"
+    assert engine_url("postgres://u:p@h:5433/db") == "postgresql+pg8000://u:p@h:5433/db"
+    assert engine_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert engine_url("sqlite:///x.sqlite") == "sqlite:///x.sqlite"
+
+
+def test_a_bad_url_or_a_missing_server_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="not a database URL"):
+        Store.open("nonsense")
+    with pytest.raises(StoreError, match=r"cannot open the store .*check the URL"):
+        Store.open("postgresql://nobody:secret@127.0.0.1:1/none")
+
+
+@pytest.mark.postgres
+def test_a_postgresql_url_opens_a_store() -> None:
+    """``Store.open("postgresql://...")`` on a database of its own, dropped after."""
+    admin = postgres_engine(isolation_level="AUTOCOMMIT")
+    name = f"parcours_store_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        url = URL.rsplit("/", 1)[0] + f"/{name}"
+        with Store.open(url) as store:
+            assert store.engine.url.drivername == "postgresql+pg8000"
+            user = store.add_user("ana@example.org", PASSWORD)
+            assert store.authenticate("ana@example.org", PASSWORD) == user
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
