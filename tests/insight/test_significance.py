@@ -176,3 +176,43 @@ def test_the_trend_test_by_hand() -> None:
     assert trend(scores, n, k) == pytest.approx(2 * stats.norm.sf(statistic))
     assert trend(scores, n, [20, 20, 20]) == pytest.approx(1.0)
     assert trend([0.0, 0.0], [10, 10], [1, 5]) == 1.0  # one score: no trend to test
+
+
+def test_a_segment_gap_by_hand() -> None:
+    totals = {"achat": (1000, 500)}
+    values = [
+        Contrast("achat", "customer.persona", "a", 600, 360),  # 60 % move on
+        Contrast("achat", "customer.persona", "b", 400, 140),  # 35 %
+    ]
+    (gap,) = segment_gaps(JOURNEY, totals, values)
+    assert gap.kind == "segment_gap" and gap.segment == {"persona": "b"}
+    assert gap.evidence["conversion"] == pytest.approx(0.35)
+    assert gap.evidence["others"] == pytest.approx(0.6)
+    assert gap.evidence["difference"] == pytest.approx(-0.25)
+    assert gap.cost == pytest.approx(0.25 * 400)
+    chi2 = stats.chi2_contingency([[360, 240], [140, 260]], correction=False)
+    assert gap.evidence["p_value"] == pytest.approx(chi2.pvalue)
+    assert "persona = b" in gap.summary["en"]
+
+
+def test_a_moment_of_truth_by_hand() -> None:
+    from parcours.engine.outcomes import RatedOutcome
+    from parcours.insight.moments import moments_of_truth
+
+    rated = [
+        RatedOutcome("page-offres", "review", 1.0, 100, 10),  # emotion -2: bad, 10 % convert
+        RatedOutcome("page-offres", "review", 5.0, 200, 80),  # emotion +2: 40 %
+        RatedOutcome("service-client-telephone", "csat", 1.0, 500, 0),  # after the purchase
+    ]
+    findings, judged = moments_of_truth(JOURNEY, rated)
+    (moment,) = findings
+    assert (moment.where.stage, moment.where.touchpoint) == ("evaluation", "page-offres")
+    assert moment.evidence["lift"] == pytest.approx(0.3)
+    assert moment.cost == pytest.approx(0.3 * 100)
+    assert moment.evidence["declared"] is False
+    # with two levels, Cochran-Armitage's trend test is the two-proportion z-test
+    z = 0.3 / math.sqrt(0.3 * 0.7 * (1 / 100 + 1 / 200))
+    assert moment.evidence["q_value"] == pytest.approx(2 * stats.norm.sf(z))
+    rows = {m.touchpoint: m for m in judged}
+    assert rows["page-paiement"].declared and not rows["page-paiement"].decisive
+    assert "service-client-telephone" not in rows  # after the stage where customers convert
