@@ -191,8 +191,31 @@ def test_a_segment_gap_by_hand() -> None:
     assert gap.evidence["difference"] == pytest.approx(-0.25)
     assert gap.cost == pytest.approx(0.25 * 400)
     chi2 = stats.chi2_contingency([[360, 240], [140, 260]], correction=False)
-    assert gap.evidence["p_value"] == pytest.approx(chi2.pvalue)
+    assert gap.evidence["p_independence"] == pytest.approx(chi2.pvalue)
+    # one cohort: Cochran-Mantel-Haenszel, its variance hypergeometric (N - 1)
+    excess = 140 - 400 * 500 / 1000
+    variance = 400 * 600 * 500 * 500 / (1000**2 * 999)
+    assert gap.evidence["p_value"] == pytest.approx(stats.chi2.sf(excess**2 / variance, 1))
+    assert gap.evidence["adjusted_difference"] == pytest.approx(-0.25)
     assert "persona = b" in gap.summary["en"]
+
+
+def test_a_segment_mix_shifting_over_the_months_is_no_gap() -> None:
+    from datetime import date
+
+    jan, feb = date(2026, 1, 1), date(2026, 2, 1)
+    values = [  # each month b converts as a does; b's customers mostly came in February
+        Contrast("achat", "customer.persona", "a", 100, 80, None, jan),
+        Contrast("achat", "customer.persona", "b", 20, 16, None, jan),
+        Contrast("achat", "customer.persona", "a", 20, 4, None, feb),
+        Contrast("achat", "customer.persona", "b", 100, 20, None, feb),
+    ]
+    totals = {"achat": (240, 120)}
+    assert segment_gaps(JOURNEY, totals, values) == []  # crude: 70 % against 30 %
+    # the same counts in one cohort are a gap
+    pooled = [Contrast("achat", "customer.persona", v, 120, m) for v, m in (("a", 84), ("b", 36))]
+    (gap,) = segment_gaps(JOURNEY, totals, pooled)
+    assert gap.segment == {"persona": "b"}
 
 
 def test_a_moment_of_truth_by_hand() -> None:

@@ -13,7 +13,9 @@ keeps.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Hashable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from parcours.engine.binding import compile_matcher
@@ -41,11 +43,15 @@ class Contrast:
     customers: int
     moved: int
     touchpoint: str | None = None  # the channels are compared per touchpoint
+    #: The month of the customers' first event (their cohort): segments are compared within
+    #: each, so that a segment mix shifting over the months does not pass for a gap.
+    cohort: date | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "stage": self.stage,
             "touchpoint": self.touchpoint,
+            "cohort": None if self.cohort is None else self.cohort.isoformat(),
             "attribute": self.attribute,
             "value": self.value,
             "customers": self.customers,
@@ -137,17 +143,22 @@ class Outcomes:
         listed = ", ".join(literal(t, self.dialect) for t in several)
         value = f"{first_by(self.dialect)}(channel, timestamp)"
         found = self.log.rows(
-            f"SELECT o.stage, c.touchpoint, c.v, count(*), {_moved('o.moved')} "
-            f"FROM {self.name} o JOIN (SELECT customer_id, stage, touchpoint, {value} AS v "
-            f"FROM {{events}} WHERE touchpoint IN ({listed}) "
+            f"SELECT o.stage, c.touchpoint, c.v, {self._cohort('u')} AS m, count(*), "
+            f"{_moved('o.moved')} FROM {self.name} o JOIN (SELECT customer_id, stage, "
+            f"touchpoint, {value} AS v FROM {{events}} WHERE touchpoint IN ({listed}) "
             "GROUP BY customer_id, stage, touchpoint) c "
             "ON c.customer_id = o.customer_id AND c.stage = o.stage "
-            "WHERE c.v IS NOT NULL GROUP BY o.stage, c.touchpoint, c.v"
+            f"JOIN {self.kpis.spans} u ON u.customer_id = o.customer_id AND u.level = 'customer' "
+            f"WHERE c.v IS NOT NULL GROUP BY o.stage, c.touchpoint, c.v, {self._cohort('u')}"
         )
         return [
-            Contrast(str(s), "channel", str(v), int(n), int(m or 0), str(t))
-            for s, t, v, n, m in found
+            Contrast(str(s), "channel", str(v), int(n), int(m or 0), str(t), _day(c))
+            for s, t, v, c, n, m in found
         ]
+
+    def _cohort(self, alias: str) -> str:
+        """The month of a customer's first event, from their customer-level span."""
+        return f"CAST(date_trunc('month', {alias}.first) AS DATE)"
 
     def by_customer(self) -> list[Contrast]:
         """Per stage and value of each attribute of the customers (the keys of the customers
@@ -189,24 +200,25 @@ class Outcomes:
         )
         signature = f"sum(CASE stage {digits} END * CASE WHEN moved THEN 3 ELSE 1 END)"
         found = self.log.rows(
-            f"SELECT s.sig, a.k, a.v, count(*) FROM (SELECT customer_id, {signature} AS sig "
-            f"FROM {self.name} GROUP BY customer_id) s "
-            f"JOIN ({unpivoted}) a ON a.customer_id = s.customer_id WHERE a.v IS NOT NULL "
-            "GROUP BY s.sig, a.k, a.v"
+            f"SELECT s.sig, a.k, a.v, {self._cohort('u')} AS m, count(*) FROM "
+            f"(SELECT customer_id, {signature} AS sig FROM {self.name} GROUP BY customer_id) s "
+            f"JOIN ({unpivoted}) a ON a.customer_id = s.customer_id "
+            f"JOIN {self.kpis.spans} u ON u.customer_id = s.customer_id AND u.level = 'customer' "
+            f"WHERE a.v IS NOT NULL GROUP BY s.sig, a.k, a.v, {self._cohort('u')}"
         )
-        tables: dict[tuple[str, str, str], list[int]] = {}
+        tables: dict[tuple[str, str, str, date | None], list[int]] = {}
         seen: dict[str, set[str]] = {}
-        for sig, k, v, n in found:
+        for sig, k, v, cohort, n in found:
             seen.setdefault(str(k), set()).add(str(v))
             for i, stage in enumerate(self.stages):
                 digit = (int(sig) // 4**i) % 4
                 if digit:
-                    row = tables.setdefault((stage, str(k), str(v)), [0, 0])
+                    row = tables.setdefault((stage, str(k), str(v), _day(cohort)), [0, 0])
                     row[0] += int(n)
                     row[1] += int(n) if digit == 3 else 0
         return [
-            Contrast(stage, f"customer.{k}", v, n, m)
-            for (stage, k, v), (n, m) in tables.items()
+            Contrast(stage, f"customer.{k}", v, n, m, None, cohort)
+            for (stage, k, v, cohort), (n, m) in tables.items()
             if len(seen[k]) <= MAX_VALUES
         ]
 
@@ -231,6 +243,13 @@ class Outcomes:
             RatedOutcome(str(t), str(s or "review"), float(r), int(n), int(c or 0))
             for t, s, r, n, c in found
         ]
+
+
+def _day(value: Hashable | None) -> date | None:
+    """A month key as a date (Spark and DuckDB may give a datetime)."""
+    if value is None:
+        return None
+    return value.date() if hasattr(value, "date") and callable(value.date) else value  # type: ignore[return-value]
 
 
 def _moved(condition: str = "moved") -> str:

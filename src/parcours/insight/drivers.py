@@ -7,11 +7,13 @@
   else chi-square) and the Benjamini-Hochberg control across every event and stage tested.
 * **Segment gaps** (``segment_gap``): for each stage and each attribute of the customers (each
   categorical column of the customers table: persona, language, region...; and, at each
-  touchpoint met on several channels, the channel of the customer's first event there), whether
-  the stage's conversion depends on it (chi-square over all its values, Benjamini-Hochberg
-  across stages and attributes); the value that converts least, against the others, is the
-  finding, one finding per value across stages (the costliest stage tells it, the others are
-  listed as ``related``).
+  touchpoint met on several channels, the channel of the customer's first event there), the
+  value that loses the most customers against the others is compared with them within each
+  cohort (the month of the customers' first event: Cochran-Mantel-Haenszel, so that a segment
+  whose share of the customers shifts over the months, while each month it converts like the
+  others, is no gap: no Simpson's paradox), Benjamini-Hochberg across stages and attributes;
+  its cost is the Mantel-Haenszel gap times its customers; one finding per value across stages
+  (the costliest stage tells it, the others are listed as ``related``).
 
 A candidate needs :data:`~parcours.insight.significance.MIN_SUPPORT` customers on either side
 and a gap that matters (a conversion at most 90 % of the others'); its cost is the customers
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from parcours.engine.outcomes import Contrast
@@ -33,6 +36,7 @@ from parcours.insight.significance import (
     Table,
     adjusted,
     independence,
+    mantel_haenszel,
     odds_interval,
     odds_ratio,
     p_value,
@@ -112,15 +116,10 @@ def segment_gaps(
     for c in contrasts:
         if c.attribute != "event" and c.stage in totals:
             groups.setdefault((c.stage, c.touchpoint, c.attribute), []).append(c)
-    tested = [
-        (key, values, independence([[v.moved, v.customers - v.moved] for v in values]))
-        for key, values in groups.items()
-        if sum(v.customers >= MIN_SUPPORT for v in values) >= 2
-    ]
-    q = adjusted([p for *_, p in tested])
-    found = []
-    for ((stage, touchpoint, attribute), values, p), q_value in zip(tested, q, strict=True):
-        if q_value >= alpha:
+    tested = []
+    for (stage, touchpoint, attribute), rows in groups.items():
+        values = _pooled(rows)
+        if sum(v.customers >= MIN_SUPPORT for v in values) < 2:
             continue
         customers, moved = sum(v.customers for v in values), sum(v.moved for v in values)
         worst = None
@@ -129,15 +128,60 @@ def segment_gaps(
                 continue
             gap = two_proportions(moved - v.moved, customers - v.customers, v.moved, v.customers)
             lost = gap.difference * v.customers
-            if gap.second <= MATERIAL * gap.first and (worst is None or lost > worst[2]):
+            if worst is None or lost > worst[2]:
                 worst = (v, gap, lost)
-        if worst is None:
+        if worst is None or worst[2] <= 0:
             continue
-        v, gap, lost = worst
-        found.append(
-            _gap_finding(journey, stage, touchpoint, attribute, v, values, gap, lost, p, q_value)
+        v, gap, _ = worst
+        within = mantel_haenszel(_strata(rows, v.value))
+        crude = independence([[x.moved, x.customers - x.moved] for x in values])
+        tested.append(((stage, touchpoint, attribute), v, values, gap, within, crude))
+    q = adjusted([t[4].p_value for t in tested])
+    found = []
+    for ((stage, touchpoint, attribute), v, values, gap, within, crude), q_value in zip(
+        tested, q, strict=True
+    ):
+        others = gap.first
+        if q_value >= alpha or within.difference <= 0:
+            continue
+        if others - within.difference > MATERIAL * others:
+            continue
+        lost = within.difference * v.customers
+        finding = _gap_finding(
+            journey, stage, touchpoint, attribute, v, values, gap, lost, within.p_value, q_value
         )
+        evidence = {
+            **finding.evidence,
+            "adjusted_difference": round(-within.difference, 6),
+            "p_independence": crude,
+        }
+        found.append(replace(finding, evidence=evidence))
     return _one_per_segment(found)
+
+
+def _pooled(rows: list[Contrast]) -> list[Contrast]:
+    """Each value's customers over every cohort."""
+    pooled: dict[str, list[int]] = {}
+    for r in rows:
+        row = pooled.setdefault(r.value, [0, 0])
+        row[0] += r.customers
+        row[1] += r.moved
+    first = rows[0]
+    return [
+        Contrast(first.stage, first.attribute, value, n, m, first.touchpoint)
+        for value, (n, m) in pooled.items()
+    ]
+
+
+def _strata(rows: list[Contrast], value: str) -> list[tuple[int, int, int, int]]:
+    """Per cohort: the others' (moved, customers), then the value's."""
+    cohorts: dict[object, list[int]] = {}
+    for r in rows:
+        row = cohorts.setdefault(r.cohort, [0, 0, 0, 0])
+        offset = 2 if r.value == value else 0
+        row[offset] += r.moved
+        row[offset + 1] += r.customers
+    return [(a, b, c, d) for a, b, c, d in cohorts.values()]
 
 
 def _gap_finding(

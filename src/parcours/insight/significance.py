@@ -122,3 +122,32 @@ def trend(scores: ArrayLike, n: ArrayLike, kept: ArrayLike) -> float:
         return 1.0
     statistic = (k * (s - centre)).sum() / math.sqrt(variance)
     return float(2 * stats.norm.sf(abs(statistic)))
+
+
+@dataclass(frozen=True)
+class Stratified:
+    """Two groups compared within strata (cohorts): the Mantel-Haenszel difference of their
+    proportions (first − second, each stratum weighted by ``n1·n2/N``) and the
+    Cochran-Mantel-Haenszel p-value (no continuity correction)."""
+
+    difference: float
+    p_value: float
+
+
+def mantel_haenszel(strata: list[tuple[int, int, int, int]]) -> Stratified:
+    """``strata``: per stratum, (kept, n) of the first group and (kept, n) of the second."""
+    weights = excess = variance = total = 0.0
+    for k1, n1, k2, n2 in strata:
+        size = n1 + n2
+        if n1 == 0 or n2 == 0:
+            continue
+        w = n1 * n2 / size
+        weights += w
+        total += w * (k1 / n1 - k2 / n2)
+        kept = k1 + k2
+        excess += k1 - n1 * kept / size
+        if size > 1:
+            variance += n1 * n2 * kept * (size - kept) / (size * size * (size - 1))
+    if weights == 0 or variance <= 0:
+        return Stratified(0.0, 1.0)
+    return Stratified(total / weights, float(stats.chi2.sf(excess * excess / variance, 1)))
