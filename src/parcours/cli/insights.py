@@ -41,10 +41,13 @@ def insights(
     progress: bool | None,
     overrides: dict[str, Any],
 ) -> None:
-    """Find what changed in the journeys of WORKSPACE (default: here): incidents over calendar
-    time (a conversion drop, an abandonment surge, customers missing at a touchpoint), each
-    with its period, the channel that explains it and the customers it cost, most costly
-    first."""
+    """Find the stories in the journeys of WORKSPACE (default: here), most costly first:
+    incidents over calendar time (a conversion drop, an abandonment surge, customers missing at
+    a touchpoint) and loops (customers coming back to a place), each with its period and the
+    channel that explains it; failure drivers (earlier events over-represented among the
+    customers a stage loses); segment gaps (a persona, a channel... converting less); moments
+    of truth (touchpoints whose bad experiences cost conversions, declared on the map or not);
+    map drift (events no place claims, silent touchpoints, KPIs without data)."""
     from parcours.data.progress import working
     from parcours.engine.filter import parse_filter
     from parcours.insight import find_insights
@@ -66,9 +69,9 @@ def _text(found: Insights, lang: str) -> str:
     if not found.findings:
         return "Aucun constat." if lang == "fr" else "No finding."
     lost = "clients perdus" if lang == "fr" else "customers lost"
-    lines = []
+    lines = [_what_matters(found, lang)]
     for rank, finding in enumerate(found.findings, 1):
-        place = finding.where.stage + (
+        place = (finding.where.stage or "—") + (
             f" / {finding.where.touchpoint}" if finding.where.touchpoint else ""
         )
         period = f"{finding.start} → {finding.end}" if finding.start else ""
@@ -85,7 +88,29 @@ def _text(found: Insights, lang: str) -> str:
             if part
         )
         lines += [head, f"   {finding.summary.get(lang, '')}"]
+    declared = [m.touchpoint for m in found.moments if m.declared and not m.decisive]
+    if declared:
+        lines.append(
+            "Moments de vérité déclarés que les données ne montrent pas décisifs : "
+            if lang == "fr"
+            else "Moments of truth the map declares that the data does not show as decisive: "
+        )
+        lines[-1] += ", ".join(declared)
     return "\n".join(lines)
+
+
+def _what_matters(found: Insights, lang: str) -> str:
+    """The headline: how many findings of each kind, and the customers they cost in all."""
+    from parcours.cli.units import count, language
+
+    kinds: dict[str, int] = {}
+    for finding in found.findings:
+        kinds[finding.kind] = kinds.get(finding.kind, 0) + 1
+    listed = ", ".join(f"{kind} {n}" for kind, n in kinds.items())
+    cost = count(sum(f.cost for f in found.findings), language(lang))
+    if lang == "fr":
+        return f"Ce qui compte : {listed} ; environ {cost} clients perdus en tout."
+    return f"What matters: {listed}; about {cost} customers lost in all."
 
 
 COMMANDS = [insights]

@@ -113,3 +113,10 @@ def period_index(unit: str, origin: str, column: str, dialect: Dialect = "duckdb
         "week": f"date_diff('day', {origin}, {column}) // 7",
         "month": f"date_diff('month', {origin}, {column})",
     }[unit]
+
+
+def json_keys(column: str, dialect: Dialect = "duckdb") -> str:
+    """One row per top-level key of the JSON object ``column`` (a set-returning expression)."""
+    if dialect == "spark":
+        return f"explode(json_object_keys({column}))"
+    return f"unnest(json_keys({column}))"

@@ -4,30 +4,36 @@ the findings of a workspace ranked by cost.
 
 ``Insights.to_dict()`` is the JSON contract of ``parcours insights --format json``::
 
-    {"findings": [{"rank": 1, "kind": "incident",
+    {"findings": [{"rank": 1, "kind": "incident",  # loop, failure_driver, moment_of_truth...
                    "where": {"stage": "achat", "touchpoint": "page-paiement", "events": [...]},
                    "period": {"start": "2026-05-04", "end": "2026-05-17"} or null,
                    "segment": {"channel": "web"} or null,
                    "cost": 212.0, "summary": {"fr": "...", "en": "..."},
-                   "evidence": {...}}, ...]}
+                   "evidence": {...}}, ...],
+     "moments_of_truth": [{"touchpoint": "page-paiement", "declared": true, "measured": false,
+                           "lift": ..., ...}, ...]}
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from parcours.insight.moments import MomentOfTruth
 
 
 @dataclass(frozen=True)
 class Place:
-    """A stage of the map, or one of its touchpoints, and the events bound to it."""
+    """A stage of the map, or one of its touchpoints, and the events bound to it (no stage: the
+    events no place of the map claims)."""
 
-    stage: str
+    stage: str | None
     touchpoint: str | None = None
     events: tuple[str, ...] = ()
 
@@ -93,12 +99,17 @@ class Finding:
 
 @dataclass(frozen=True)
 class Insights:
-    """Findings, most costly first."""
+    """Findings, most costly first, and the touchpoints judged as moments of truth (declared
+    on the map or found decisive in the data)."""
 
     findings: tuple[Finding, ...]
+    moments: tuple[MomentOfTruth, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"findings": [f.to_dict(rank) for rank, f in enumerate(self.findings, 1)]}
+        return {
+            "findings": [f.to_dict(rank) for rank, f in enumerate(self.findings, 1)],
+            "moments_of_truth": [m.to_dict() for m in self.moments],
+        }
 
     def to_frame(self) -> pd.DataFrame:
         """One row per finding: rank, kind, journey, stage, touchpoint, measure, period,
@@ -127,7 +138,7 @@ class Insights:
         return f"<ol>{items}</ol>" if items else "<p>No finding.</p>"
 
 
-def rank(findings: list[Finding]) -> Insights:
+def rank(findings: list[Finding], moments: Iterable[MomentOfTruth] = ()) -> Insights:
     """The findings ordered by cost, then by the strength of their evidence."""
     ordered = sorted(findings, key=lambda f: (-f.cost, -abs(float(f.evidence.get("score", 0.0)))))
-    return Insights(tuple(ordered))
+    return Insights(tuple(ordered), tuple(moments))

@@ -30,7 +30,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from parcours.engine.series import Series, next_start
-from parcours.insight.control import count_baseline, dispersion, scan
+from parcours.insight.control import Run, count_baseline, dispersion, scan
 from parcours.insight.measure import RATE_KINDS
 from parcours.model import KpiKind
 
@@ -84,12 +84,16 @@ def rate_incidents(
     complement: bool = False,
     threshold: float = THRESHOLD,
     min_change: float = MIN_CHANGE["rate"],
+    floor: float = 0.0,
+    within: tuple[int, int] | None = None,
 ) -> list[Incident]:
     """The harmful runs of a rate series. ``counted``: the periods to judge (default all with
     observations). ``completion``: per period, the share of what will be kept that is already
     seen (customers who came recently may still reach the next stage): the expected rate is the
     baseline times it, and periods below :data:`MIN_COMPLETION` are not judged; it applies to
-    the share itself or, with ``complement``, to the rest (an abandonment is 1 − reached)."""
+    the share itself or, with ``complement``, to the rest (an abandonment is 1 − reached).
+    ``floor``: the least baseline (a share that is usually nil is judged against it).
+    ``within``: judge this one run of periods (start, end exclusive) instead of scanning."""
     n = np.array([p.value.n for p in series.points], dtype=float)
     shares = np.array([p.value.value or 0.0 for p in series.points], dtype=float)
     rates = 1 - shares if complement else shares  # the share that completes over time
@@ -103,20 +107,26 @@ def rate_incidents(
         return []
     # each period's rate as if complete; the baseline is their median
     adjusted = np.divide(rates, done, out=np.zeros(n.size), where=done > 0)
-    p0 = float(np.median(adjusted[judged]))
+    p0 = max(float(np.median(adjusted[judged])), floor)
     expected = p0 * done
     excess = np.where(judged, kept - expected * n, 0.0)
     variance = np.where(judged, expected * (1 - expected) * n, 0.0)
     variance = variance * dispersion(excess[judged], variance[judged])
     found = []
-    for run in scan(excess, variance, threshold):
+    if within is None:
+        runs = scan(excess, variance, threshold)
+    else:
+        spread = float(variance[within[0] : within[1]].sum())
+        pooled = float(excess[within[0] : within[1]].sum()) / np.sqrt(spread) if spread else 0.0
+        runs = [Run(within[0], within[1], pooled)]
+    for run in runs:
         inside = np.zeros(n.size, dtype=bool)
         inside[run.start : run.end] = True
         inside &= judged
         outside = judged & ~inside
         if not outside.any():
             continue
-        baseline = float(np.median(adjusted[outside]))
+        baseline = max(float(np.median(adjusted[outside])), floor)
         total = float(n[inside].sum())
         observed = float(kept[inside].sum() / (done[inside] * n[inside]).sum())
         change = observed - baseline
@@ -194,12 +204,14 @@ def _returns(
     """Whether the counts of the four weeks (or periods) before and after a run both differ
     from the run's level the same way as the run does from its baseline: a dip or a spike
     with a start and an end, not the ramp up or the winding down of a series at the edges of
-    the data (nor, yet, a change in the very last periods)."""
+    the data (nor, yet, a change in the very last periods): each side needs a quarter of its
+    width judged (a week of days), so that a dip just before the series winds down, with a
+    few noisy days after it, is no incident."""
     width = 28 if every == "day" else 4
     index = np.arange(counts.size)
     before = counts[judged & (index < start) & (index >= start - width)]
     after = counts[judged & (index >= end) & (index < end + width)]
-    if before.size == 0 or after.size == 0:
+    if min(before.size, after.size) < width // 4:  # a week of days, or one period, each side
         return False
     levels = np.array([np.median(before), np.median(after)])
     if observed < levels.min():

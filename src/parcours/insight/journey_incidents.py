@@ -10,7 +10,8 @@ from datetime import date, timedelta
 import numpy as np
 
 from parcours.engine.journey_kpis import RETAINED_AFTER, JourneyKpis
-from parcours.engine.series import Series, next_start
+from parcours.engine.kpis import share_of
+from parcours.engine.series import Series, next_start, series_of
 from parcours.insight.channels import by_channel
 from parcours.insight.control import binomial_limits
 from parcours.insight.findings import ChannelChange, Finding, Place
@@ -61,8 +62,59 @@ def journey_incidents(
             continue
         for incident in found:
             channels = by_channel(kpis, incident, stage, touchpoint)
+            if one.kind in REACHING and one.measure != "customers":
+                narrowed = _narrowed(kpis, incident, channels, stage, touchpoint, threshold)
+                if narrowed is not None:
+                    incident = narrowed
+                    channels = by_channel(kpis, incident, stage, touchpoint)
             findings.append(_finding(journey, incident, kpi, stage, touchpoint, channels, same))
     return _folded(findings)
+
+
+def _narrowed(
+    kpis: JourneyKpis,
+    incident: Incident,
+    channels: list[ChannelChange],
+    stage: str,
+    touchpoint: str | None,
+    threshold: float,
+) -> Incident | None:
+    """The incident over the periods in which the channel that explains it changed: the
+    channel's own series is sharper than the mixed one, whose run may take in a few noisy
+    periods on either side. None when no channel explains it, or its run does not overlap."""
+    lost = sum(c.lost for c in channels if c.lost > 0)
+    top = channels[0] if channels and channels[0].lost > 0 else None
+    if top is None or top.channel is None or top.lost < EXPLAINS * lost:
+        return None
+    series = incident.series
+    reached = kpis.reached_next_by("channel", stage, touchpoint)
+    values = {p: share_of(k, n) for (p, c), (n, k) in reached.items() if c == top.channel}
+    starts = [p.start for p in series.points]
+    alone = series_of(series.where, series.measure, series.kind, series.every, values, starts)
+    complement = series.kind == KpiKind.ABANDONMENT.value
+    settings = {
+        "counted": np.array(incident.counted, dtype=bool),
+        "completion": np.array(incident.completion) if incident.completion else None,
+        "complement": complement,
+        "higher_is_better": incident.observed < incident.baseline,  # the harm was a fall
+    }
+    runs = rate_incidents(alone, threshold=threshold, **settings)  # type: ignore[arg-type]
+    best = max(
+        runs,
+        key=lambda r: min(r.end, incident.end) - max(r.start, incident.start),
+        default=None,
+    )
+    if best is None or min(best.end, incident.end) <= max(best.start, incident.start):
+        return None
+    if (best.start, best.end) == (incident.start, incident.end):
+        return None
+    again = rate_incidents(
+        series,
+        threshold=threshold,
+        within=(best.start, best.end),
+        **settings,  # type: ignore[arg-type]
+    )
+    return again[0] if again else None
 
 
 def _folded(findings: list[Finding]) -> list[Finding]:

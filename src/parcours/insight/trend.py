@@ -23,7 +23,7 @@ import pandas as pd
 
 from parcours.data.workspace import Workspace
 from parcours.engine.backend import Backend
-from parcours.engine.binding import bound
+from parcours.engine.binding import Coverage, bound
 from parcours.engine.filter import Filter
 from parcours.engine.journey_kpis import Every, JourneyKpis, Period
 from parcours.engine.kpis import KpiValue, share_of
@@ -98,10 +98,19 @@ def period_kpis(
 ) -> Iterator[tuple[JourneyKpis, list[date]]]:
     """The per-period queries of ``journey`` on ``log`` seen through ``where`` (bound to the
     map), and the calendar's period starts, for the time of the ``with`` block."""
-    with (where or Filter()).seen(log) as scoped, bound(scoped, journey) as (tied, _):
+    with covered_period_kpis(log, journey, every, where) as (kpis, starts, _):
+        yield kpis, starts
+
+
+@contextmanager
+def covered_period_kpis(
+    log: Backend, journey: Journey, every: Every, where: Filter | None = None
+) -> Iterator[tuple[JourneyKpis, list[date], Coverage]]:
+    """:func:`period_kpis` and the bindings' coverage (what the map leaves out)."""
+    with (where or Filter()).seen(log) as scoped, bound(scoped, journey) as (tied, coverage):
         starts = calendar(tied, every)
         with JourneyKpis(tied, journey, every) as kpis:
-            yield kpis, starts
+            yield kpis, starts, coverage
 
 
 def laid_out(

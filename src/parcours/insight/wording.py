@@ -107,3 +107,18 @@ def _value(value: float, rate: bool, every: str, lang: str) -> str:
 def _number(value: float, lang: str) -> str:
     text = f"{round(value):,}"
     return text.replace(",", "\u202f") if lang == "fr" else text
+
+
+def place_text(journey: Journey, stage: str, touchpoint: str | None, lang: str) -> str:
+    """Where on the map, as a phrase: at touchpoint “...” (stage “...”), or at stage “...”."""
+    return _place(journey, stage, touchpoint, lang)
+
+
+def share_text(value: float, lang: str) -> str:
+    """A share as a percentage, in the language's spelling."""
+    return _value(value, True, "day", lang)
+
+
+def number_text(value: float, lang: str) -> str:
+    """A whole number with the language's thousands separator."""
+    return _number(value, lang)

@@ -10,9 +10,14 @@ effects:
   - {kind: abandonment, touchpoint: page-paiement, change: 0.3, from: 2026-04-01}
   - {kind: abandonment, touchpoint: page-paiement, change: 1.0, from: 2026-05-04, to: 2026-05-18,
      channel: web}                # an incident: two weeks, web customers only
-channel_mix: {app: 0.6, web: 0.4} # each customer's device; a touchpoint listing it uses it
   - {kind: waiting_time, touchpoint: service-client, factor: 2.0, from: 2026-04-01}
   - {kind: sentiment, touchpoint: livraison, shift: -1.5, from: 2026-04-01}
+  - {kind: abandonment, touchpoint: page-paiement, change: 0.8, from: 2026-01-01,
+     after: review_read}          # a failure driver: those who read reviews earlier drop more
+  - {kind: loop, touchpoint: page-paiement, back_to: creation-compte, share: 0.5,
+     from: 2026-03-02, to: 2026-03-16, channel: web}   # a bug sends web customers back
+  - {kind: moment_of_truth, touchpoint: page-offres, weight: 1.2}
+channel_mix: {app: 0.6, web: 0.4} # each customer's device; a touchpoint listing it uses it
 """
 
 from __future__ import annotations
@@ -50,6 +55,35 @@ class Abandonment(_Config):
     since: dt.date = Field(alias="from")
     until: dt.date | None = Field(default=None, alias="to")
     channel: str | None = None
+    #: Only the customers who had this event at an earlier stage (a failure driver).
+    after: str | None = None
+
+
+class Loop(_Config):
+    """From ``since`` (until ``until``, exclusive), a ``share`` of the customers who meet
+    ``touchpoint`` (on ``channel``, when given) go back to ``back_to`` and return ``repeats``
+    times (a bug that sends them back to the cart): each repeat emits the first event of
+    ``back_to``, then the first event of ``touchpoint`` again."""
+
+    kind: Literal["loop"]
+    touchpoint: str
+    back_to: str
+    share: Annotated[float, Field(gt=0, le=1)]
+    repeats: Annotated[int, Field(gt=0)] = 2
+    since: dt.date = Field(alias="from")
+    until: dt.date | None = Field(default=None, alias="to")
+    channel: str | None = None
+
+
+class MomentOfTruth(_Config):
+    """The experience at ``touchpoint`` decides what follows: each customer who meets it has an
+    experience ``z`` (normal, mean 0, sd 1) that moves their answers there (by ``z`` on the
+    −2..+2 scale) and multiplies their odds of moving on at every later stage by
+    ``exp(weight · z)``; answers there are asked often, as at a declared moment of truth."""
+
+    kind: Literal["moment_of_truth"]
+    touchpoint: str
+    weight: float
 
 
 class WaitingTime(_Config):
@@ -70,7 +104,9 @@ class Sentiment(_Config):
     since: dt.date = Field(alias="from")
 
 
-Effect = Annotated[Abandonment | WaitingTime | Sentiment, Field(discriminator="kind")]
+Effect = Annotated[
+    Abandonment | WaitingTime | Sentiment | Loop | MomentOfTruth, Field(discriminator="kind")
+]
 
 
 class SimulationConfig(_Config):

@@ -15,7 +15,14 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from parcours.simulate.config import Abandonment, Sentiment, SimulationConfig, WaitingTime
+from parcours.simulate.config import (
+    Abandonment,
+    Loop,
+    MomentOfTruth,
+    Sentiment,
+    SimulationConfig,
+    WaitingTime,
+)
 from parcours.simulate.plan import Plan, TouchpointPlan
 from parcours.simulate.texts import TEXTS
 
@@ -60,6 +67,9 @@ def generate(plan: Plan, config: SimulationConfig, batch_no: int, first: int, si
     emotion = np.array([tp.emotion for tp in flat])
     waits = np.array([tp.waits for tp in flat])
     asked = np.array([tp.asked for tp in flat])
+    moments = [e for e in config.effects if isinstance(e, MomentOfTruth) and e.touchpoint in index]
+    for moment in moments:
+        asked[index[moment.touchpoint]] = True
     answer_odds = np.where(asked, _SURVEY_ODDS, _REVIEW_ODDS)
 
     persona = rng.choice(len(plan.persona_ids), size=size, p=plan.persona_shares)
@@ -72,12 +82,26 @@ def generate(plan: Plan, config: SimulationConfig, batch_no: int, first: int, si
     completed_purchase = np.zeros(size, dtype=bool)
     purchase_time = np.zeros(size, dtype=np.int64)
     draw = _Draw()
+    # planted stories drawn from their own streams, so that the other draws stay the same
+    experience = [
+        np.random.default_rng([config.seed, batch_no, 3, k]).normal(0, 1, size)
+        for k in range(len(moments))
+    ]
+    met = [np.zeros(size, dtype=bool) for _ in moments]
+    earlier = {
+        e.after: np.zeros(size, dtype=bool)
+        for e in config.effects
+        if isinstance(e, Abandonment) and e.after is not None
+    }
+    looping = np.random.default_rng([config.seed, batch_no, 4])
 
     for s, stage in enumerate(plan.stages):
         if alive.size == 0:
             break
         n_tp = len(stage.touchpoints)
         odds = stage.moves_on / (1 - stage.moves_on) * plan.persona_progress[persona[alive]]
+        for moment, z, seen in zip(moments, experience, met, strict=True):
+            odds = odds * np.where(seen[alive], np.exp(moment.weight * z[alive]), 1.0)
         leave = 1 / (1 + odds)  # probability of abandoning in this stage
         planted = np.zeros(alive.size, dtype=bool)
         drop_at = np.where(n_tp > 1, rng.integers(0, max(n_tp - 1, 1), alive.size), 0)
@@ -91,6 +115,8 @@ def generate(plan: Plan, config: SimulationConfig, batch_no: int, first: int, si
                     active &= t[alive] < micros(effect.until)
                 if effect.channel is not None:
                     active &= device[alive] == list(config.channel_mix).index(effect.channel)
+                if effect.after is not None:
+                    active &= earlier[effect.after][alive]
                 raised = np.minimum(leave * (1 + effect.change), 1.0)
                 planted |= active & (u >= leave) & (u < raised)
                 leave = np.where(active, raised, leave)
@@ -127,8 +153,19 @@ def generate(plan: Plan, config: SimulationConfig, batch_no: int, first: int, si
                 wait[hit] *= effect.factor
         np.add.at(waited, who[waiting], wait[waiting])
         draw.events.append((who, ts, tp, name, wait))
+        for effect in config.effects:
+            if isinstance(effect, Loop) and {effect.touchpoint, effect.back_to} <= index.keys():
+                draw.events.append(
+                    _loop(effect, config, looping, index, name_offset, device, who, ts, tp)
+                )
 
+        for moment, seen in zip(moments, met, strict=True):
+            seen[who[tp == index[moment.touchpoint]]] = True
+        for event, had in earlier.items():
+            had[who[np.isin(name, [i for i, n in enumerate(names) if n == event])]] = True
         latent = emotion[tp] + rng.normal(0, 0.9, who.size)
+        for moment, z in zip(moments, experience, strict=True):
+            latent += np.where(tp == index[moment.touchpoint], z[who], 0.0)
         for effect in config.effects:
             if isinstance(effect, Sentiment) and effect.touchpoint in index:
                 latent += np.where(
@@ -155,6 +192,37 @@ def generate(plan: Plan, config: SimulationConfig, batch_no: int, first: int, si
         feedback=_feedback(config, rng, draw, ids, flat, t, completed_purchase),
         orders=_orders(rng, plan, ids, first, completed_purchase, purchase_time, worst, waited),
     )
+
+
+def _loop(
+    effect: Loop,
+    config: SimulationConfig,
+    rng: np.random.Generator,
+    index: dict[str, int],
+    name_offset: np.ndarray,
+    device: np.ndarray,
+    who: np.ndarray,
+    ts: np.ndarray,
+    tp: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """The events of the customers a loop sends back: after their first event at the
+    touchpoint (within the loop's dates, on its channel), ``repeats`` times the first event of
+    ``back_to`` then the touchpoint's first event again, a second apart."""
+    at = np.flatnonzero(tp == index[effect.touchpoint])
+    at = at[np.unique(who[at], return_index=True)[1]]  # each customer's first event there
+    active = (ts[at] >= micros(effect.since)) & (rng.random(at.size) < effect.share)
+    if effect.until is not None:
+        active &= ts[at] < micros(effect.until)
+    if effect.channel is not None:
+        active &= device[who[at]] == list(config.channel_mix).index(effect.channel)
+    at = at[active]
+    steps = 2 * effect.repeats
+    back, again = index[effect.back_to], index[effect.touchpoint]
+    places = np.tile(np.array([back, again]), effect.repeats)
+    who_out = np.repeat(who[at], steps)
+    ts_out = np.repeat(ts[at], steps) + np.tile(np.arange(1, steps + 1) * US, at.size)
+    tp_out = np.tile(places, at.size)
+    return who_out, ts_out, tp_out, name_offset[tp_out], np.full(who_out.size, np.nan)
 
 
 def _seasonal_starts(config: SimulationConfig, rng: np.random.Generator, size: int) -> np.ndarray:
