@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import Any, get_type_hints
 
 import jinja2
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 
 from parcours import __version__
@@ -100,7 +100,17 @@ def twin(
     dependency of the page), the page ``page`` rendered with ``template``."""
 
     def register(build: Callable[..., Any]) -> Callable[..., Any]:
-        router.get(api, responses=REFUSALS)(build)
+        model = get_type_hints(build)["return"]
+
+        async def json_twin(data: BaseModel = Depends(build)) -> Response:  # noqa: B008
+            # serialised by pydantic's core at once (FastAPI would validate the model again)
+            return Response(data.model_dump_json(), media_type="application/json")
+
+        json_twin.__name__, json_twin.__doc__ = build.__name__, build.__doc__
+        ok: dict[int | str, dict[str, Any]] = {
+            200: {"model": model, "description": (model.__doc__ or "").strip()}
+        }
+        router.get(api, response_model=None, responses={**ok, **REFUSALS})(json_twin)
 
         async def html(request: Request, data: BaseModel = Depends(build)) -> HTMLResponse:  # noqa: B008
             return render(request, template, page=data)
