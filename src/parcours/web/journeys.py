@@ -16,7 +16,7 @@ from parcours.render.html import VIEWS, ViewName, resolve_view
 from parcours.snapshot import ALL
 from parcours.store import Action, Store
 from parcours.web.pages import lang_of, twin
-from parcours.web.security import Actor, Member, Viewer, may
+from parcours.web.security import Actor, Member, Viewer, journeys_of, may
 from parcours.web.views import Shown, journey_at, map_html, rate_scale, snapshot_of
 
 router = APIRouter(tags=["journeys"])
@@ -83,7 +83,7 @@ async def journeys_page(request: Request, actor: Member) -> JourneysPage:
     store: Store = request.app.state.store
     lang = lang_of(request)
     items = []
-    for record in store.journeys():
+    for record in journeys_of(store, actor).values():
         if not may(store, actor, Action.VIEW, record.key):
             continue
         snapshot = snapshot_of(request, record.key, ALL)

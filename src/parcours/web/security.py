@@ -21,7 +21,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 
-from parcours.store import Action, ShareLink, Store, User, allowed
+from parcours.store import Action, JourneyRecord, ShareLink, Store, User, allowed
 
 SESSION_COOKIE = "__Host-parcours"
 CSRF_COOKIE = "__Host-csrf"
@@ -73,7 +73,7 @@ def authorize(store: Store, actor: Actor, action: Action, resource: Resource) ->
     if actor.anonymous:
         raise LoginRequired
     key = resource.journey
-    if key is not None and key not in actor.asked("keys", None, lambda: _keys(store)):
+    if key is not None and key not in journeys_of(store, actor):
         raise HTTPException(404, f"no journey {key!r}")
     if actor.local:
         return
@@ -90,8 +90,12 @@ def authorize(store: Store, actor: Actor, action: Action, resource: Resource) ->
     raise HTTPException(403 if visible and key is not None else 404)
 
 
-def _keys(store: Store) -> frozenset[str]:
-    return frozenset(record.key for record in store.journeys())
+def journeys_of(store: Store, actor: Actor) -> dict[str, JourneyRecord]:
+    """The store's journeys by key, read once per request."""
+    found: dict[str, JourneyRecord] = actor.asked(
+        "journeys", None, lambda: {record.key: record for record in store.journeys()}
+    )
+    return found
 
 
 def actor_of(request: Request) -> Actor:

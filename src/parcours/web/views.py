@@ -19,6 +19,7 @@ from parcours.model.vocabulary import KpiKind, Lang
 from parcours.render.html import render_fragment
 from parcours.snapshot import Snapshot, load_snapshot, snapshot_path
 from parcours.store import Store
+from parcours.web.security import Actor, journeys_of
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,7 +47,8 @@ class Shown:
 def journey_at(request: Request, key: str) -> Shown:
     """The latest stored version of journey ``key`` (404 when there is none)."""
     store: Store = request.app.state.store
-    record = store.journey(key)
+    actor = getattr(request.state, "actor", None) or Actor()
+    record = journeys_of(store, actor).get(key)
     if record is None:
         raise HTTPException(404, f"no journey {key!r}")
     return _parsed(store, key, record.latest)
