@@ -71,9 +71,11 @@ def measures(journey: Journey) -> Measures:
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Chromium]:
-    """One headless Chromium for every browser test. Missing: fail on CI, else skip."""
+    """One headless Chromium for every browser test of this package (closed after it: a
+    Playwright left running would stop the next one started in this thread). Missing: fail on
+    CI, else skip."""
     try:
         with Chromium() as chromium:
             yield chromium
