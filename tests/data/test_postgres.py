@@ -5,39 +5,24 @@ Without a reachable server the tests skip, except under CI (env ``CI`` set), whe
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
+from tests.postgres import URL, postgres_engine
 
 from parcours.data import ColumnMapping, read_events
 
 from .conftest import rows
 
 sqlalchemy = pytest.importorskip("sqlalchemy")
-URL = os.environ.get("PARCOURS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
 def engine() -> Iterator[object]:
-    from parcours.data.sql import normalise_url
-
-    engine = sqlalchemy.create_engine(normalise_url(URL))
-    try:
-        with engine.connect():
-            pass
-    except Exception as exc:
-        engine.dispose()
-        message = (
-            f"PostgreSQL unreachable at {URL} ({type(exc).__name__}); point the tests "
-            "at one with PARCOURS_TEST_POSTGRES_URL=postgresql://user@host:port/db"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    engine = postgres_engine()
     yield engine
     engine.dispose()
 

@@ -7,42 +7,19 @@ Without a reachable PostgreSQL the PostgreSQL cases skip with a hint, except und
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
+from tests.postgres import fresh_schema
 
 from parcours.store import Store
-from parcours.store.store import engine_url
 
-URL = os.environ.get("PARCOURS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SAMPLES = Path(__file__).parents[2] / "src" / "parcours" / "samples"
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-
-
-def postgres_engine(**options: Any) -> sa.Engine:
-    """An engine on the test server, or a skip (a failure under CI) naming the variable."""
-    engine = sa.create_engine(engine_url(URL), **options)
-    try:
-        with engine.connect():
-            pass
-    except Exception as exc:
-        engine.dispose()
-        message = (
-            f"PostgreSQL unreachable at {URL} ({type(exc).__name__}); point the tests "
-            "at one with PARCOURS_TEST_POSTGRES_URL=postgresql://user@host:port/db"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return engine
 
 
 class Clock:
@@ -78,30 +55,8 @@ def make_engine(
 
         yield make
     else:
-        admin = postgres_engine(isolation_level="AUTOCOMMIT")
-        schema = f"store_test_{uuid.uuid4().hex[:12]}"
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-
-        def make() -> sa.Engine:
-            engine = sa.create_engine(engine_url(URL))
-
-            @event.listens_for(engine, "connect")
-            def _in_schema(dbapi_connection: Any, _record: Any) -> None:
-                cursor = dbapi_connection.cursor()
-                cursor.execute(f'SET search_path TO "{schema}"')
-                cursor.close()
-                dbapi_connection.commit()
-
-            engines.append(engine)
-            return engine
-
-        yield make
-        for engine in engines:
-            engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+        with fresh_schema("store_test") as make_in_schema:
+            yield make_in_schema
     for engine in engines:
         engine.dispose()
 

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from tests.postgres import URL, postgres_engine
 
 from parcours.errors import StoreError
 from parcours.settings import Settings
@@ -18,7 +19,7 @@ from parcours.store import Store, open_store
 from parcours.store.schema import metadata
 from parcours.store.store import engine_url, schema_revision
 
-from .conftest import PASSWORD, URL, postgres_engine
+from .conftest import PASSWORD
 
 
 def test_the_migrated_schema_is_the_metadata(make_engine: Callable[[], sa.Engine]) -> None:
