@@ -5,7 +5,8 @@
 Builds the demo workspace (bench/out/web_demo), adds one account, serves the app with uvicorn
 in a child process on 127.0.0.1, logs each simulated user in (a session each), then every user
 loops: the measured map page, its JSON twin, the journeys list, each followed by a pause as a
-person reading it would take (uniform between 0.5x and 1.5x ``--think`` seconds; 0 for none).
+person reading it would take (uniform between 0.5x and 1.5x ``--think`` seconds; 0 for none);
+each user starts at a random instant within the first pause, so that they do not all ask at once.
 Prints requests, errors and latency percentiles per kind of request. ``--store`` puts the
 store in PostgreSQL (e.g. postgresql://postgres@127.0.0.1:5432/test); the default is SQLite in
 the workspace.
@@ -75,6 +76,8 @@ async def user(
     timings: dict[str, list[float]],
     errors: list[str],
 ) -> None:
+    if think:  # people do not all click at the same instant: each starts within one pause
+        await asyncio.sleep(random.uniform(0, think))
     while time.monotonic() < stop:
         for kind, path in PAGES.items():
             started = time.perf_counter()
