@@ -20,10 +20,17 @@ VIEWS: tuple[str, ...] = get_args(ViewName)
 PAGES: tuple[str, ...] = get_args(Page)
 
 
-@cache
 def environment() -> jinja2.Environment:
+    """The views' templates."""
+    return templates("parcours.render")
+
+
+@cache
+def templates(package: str) -> jinja2.Environment:
+    """The Jinja2 templates of ``package`` (its ``templates`` folder): autoescaped, strict about
+    undefined names, compiled once."""
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("parcours.render", "templates"),
+        loader=jinja2.PackageLoader(package, "templates"),
         autoescape=True,
         auto_reload=False,
         undefined=jinja2.StrictUndefined,

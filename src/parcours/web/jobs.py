@@ -32,10 +32,14 @@ class Job:
     journeys: tuple[str, ...]
     state: State = "queued"
     steps: list[str] = field(default_factory=list)
-    total: int = 0
     error: str = ""
     started: datetime | None = None
     finished: datetime | None = None
+
+    @property
+    def total(self) -> int:
+        """The steps the job will take: the ingest (a refresh), then one per journey."""
+        return len(self.journeys) + (self.kind == "refresh")
 
 
 class Jobs:
@@ -71,7 +75,6 @@ class Jobs:
     def _start(self, kind: str, period: str, journeys: tuple[str, ...]) -> Job:
         with self._lock:
             job = Job(next(self._ids), kind, period, journeys)
-            job.total = len(journeys) + (1 if kind == "refresh" else 0)
             self._jobs[job.id] = job
         self._worker.submit(self._run, job)
         return job

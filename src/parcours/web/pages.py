@@ -13,16 +13,15 @@ on the event loop (a thread per request would cost more than the work under load
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
 from typing import Any, get_type_hints
 
-import jinja2
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 
 from parcours import __version__
 from parcours.model.vocabulary import Lang
+from parcours.render.html import templates
 from parcours.web.labels import WORDS, choose_lang
 from parcours.web.security import Actor, actor_of
 
@@ -39,18 +38,6 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
     403: {"model": Problem, "description": "Logged in, but not allowed to do this."},
     404: {"model": Problem, "description": "No such resource, or not one you may see."},
 }
-
-
-@cache
-def environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("parcours.web", "templates"),
-        autoescape=True,
-        auto_reload=False,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
 
 
 def lang_of(request: Request) -> Lang:
@@ -71,7 +58,7 @@ def render(request: Request, template: str, status: int = 200, **values: Any) ->
         except HTTPException:  # an unknown share link: show the page as to nobody
             actor = Actor(csrf=request.state.new_csrf)
     html = (
-        environment()
+        templates("parcours.web")
         .get_template(template)
         .render(
             lang=lang.value,
