@@ -16,7 +16,8 @@ The tree::
     ├── StoreError                     the relational store (accounts, versions) refuses or fails
     │   ├── AuthenticationError        wrong email or password (one message for both)
     │   ├── LoginThrottled             too many failed logins for an account; carries retry_after
-    │   └── PasswordRejected           a new password breaks a rule; says which and what to do
+    │   ├── PasswordRejected           a new password breaks a rule; says which and what to do
+    │   └── VersionConflict            a save based on a version that is no longer the latest
     └── MissingDependencyError         an optional extra is not installed; names the pip line
 
 Every message says what failed, on which input (file, line, column, key), and what to do next.
@@ -134,3 +135,15 @@ class PasswordRejected(StoreError):
         self.reason = reason
         self.message_fr = message_fr
         super().__init__(message)
+
+
+class VersionConflict(StoreError):
+    """A journey was saved as an edit of version ``expected`` while ``latest`` is newer: someone
+    else saved in between. Nothing was written; merge with the latest version and save again."""
+
+    def __init__(self, key: str, expected: int, latest: int) -> None:
+        self.key, self.expected, self.latest = key, expected, latest
+        super().__init__(
+            f"journey {key!r} changed since version {expected}: version {latest} is the latest; "
+            "merge your change with it and save again"
+        )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from parcours.data.workspace import Workspace
-from parcours.errors import JourneyFileError, JourneyValidationError, StoreError
+from parcours.errors import JourneyFileError, JourneyValidationError, StoreError, VersionConflict
 from parcours.store import Store, User
 
 from .conftest import JOURNEY_JSON, JOURNEY_YAML, SAMPLES, Clock
@@ -69,6 +69,20 @@ def test_a_version_is_made_only_when_the_text_changes(
     assert record.created_at < record.updated_at
     assert store.version("small", 2).text == EDITED
     assert store.journeys() == [record]
+
+
+def test_a_save_based_on_a_stale_version_is_refused_and_writes_nothing(
+    store: Store, ana: User, bob: User
+) -> None:
+    with pytest.raises(VersionConflict):  # "a new journey" while one exists is stale too
+        store.import_journey("small", JOURNEY_YAML, author_id=ana.id, expected=0)
+        store.import_journey("small", EDITED, author_id=bob.id, expected=0)
+    assert store.import_journey("small", EDITED, author_id=bob.id, expected=1).number == 2
+    with pytest.raises(VersionConflict) as conflict:
+        store.import_journey("small", "# ana\n" + JOURNEY_YAML, author_id=ana.id, expected=1)
+    assert (conflict.value.expected, conflict.value.latest) == (1, 2)
+    assert "version 2 is the latest" in str(conflict.value)
+    assert [v.number for v in store.versions("small")] == [2, 1]
 
 
 def test_an_invalid_map_is_refused_with_its_location_and_no_version(

@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from parcours.data.workspace import Workspace
-from parcours.errors import StoreError
+from parcours.errors import StoreError, VersionConflict
 from parcours.model import Lang, localize, parse_journey
 from parcours.model.diff import diff_journeys
 from parcours.model.documents import Format, format_of
@@ -50,11 +50,14 @@ class Journeys(StoreBase):
         author_id: int | None,
         message: str = "",
         fmt: Format | None = None,
+        expected: int | None = None,
     ) -> JourneyVersion:
         """Store ``text`` (a journey file's content) as the next version of journey ``key``
         when it differs from the latest; the latest version otherwise. The text is checked
         with the journey parser first: a located JourneyError when it is not a valid map.
-        ``fmt`` defaults to the journey's format, or to a guess from the text."""
+        ``fmt`` defaults to the journey's format, or to a guess from the text. With ``expected``
+        (the version the text is an edit of; 0 for a new journey), a VersionConflict is raised,
+        and nothing written, when another version was saved since."""
         check_key(key)
         with self._read() as connection:
             existing = connection.execute(sa.select(_J.id, _J.format).where(_J.key == key)).first()
@@ -69,7 +72,9 @@ class Journeys(StoreBase):
         }
         for attempt in range(3):  # two first imports of one key at once: one retries
             try:
-                return self._store_version(key, text, fmt, digest, titles, author_id, message)
+                return self._store_version(
+                    key, text, fmt, digest, titles, author_id, message, expected
+                )
             except sa.exc.IntegrityError:
                 if attempt == 2:
                     raise
@@ -84,6 +89,7 @@ class Journeys(StoreBase):
         titles: dict[str, str],
         author_id: int | None,
         message: str,
+        expected: int | None,
     ) -> JourneyVersion:
         """Insert the version in one transaction that locks the journey's row."""
         now = self.now()
@@ -91,6 +97,9 @@ class Journeys(StoreBase):
             row = connection.execute(
                 sa.select(_J.id, _J.latest).where(_J.key == key).with_for_update()
             ).first()
+            latest = 0 if row is None else row.latest
+            if expected is not None and expected != latest:
+                raise VersionConflict(key, expected, latest)
             if row is None:
                 journey_id = connection.execute(
                     t.journeys.insert()
@@ -99,7 +108,7 @@ class Journeys(StoreBase):
                 ).scalar_one()
                 number = 1
             else:
-                journey_id, latest = row.id, row.latest
+                journey_id = row.id
                 same = connection.execute(
                     sa.select(_V.sha256).where(_V.journey_id == journey_id, _V.number == latest)
                 ).scalar()
