@@ -14,8 +14,8 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)  ## a measured journey map from the bundled samples, in ./demo
 	$(VENV)/bin/parcours demo demo --force
 
-test: $(STAMP)  ## the whole test suite
-	$(PY) -m pytest
+test: $(STAMP)  ## the whole test suite, one worker per core (PYTEST_WORKERS=1 for one)
+	$(PY) -m pytest -n $${PYTEST_WORKERS:-auto} --dist loadfile
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench scripts
