@@ -18,7 +18,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from parcours.data.workspace import Workspace
 from parcours.engine.backend import Backend
 from parcours.engine.customers.clusters import Clusters, cluster, journey_features
 from parcours.engine.customers.personas import PersonaCard, persona_cards
@@ -82,17 +81,9 @@ def segments(
     return SegmentsResult(now, movement, groups, cards)
 
 
-#: Where a workspace keeps its segment centroids, so that ids stay stable across refreshes.
+#: Where a workspace keeps its segment centroids, so that ids stay stable across refreshes
+#: (:func:`parcours.engine.customers.members.workspace_segments`).
 STATE = "segments.json"
-
-
-def workspace_segments(workspace: Workspace, **options: Any) -> SegmentsResult:
-    """:func:`segments` on a workspace's tables (either engine), the cluster centroids kept in
-    ``segments.json`` at its root: each refresh keeps the ids of the segments it finds again."""
-    from parcours.engine.workspace_tables import workspace_tables
-
-    with workspace_tables(workspace) as log:
-        return segments(log, state=workspace.root / STATE, **options)
 
 
 def _load(path: Path) -> dict[str, Any] | None:
