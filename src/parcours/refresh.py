@@ -22,9 +22,12 @@ from typing import Any
 from parcours.data.progress import working
 from parcours.data.report import IngestReport
 from parcours.data.workspace import Workspace
+from parcours.engine.backend import Backend
 from parcours.engine.filter import Filter
 from parcours.errors import RenderError
-from parcours.insight.measure import MeasuredJourney, Tier, measure_workspace
+from parcours.insight.measure import MeasuredJourney, Tier, each_journey, measure
+from parcours.insight.personas import SegmentCards, segment_cards
+from parcours.model import Journey
 from parcours.model.vocabulary import Lang
 from parcours.render import export, format_from
 from parcours.render.html import ViewName
@@ -68,7 +71,8 @@ def draw_measured(
     """Measure the journeys of ``workspace`` (all, or those named by file stem; see
     :func:`~parcours.insight.measure_workspace`) and write each measured map, in ``view``
     (default: the journey's layout), to ``views/NAME/measured-VIEW.html`` of the workspace; or,
-    for one journey, to ``output`` (HTML, SVG, PNG or PDF by its suffix)."""
+    for one journey, to ``output`` (HTML, SVG, PNG or PDF by its suffix). The persona view
+    shows a measured persona card per segment of the workspace (``parcours segment``)."""
     names = list(journeys) if journeys is not None else None
     if output is not None:
         named = workspace.journeys(names)
@@ -83,8 +87,13 @@ def draw_measured(
             )
         format_from(output)  # an unknown suffix fails before the measure, not after
     drawn: dict[str, MeasuredMap] = {}
-    results = measure_workspace(workspace, names, where=where, voice=voice)
-    for name, result in results.items():
+
+    def analyse(log: Backend, journey: Journey) -> tuple[MeasuredJourney, SegmentCards]:
+        result = measure(log, journey, where=where, voice=voice)
+        persona = (view or journey.layout.value) == "persona"
+        return result, segment_cards(log, journey, where=where) if persona else SegmentCards(())
+
+    for name, (result, cards) in each_journey(workspace, names, analyse).items():
         chosen = view or result.journey.layout.value
         if output is None:
             folder = workspace.views_folder(name)
@@ -92,7 +101,14 @@ def draw_measured(
             target = folder / f"measured-{chosen}.html"
         else:
             target = Path(output)
-        path = export(result.journey, target, view=chosen, measures=result.measures, lang=lang)
+        path = export(
+            result.journey,
+            target,
+            view=chosen,
+            measures=result.measures,
+            lang=lang,
+            personas=cards.cards,
+        )
         drawn[name] = MeasuredMap(result, path)
     return drawn
 

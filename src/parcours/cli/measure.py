@@ -68,9 +68,10 @@ if TYPE_CHECKING:
 @click.option(
     "--segment",
     multiple=True,
-    metavar="ATTRIBUTE=VALUE",
+    metavar="ATTRIBUTE=VALUE|NAME",
     help="Only customers whose attribute has this value, e.g. persona=lea, or who had an event "
-    "with this property: event.platform=mobile (repeatable).",
+    "with this property: event.platform=mobile (repeatable); or, written as a bare NAME, the "
+    "customers of one segment found by `parcours segment WORKSPACE` (c1, champions).",
 )
 @PROGRESS
 @settings_options

@@ -3,8 +3,10 @@ and the few things worked out in Python (opportunities per stage, KPI states, th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from parcours.model.journey import KPI, Journey, Opportunity, Persona, Stage
 from parcours.model.measures import Measured, Measures
@@ -13,6 +15,9 @@ from parcours.model.vocabulary import Channel, Lang, Quadrant
 from parcours.render import definitions, fmt, icons
 from parcours.render.curve import Curve, CurvePoint, emotion_curve, smooth_path, wrap
 from parcours.render.labels import Labels
+
+if TYPE_CHECKING:
+    from parcours.insight.personas import SegmentCard
 
 #: Measured fields in the order views list them.
 MEASURED_FIELDS = (
@@ -65,8 +70,16 @@ class MeasureView:
 class View:
     """The data a view template renders from (passed to Jinja as ``v``)."""
 
-    def __init__(self, journey: Journey, lang: Lang, measures: Measures, page: str) -> None:
+    def __init__(
+        self,
+        journey: Journey,
+        lang: Lang,
+        measures: Measures,
+        page: str,
+        cards: Sequence[SegmentCard] = (),
+    ) -> None:
         self.journey = journey
+        self.cards = tuple(cards)
         self.lang = lang
         self.t = Labels(lang)
         self.measures = measures
@@ -100,6 +113,14 @@ class View:
 
     def number(self, value: float) -> str:
         return fmt.number(value, self.lang)
+
+    def percent(self, share: float) -> str:
+        return fmt.percent(share, self.lang)
+
+    def stage_name(self, stage_id: str) -> str:
+        """A stage's name in the view's language (its id when the map no longer has it)."""
+        stage = next((s for s in self.journey.stages if s.id == stage_id), None)
+        return self.tx(stage.name) if stage is not None else stage_id
 
     def signed(self, value: float) -> str:
         return fmt.signed(value, self.lang)

@@ -3,8 +3,9 @@ and SVG, no script, no network)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 import jinja2
 
@@ -13,6 +14,9 @@ from parcours.model.journey import Journey
 from parcours.model.measures import Measures
 from parcours.model.vocabulary import Lang, Layout
 from parcours.render.context import View
+
+if TYPE_CHECKING:
+    from parcours.insight.personas import SegmentCard
 
 ViewName = Literal["grid", "linear", "persona", "matrix", "emotion"]
 Page = Literal["A4", "A3"]
@@ -65,10 +69,11 @@ def view_data(
     measures: Measures | None = None,
     lang: Lang | str | None = None,
     page: str = "A4",
+    personas: Sequence[SegmentCard] = (),
 ) -> View:
     if page not in PAGES:
         raise RenderError(f"unknown page size {page!r}: choose one of {', '.join(PAGES)}")
-    return View(journey, resolve_lang(journey, lang), measures or Measures(), page)
+    return View(journey, resolve_lang(journey, lang), measures or Measures(), page, personas)
 
 
 def render_html(
@@ -78,14 +83,17 @@ def render_html(
     measures: Measures | None = None,
     lang: Lang | str | None = None,
     page: Page = "A4",
+    personas: Sequence[SegmentCard] = (),
 ) -> str:
     """The journey as one self-contained HTML page.
 
     ``view`` is grid, linear, persona, matrix or emotion (default: the journey's layout);
-    ``lang`` defaults to the journey's language; ``page`` sets the print page (landscape).
+    ``lang`` defaults to the journey's language; ``page`` sets the print page (landscape);
+    ``personas`` are the measured persona cards of the segments
+    (:func:`parcours.insight.personas.segment_cards`), shown by the persona view.
     """
     name = resolve_view(journey, view)
-    data = view_data(journey, measures=measures, lang=lang, page=page)
+    data = view_data(journey, measures=measures, lang=lang, page=page, personas=personas)
     return environment().get_template(f"{name}.html").render(v=data, view=name, fragment=False)
 
 
@@ -95,11 +103,12 @@ def render_fragment(
     *,
     measures: Measures | None = None,
     lang: Lang | str | None = None,
+    personas: Sequence[SegmentCard] = (),
 ) -> str:
     """The view's markup without its document (icons, header and map), for a page that holds
     it and links :func:`stylesheet`; the same markup :func:`render_html` wraps."""
     name = resolve_view(journey, view)
-    data = view_data(journey, measures=measures, lang=lang)
+    data = view_data(journey, measures=measures, lang=lang, personas=personas)
     return environment().get_template(f"{name}.html").render(v=data, view=name, fragment=True)
 
 
