@@ -162,7 +162,8 @@ def test_segments_need_the_event_for_clusters() -> None:
 
 def test_workspace_segments_keep_their_ids_across_refreshes(tmp_path: Path) -> None:
     from parcours.data import create_workspace
-    from parcours.engine.customers.segments import STATE, workspace_segments
+    from parcours.engine.customers.members import workspace_segments
+    from parcours.engine.customers.segments import STATE
 
     rows = [
         {
@@ -184,6 +185,19 @@ def test_workspace_segments_keep_their_ids_across_refreshes(tmp_path: Path) -> N
     assert first.clusters is not None and again.clusters is not None
     assert again.clusters.members.to_dict() == first.clusters.members.to_dict()
     assert all(v is not None for v in again.clusters.matched.values())
+    # each customer's cluster and RFM segment are kept in the workspace, for Filter(member_of=)
+    from parcours.engine.filter import Filter
+    from parcours.engine.workspace_tables import workspace_tables
+
+    with workspace_tables(ws) as log:
+        kept = dict(log.rows("SELECT customer_id, segment FROM {segments} WHERE kind = 'cluster'"))
+        rfm_kept = dict(log.rows("SELECT customer_id, segment FROM {segments} WHERE kind = 'rfm'"))
+        one = sorted(set(kept.values()))[0]
+        with Filter(member_of=one).seen(log) as part:
+            (customers,) = part.rows("SELECT count(DISTINCT customer_id) FROM {events}")[0]
+    assert kept == {str(k): v for k, v in again.clusters.members.items()}
+    assert rfm_kept == dict(zip(again.rfm.frame["customer_id"], again.rfm.frame["segment"]))
+    assert customers == again.clusters.sizes[one]
 
 
 @pytest.mark.parametrize("mask", [62, 2])  # channels by bit mask, or by distinct count
