@@ -163,6 +163,12 @@ class Filter:
                     "workspace has none yet: run `parcours segment WORKSPACE --purchase-event "
                     "NAME` first (or give ATTRIBUTE=VALUE for a customer attribute)."
                 )
+            known = sorted(str(r[0]) for r in log.rows("SELECT DISTINCT segment FROM {segments}"))
+            if self.member_of not in known:
+                raise EngineError(
+                    f"no segment {self.member_of!r} in this workspace; the segments found by "
+                    f"`parcours segment` are: {', '.join(known) or 'none'}."
+                )
             sets.append(
                 "SELECT customer_id FROM {segments} WHERE segment = "
                 f"{literal(self.member_of, dialect)}"

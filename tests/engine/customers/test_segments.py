@@ -237,3 +237,37 @@ def test_journey_features_match_a_direct_count(monkeypatch: pytest.MonkeyPatch, 
         if len(bought):
             first = (bought["day"].min() - part["day"].min()).days
             assert row["days_to_convert"] == first and row["converted"] == 1
+
+
+def test_segment_a_workspace_then_measure_one_segment_from_the_cli(tmp_path: Path) -> None:
+    from parcours.data import create_workspace
+    from parcours.engine.workspace_tables import workspace_tables
+
+    rows = [
+        {"customer_id": c, "timestamp": day, "event": "purchase", "channel": "web", "amount": a}
+        for c, bought in BASE.items()
+        for day, a in bought
+    ]
+    pd.DataFrame(rows).to_csv(tmp_path / "events.csv", index=False)
+    ws = create_workspace(tmp_path, sources={"events": {"path": "events.csv"}})
+    ws.ingest()
+    (tmp_path / "journeys" / "shop.yaml").write_text(
+        "id: shop\nname: Shop\nconversion: {events: [purchase]}\n"
+        "stages:\n  - {id: buy, name: Buy, match: {events: [purchase]}}\n",
+        encoding="utf-8",
+    )
+    args = ["segment", str(tmp_path), "--purchase-event", "purchase", "--value", "amount"]
+    found = CliRunner().invoke(main, [*args, "--k", "2-3", "--clv", "--as-of", "2024-03-31"])
+    assert found.exit_code == 0, found.output
+    with workspace_tables(ws) as log:
+        valued = log.rows("SELECT count(*) FROM {segments} WHERE kind = 'rfm' AND clv > 0")
+    assert valued[0][0] > 0  # the CLV model ran and each customer kept a predicted value
+    measured = CliRunner().invoke(
+        main, ["measure", str(tmp_path), "--segment", "champions", "--format", "json"]
+    )
+    assert measured.exit_code == 0, measured.output
+    stages = json.loads(measured.output)["shop"]["stages"]
+    assert stages["buy"]["customers"] == 2  # loyal1 and loyal2
+    missing = CliRunner().invoke(main, ["measure", str(tmp_path), "--segment", "champion"])
+    assert missing.exit_code == 1 and "no segment 'champion'" in missing.output
+    assert "champions" in missing.output  # the segments there are, to choose from
