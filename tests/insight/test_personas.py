@@ -63,9 +63,8 @@ FEEDBACK = [
 ]
 
 
-@pytest.fixture(scope="module")
-def log() -> Iterator[EventLog]:
-    con = duckdb.connect()
+def hand_made_tables() -> dict[str, pd.DataFrame]:
+    """The events, segments and feedback tables of the hand-made log."""
     events = pd.DataFrame(
         [
             (c, pd.Timestamp(2026, 3, day), event, channel, "{}", i)
@@ -78,7 +77,13 @@ def log() -> Iterator[EventLog]:
         [(c, pd.Timestamp(2026, 3, 20), text) for c, text in FEEDBACK],
         columns=["customer_id", "timestamp", "text"],
     )
-    for name, frame in (("events", events), ("segments", members), ("feedback", said)):
+    return {"events": events, "segments": members, "feedback": said}
+
+
+@pytest.fixture(scope="module")
+def log() -> Iterator[EventLog]:
+    con = duckdb.connect()
+    for name, frame in hand_made_tables().items():
         con.register(f"{name}_frame", frame)
         con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_frame")
     yield EventLog(con, "events", tables={"segments": "segments", "feedback": "feedback"})
@@ -95,7 +100,12 @@ def test_a_card_per_cluster_with_exact_figures(log: EventLog) -> None:
     assert (c1.clv_mean, c1.clv_total) == (75.0, 150.0)  # a3 has no predicted value
     assert c1.channel == "web" and c1.name["fr"] == "Segment c1 : surtout web"
     assert c1.verbatims[:2] == ("fast delivery, great price", "delivery was fast and great")
-    assert (c2.customers, c2.share, c2.typical_path, c2.typical_share) == (4, 4 / 7, ("discover",), 0.5)
+    assert (c2.customers, c2.share, c2.typical_path, c2.typical_share) == (
+        4,
+        4 / 7,
+        ("discover",),
+        0.5,
+    )
     assert dict(c2.reached) == {"discover": 1.0, "cart": 0.5, "buy": 0.0}
     assert (c2.conversion, c2.clv_mean, c2.clv_total, c2.verbatims) == (0.0, None, None, ())
     assert SegmentCard.from_dict(c1.to_dict()) == c1

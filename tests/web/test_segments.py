@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.web.conftest import JOURNEY, client_for
 
 from parcours.data.workspace import Workspace
 from parcours.engine.customers.members import workspace_segments
 from parcours.settings import Settings
 from parcours.snapshot import ALL, load_snapshot, take_snapshots
 from parcours.store import open_store
-from tests.web.conftest import JOURNEY, client_for
 
 
 @pytest.fixture(scope="module")

@@ -186,7 +186,7 @@ def _typical_path(firsts: pd.DataFrame, order: Mapping[str, int]) -> tuple[tuple
     if firsts.empty:
         return (), 0
     rows = firsts.assign(rank=firsts["stage"].map(order).fillna(len(order)))
-    rows = rows.sort_values(["customer_id", "first", "rank"], kind="stable")
+    rows = rows.sort_values(["customer_id", "reached_at", "rank"], kind="stable")
     paths = Counter(tuple(g) for _, g in rows.groupby("customer_id", sort=False)["stage"])
     best = min(paths, key=lambda p: (-paths[p], [order.get(s, len(order)) for s in p]))
     return best, paths[best]

@@ -24,12 +24,12 @@ def _members(log: Backend, kind: str) -> str:
 
 
 def stage_firsts(bound: Backend, kind: str = "cluster") -> pd.DataFrame:
-    """segment, customer_id, stage, first (the time of the customer's first event there)."""
+    """segment, customer_id, stage, reached_at (the time of the customer's first event there)."""
     table = bound.arrow(
-        f"""SELECT s.segment, e.customer_id, e.stage, min(e.timestamp) AS first
+        f"""SELECT s.segment, e.customer_id, e.stage, min(e.timestamp) AS reached_at
         FROM {{events}} e JOIN ({_members(bound, kind)}) s ON s.customer_id = e.customer_id
         WHERE e.stage IS NOT NULL GROUP BY s.segment, e.customer_id, e.stage
-        ORDER BY s.segment, e.customer_id, first, e.stage"""
+        ORDER BY s.segment, e.customer_id, reached_at, e.stage"""
     )
     return table.to_pandas()
 
