@@ -196,7 +196,8 @@ def test_workspace_segments_keep_their_ids_across_refreshes(tmp_path: Path) -> N
         with Filter(member_of=one).seen(log) as part:
             (customers,) = part.rows("SELECT count(DISTINCT customer_id) FROM {events}")[0]
     assert kept == {str(k): v for k, v in again.clusters.members.items()}
-    assert rfm_kept == dict(zip(again.rfm.frame["customer_id"], again.rfm.frame["segment"]))
+    frame = again.rfm.frame
+    assert rfm_kept == dict(zip(frame["customer_id"], frame["segment"], strict=True))
     assert customers == again.clusters.sizes[one]
 
 
