@@ -139,6 +139,14 @@ def clv_command(
     help="JSON file keeping the cluster centroids, so ids stay stable across runs.",
 )
 @click.option(
+    "--journey",
+    "-j",
+    "journey_name",
+    default=None,
+    help="On a workspace: a journey (file stem) whose stages reached by each customer are a "
+    "clustering feature.",
+)
+@click.option(
     "--clv",
     is_flag=True,
     help="On a workspace: also keep each customer's predicted lifetime value (BG/NBD and "
@@ -156,6 +164,7 @@ def segment_command(
     compare: str | None,
     k_range: str,
     state: str | None,
+    journey_name: str | None,
     clv: bool,
     fmt: str,
     **cols: Any,
@@ -179,8 +188,13 @@ def segment_command(
     if Path(file).is_dir():
         from parcours.cli.options import open_workspace
         from parcours.engine.customers.members import workspace_segments
+        from parcours.model import load_journey
 
-        result = workspace_segments(open_workspace(file), clv=clv, **options)
+        space = open_workspace(file)
+        if journey_name is not None:
+            (path,) = space.journeys([journey_name]).values()
+            options["journey"] = load_journey(path)
+        result = workspace_segments(space, clv=clv, **options)
     else:
         result = segments(_open(file, cols), state=state, **options)
     if fmt == "json":

@@ -258,8 +258,11 @@ def test_segment_a_workspace_then_measure_one_segment_from_the_cli(tmp_path: Pat
         encoding="utf-8",
     )
     args = ["segment", str(tmp_path), "--purchase-event", "purchase", "--value", "amount"]
-    found = CliRunner().invoke(main, [*args, "--k", "2-3", "--clv", "--as-of", "2024-03-31"])
+    found = CliRunner().invoke(
+        main, [*args, "--k", "2-3", "--clv", "-j", "shop", "--format", "json"]
+    )
     assert found.exit_code == 0, found.output
+    assert "stages_reached" in json.loads(found.output)["clusters"]["features"]
     with workspace_tables(ws) as log:
         valued = log.rows("SELECT count(*) FROM {segments} WHERE kind = 'rfm' AND clv > 0")
     assert valued[0][0] > 0  # the CLV model ran and each customer kept a predicted value
@@ -272,3 +275,46 @@ def test_segment_a_workspace_then_measure_one_segment_from_the_cli(tmp_path: Pat
     missing = CliRunner().invoke(main, ["measure", str(tmp_path), "--segment", "champion"])
     assert missing.exit_code == 1 and "no segment 'champion'" in missing.output
     assert "champions" in missing.output  # the segments there are, to choose from
+
+
+def test_stages_reached_is_a_feature_given_a_journey() -> None:
+    from parcours.engine.customers.clusters import journey_features
+    from parcours.model import Journey
+
+    journey = Journey.model_validate(
+        {
+            "id": "shop",
+            "name": "Shop",
+            "stages": [
+                {"id": "discover", "name": "Discover", "match": {"events": ["view"]}},
+                {
+                    "id": "cart",
+                    "name": "Cart",
+                    "touchpoints": [
+                        {
+                            "id": "basket",
+                            "name": "Basket",
+                            "channel": "website",
+                            "match": {"events": ["add_*"]},
+                        }
+                    ],
+                },
+                {"id": "buy", "name": "Buy", "match": {"events": ["purchase"]}},
+            ],
+        }
+    )
+    rows = [
+        ("x", "2024-01-01", "view"),
+        ("x", "2024-01-03", "add_to_cart"),
+        ("x", "2024-01-03", "view"),
+        ("y", "2024-01-02", "view"),
+        ("z", "2024-01-02", "purchase"),
+        ("w", "2024-01-02", "newsletter"),
+    ]
+    frame = pd.DataFrame(rows, columns=["customer_id", "timestamp", "event"])
+    frame["timestamp"] = pd.to_datetime(frame["timestamp"])
+    frame["channel"], frame["properties"] = "web", "{}"
+    log = EventLog.from_pandas(frame)
+    got = journey_features(log, event="purchase", journey=journey)["stages_reached"]
+    assert got.to_dict() == {"w": 0.0, "x": 2.0, "y": 1.0, "z": 1.0}
+    assert "stages_reached" not in journey_features(log, event="purchase").columns

@@ -24,6 +24,7 @@ from parcours.engine.customers.personas import PersonaCard, persona_cards
 from parcours.engine.customers.rfm import RfmResult, Transitions, rfm, transitions
 from parcours.engine.customers.typology import journey_typology
 from parcours.errors import EngineError
+from parcours.model import Journey
 
 
 @dataclass(frozen=True)
@@ -56,10 +57,12 @@ def segments(
     compare: date | datetime | str | None = None,
     ks: Sequence[int] | None = range(2, 7),
     state: str | Path | None = None,
+    journey: Journey | None = None,
 ) -> SegmentsResult:
     """RFM at ``as_of`` (and at ``compare``, for the movement); clusters over ``ks`` (none when
     ``None``), their ids kept from the centroids saved in ``state`` (a JSON file, written back),
-    and a persona card per cluster (with its journey typology mix)."""
+    and a persona card per cluster (with its journey typology mix). With a ``journey``, the
+    number of its stages each customer reached is one of the clustering features."""
     now = rfm(log, event=event, value=value, as_of=as_of)
     movement = None
     if compare is not None:
@@ -70,7 +73,7 @@ def segments(
         if event is None:
             raise EngineError("behavioural clusters need the purchase event's name (event=...).")
         previous = _load(Path(state)) if state is not None else None
-        features = journey_features(log, event=event, value=value)
+        features = journey_features(log, event=event, value=value, journey=journey)
         groups = cluster(features, ks=ks, previous=previous)
         kinds = journey_typology(log, conversion=event).frame
         cards = persona_cards(
