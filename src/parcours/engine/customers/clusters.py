@@ -149,7 +149,8 @@ def journey_features(
     daily = f"""SELECT customer_id, {day} AS d, count(*) AS n,
             max(CASE WHEN {buy} THEN 1 ELSE 0 END) AS bought,
             sum(CASE WHEN {buy} THEN {worth} END) AS v, min(timestamp) AS t0,
-            min(CASE WHEN {buy} THEN timestamp END) AS tb, bit_or({bits}) AS mask{counts}{stage_mask}
+            min(CASE WHEN {buy} THEN timestamp END) AS tb,
+            bit_or({bits}) AS mask{counts}{stage_mask}
         FROM {{events}} GROUP BY customer_id, {day}"""
     if len(used) > MASK_CHANNELS:  # too many channels for a mask: count them the long way
         channels = "(SELECT customer_id AS k, count(DISTINCT channel) AS m FROM {events} "
