@@ -34,6 +34,7 @@ from parcours.errors import EngineError
 from parcours.insight.findings import rank
 from parcours.insight.insights import journey_insights
 from parcours.insight.measure import Tier, each_journey, measure
+from parcours.insight.opportunities import RankedOpportunity, rank_measured
 from parcours.insight.personas import SegmentCard, segment_cards
 from parcours.insight.trend import measure_series
 from parcours.model import Journey
@@ -55,7 +56,10 @@ class Snapshot:
     ``months`` lists the months the data covers, for a period picker. ``personas`` are the
     JSON forms of the segments' :class:`~parcours.insight.personas.SegmentCard` and
     ``segments`` the measures of the map for each segment's customers, by segment id (both
-    empty when the workspace has no segments; absent from older snapshot files)."""
+    empty when the workspace has no segments; absent from older snapshot files).
+    ``opportunities`` are the JSON forms of the declared opportunities and those the findings
+    call for, ranked on the Eisenhower matrix from measures
+    (:func:`~parcours.insight.opportunities.rank_opportunities`)."""
 
     journey: str
     period: str
@@ -68,6 +72,11 @@ class Snapshot:
     months: tuple[str, ...] = ()
     personas: tuple[Mapping[str, Any], ...] = ()
     segments: Mapping[str, Measures] = field(default_factory=dict)
+    opportunities: tuple[Mapping[str, Any], ...] = ()
+
+    def ranked(self) -> tuple[RankedOpportunity, ...]:
+        """The opportunities ranked from measures, typed."""
+        return tuple(RankedOpportunity.from_dict(o) for o in self.opportunities)
 
     def cards(self) -> tuple[SegmentCard, ...]:
         """The persona cards, typed."""
@@ -86,6 +95,7 @@ class Snapshot:
             "months": list(self.months),
             "personas": list(self.personas),
             "segments": {k: v.to_dict() for k, v in self.segments.items()},
+            "opportunities": list(self.opportunities),
         }
 
     @classmethod
@@ -102,6 +112,7 @@ class Snapshot:
             months=tuple(data.get("months", ())),
             personas=tuple(data.get("personas", ())),
             segments={k: Measures.from_dict(v) for k, v in data.get("segments", {}).items()},
+            opportunities=tuple(data.get("opportunities", ())),
         )
 
 
@@ -173,6 +184,7 @@ def _snapshot(
         ).measures
         for card in cards
     }
+    ranked = rank_measured(measured, findings)
     return Snapshot(
         journey=journey.id,
         period=period,
@@ -185,6 +197,7 @@ def _snapshot(
         months=tuple(m.strftime("%Y-%m") for m in calendar(log, "month")),
         personas=tuple(card.to_dict() for card in cards),
         segments=per_segment,
+        opportunities=tuple(o.to_dict() for o in ranked.items),
     )
 
 

@@ -155,8 +155,14 @@ def test_the_snapshot_keeps_cards_and_each_segments_measures(log: EventLog) -> N
     assert taken.segments["c2"].stages["cart"].customers == 2
     again = Snapshot.from_dict(taken.to_dict())
     assert again.segments == taken.segments and again.cards() == taken.cards()
-    older = {k: v for k, v in taken.to_dict().items() if k not in ("personas", "segments")}
-    assert Snapshot.from_dict(older).personas == () and not Snapshot.from_dict(older).segments
+    assert again.ranked() == taken.ranked()
+    older = {
+        k: v
+        for k, v in taken.to_dict().items()
+        if k not in ("personas", "segments", "opportunities")
+    }
+    old = Snapshot.from_dict(older)
+    assert old.personas == () and not old.segments and old.opportunities == ()
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

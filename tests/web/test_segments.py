@@ -46,6 +46,9 @@ def test_the_segment_picker_and_its_json_twin(
     assert whole["segment"] is None and whole["segments"] == ["c1", "c2"]
     assert [p["segment"] for p in whole["personas"]] == ["c1", "c2"]
     assert sum(p["customers"] for p in whole["personas"]) == 400
+    ranked = whole["opportunities"]  # declared and found, ranked from measures
+    assert ranked and {o["quadrant"] for o in ranked} <= {"do", "plan", "delegate", "drop"}
+    assert [o["id"] for o in ranked] == [o["id"] for o in snapshot.opportunities]
     twin = local_client.get(f"/api/journeys/{JOURNEY}?segment=c1").json()
     assert twin["segment"] == "c1"
     kept = json.loads(json.dumps(snapshot.segments["c1"].to_dict()))
@@ -65,6 +68,13 @@ def test_persona_cards_on_the_map_page(segmented: Workspace, local_client: TestC
     page = local_client.get(f"/journeys/{JOURNEY}?view=persona").text
     assert page.count('class="persona persona-measured"') == 2
     assert 'data-segment="c1"' in page and 'class="typical-path"' in page
+
+
+def test_ranked_opportunities_on_the_matrix(segmented: Workspace, local_client: TestClient) -> None:
+    page = local_client.get(f"/journeys/{JOURNEY}?view=matrix").text
+    snapshot = load_snapshot(segmented, JOURNEY, ALL)
+    assert snapshot is not None
+    assert page.count("measured-opportunity") == len(snapshot.opportunities) > 0
 
 
 def test_an_unknown_segment(segmented: Workspace, local_client: TestClient) -> None:

@@ -17,6 +17,7 @@ from parcours.render.curve import Curve, CurvePoint, emotion_curve, smooth_path,
 from parcours.render.labels import Labels
 
 if TYPE_CHECKING:
+    from parcours.insight.opportunities import RankedOpportunity
     from parcours.insight.personas import SegmentCard
 
 #: Measured fields in the order views list them.
@@ -77,9 +78,11 @@ class View:
         measures: Measures,
         page: str,
         cards: Sequence[SegmentCard] = (),
+        ranked: Sequence[RankedOpportunity] = (),
     ) -> None:
         self.journey = journey
         self.cards = tuple(cards)
+        self.ranked = tuple(ranked)
         self.lang = lang
         self.t = Labels(lang)
         self.measures = measures
@@ -136,6 +139,10 @@ class View:
         """(label, value) of the demographics that are given."""
         given = persona.demographics.model_dump(exclude_none=True)
         return [(self.t(f"persona.{key}"), str(value)) for key, value in given.items()]
+
+    def ranked_in(self, quadrant: str) -> list[RankedOpportunity]:
+        """The opportunities ranked from measures that fall in ``quadrant``."""
+        return [o for o in self.ranked if o.quadrant.value == quadrant]
 
     @property
     def quadrants(self) -> dict[str, list[Opportunity]]:

@@ -16,6 +16,7 @@ from parcours.model.vocabulary import Lang, Layout
 from parcours.render.context import View
 
 if TYPE_CHECKING:
+    from parcours.insight.opportunities import RankedOpportunity
     from parcours.insight.personas import SegmentCard
 
 ViewName = Literal["grid", "linear", "persona", "matrix", "emotion"]
@@ -70,10 +71,12 @@ def view_data(
     lang: Lang | str | None = None,
     page: str = "A4",
     personas: Sequence[SegmentCard] = (),
+    opportunities: Sequence[RankedOpportunity] = (),
 ) -> View:
     if page not in PAGES:
         raise RenderError(f"unknown page size {page!r}: choose one of {', '.join(PAGES)}")
-    return View(journey, resolve_lang(journey, lang), measures or Measures(), page, personas)
+    lang_of = resolve_lang(journey, lang)
+    return View(journey, lang_of, measures or Measures(), page, personas, opportunities)
 
 
 def render_html(
@@ -84,16 +87,26 @@ def render_html(
     lang: Lang | str | None = None,
     page: Page = "A4",
     personas: Sequence[SegmentCard] = (),
+    opportunities: Sequence[RankedOpportunity] = (),
 ) -> str:
     """The journey as one self-contained HTML page.
 
     ``view`` is grid, linear, persona, matrix or emotion (default: the journey's layout);
     ``lang`` defaults to the journey's language; ``page`` sets the print page (landscape);
     ``personas`` are the measured persona cards of the segments
-    (:func:`parcours.insight.personas.segment_cards`), shown by the persona view.
+    (:func:`parcours.insight.personas.segment_cards`), shown by the persona view;
+    ``opportunities`` those ranked from measures
+    (:func:`parcours.insight.opportunities.rank_opportunities`), shown by the matrix view.
     """
     name = resolve_view(journey, view)
-    data = view_data(journey, measures=measures, lang=lang, page=page, personas=personas)
+    data = view_data(
+        journey,
+        measures=measures,
+        lang=lang,
+        page=page,
+        personas=personas,
+        opportunities=opportunities,
+    )
     return environment().get_template(f"{name}.html").render(v=data, view=name, fragment=False)
 
 
@@ -104,11 +117,14 @@ def render_fragment(
     measures: Measures | None = None,
     lang: Lang | str | None = None,
     personas: Sequence[SegmentCard] = (),
+    opportunities: Sequence[RankedOpportunity] = (),
 ) -> str:
     """The view's markup without its document (icons, header and map), for a page that holds
     it and links :func:`stylesheet`; the same markup :func:`render_html` wraps."""
     name = resolve_view(journey, view)
-    data = view_data(journey, measures=measures, lang=lang, personas=personas)
+    data = view_data(
+        journey, measures=measures, lang=lang, personas=personas, opportunities=opportunities
+    )
     return environment().get_template(f"{name}.html").render(v=data, view=name, fragment=True)
 
 

@@ -16,6 +16,7 @@ from parcours.render.html import Page, ViewName, render_emotion_svg, render_html
 from parcours.render.table import write_csv
 
 if TYPE_CHECKING:
+    from parcours.insight.opportunities import RankedOpportunity
     from parcours.insight.personas import SegmentCard
 
 Format = Literal["html", "svg", "png", "pdf", "csv"]
@@ -48,6 +49,7 @@ def export(
     measures: Measures | None = None,
     browser: Chromium | None = None,
     personas: Sequence[SegmentCard] = (),
+    opportunities: Sequence[RankedOpportunity] = (),
 ) -> Path:
     """Write ``view`` of ``journey`` to ``path`` and return the path.
 
@@ -65,7 +67,15 @@ def export(
     if kind == "svg" and name == "emotion":
         path.write_text(render_emotion_svg(journey, measures=measures, lang=lang), "utf-8")
         return path
-    html = render_html(journey, name, measures=measures, lang=lang, page=page, personas=personas)  # type: ignore[arg-type]
+    html = render_html(
+        journey,
+        name,  # type: ignore[arg-type]
+        measures=measures,
+        lang=lang,
+        page=page,
+        personas=personas,
+        opportunities=opportunities,
+    )
     if kind == "html":
         path.write_text(html, encoding="utf-8")
         return path

@@ -66,6 +66,7 @@ class JourneyPage(BaseModel):
     segment: str | None = None
     segments: list[str] = []
     personas: list[dict[str, Any]] = []
+    opportunities: list[dict[str, Any]] = []
     measured_at: datetime | None
     kpis: list[dict[str, Any]]
     findings: list[dict[str, Any]]
@@ -197,6 +198,7 @@ def _journey_view(
         segment=segment,
         segments=sorted(snapshot.segments) if snapshot else [],
         personas=[dict(p) for p in snapshot.personas] if snapshot else [],
+        opportunities=[dict(o) for o in snapshot.opportunities] if snapshot else [],
         measured_at=snapshot.taken_at if snapshot else None,
         kpis=[dict(k) for k in snapshot.kpis] if snapshot else [],
         findings=[dict(f) for f in snapshot.findings] if snapshot else [],

@@ -93,7 +93,8 @@ def map_html(
 ) -> str:
     """The map's markup (see :func:`~parcours.render.html.render_fragment`), drawn once per
     journey version, view, snapshot, segment and language: the measures of ``segment``'s
-    customers when one is named (see :func:`segment_measures`), the segments' persona cards."""
+    customers when one is named (see :func:`segment_measures`), the segments' persona cards and
+    the opportunities ranked from measures."""
     key = (id(shown), view, id(snapshot), lang, segment)
     if key not in _DRAWN:
         if len(_DRAWN) >= 512:
@@ -105,6 +106,7 @@ def map_html(
             measures=measures,
             lang=lang,
             personas=snapshot.cards() if snapshot else (),
+            opportunities=snapshot.ranked() if snapshot else (),
         )
         _DRAWN[key] = (html, shown, snapshot)
     return _DRAWN[key][0]
