@@ -3,10 +3,10 @@ and the few things worked out in Python (opportunities per stage, KPI states, th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from parcours.model.journey import KPI, Journey, Opportunity, Persona, Stage
 from parcours.model.measures import Measured, Measures
@@ -68,6 +68,15 @@ class MeasureView:
     definition: str = ""  # what it counts (hover, legend)
 
 
+@dataclass(frozen=True)
+class Marker:
+    """A finding marked on the map: its rank, its kind and its sentence in the view's language."""
+
+    rank: int
+    kind: str
+    text: str
+
+
 class View:
     """The data a view template renders from (passed to Jinja as ``v``)."""
 
@@ -79,10 +88,19 @@ class View:
         page: str,
         cards: Sequence[SegmentCard] = (),
         ranked: Sequence[RankedOpportunity] = (),
+        findings: Sequence[Mapping[str, Any]] = (),
     ) -> None:
         self.journey = journey
         self.cards = tuple(cards)
         self.ranked = tuple(ranked)
+        self._markers: dict[tuple[str, str | None], list[Marker]] = {}
+        for number, finding in enumerate(findings, 1):
+            where = finding.get("where") or {}
+            if not where.get("stage") or finding.get("kind") == "drift":
+                continue
+            text = (finding.get("summary") or {}).get(lang.value, "")
+            marker = Marker(int(finding.get("rank", number)), str(finding.get("kind")), text)
+            self._markers.setdefault((where["stage"], where.get("touchpoint")), []).append(marker)
         self.lang = lang
         self.t = Labels(lang)
         self.measures = measures
@@ -139,6 +157,10 @@ class View:
         """(label, value) of the demographics that are given."""
         given = persona.demographics.model_dump(exclude_none=True)
         return [(self.t(f"persona.{key}"), str(value)) for key, value in given.items()]
+
+    def markers(self, stage_id: str, touchpoint_id: str | None = None) -> list[Marker]:
+        """The findings about this stage (as a whole) or this touchpoint of it."""
+        return self._markers.get((stage_id, touchpoint_id), [])
 
     def ranked_in(self, quadrant: str) -> list[RankedOpportunity]:
         """The opportunities ranked from measures that fall in ``quadrant``."""

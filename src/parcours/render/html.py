@@ -3,9 +3,9 @@ and SVG, no script, no network)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import jinja2
 
@@ -72,11 +72,13 @@ def view_data(
     page: str = "A4",
     personas: Sequence[SegmentCard] = (),
     opportunities: Sequence[RankedOpportunity] = (),
+    findings: Sequence[Mapping[str, Any]] = (),
 ) -> View:
     if page not in PAGES:
         raise RenderError(f"unknown page size {page!r}: choose one of {', '.join(PAGES)}")
     lang_of = resolve_lang(journey, lang)
-    return View(journey, lang_of, measures or Measures(), page, personas, opportunities)
+    measured = measures or Measures()
+    return View(journey, lang_of, measured, page, personas, opportunities, findings)
 
 
 def render_html(
@@ -88,6 +90,7 @@ def render_html(
     page: Page = "A4",
     personas: Sequence[SegmentCard] = (),
     opportunities: Sequence[RankedOpportunity] = (),
+    findings: Sequence[Mapping[str, Any]] = (),
 ) -> str:
     """The journey as one self-contained HTML page.
 
@@ -96,7 +99,9 @@ def render_html(
     ``personas`` are the measured persona cards of the segments
     (:func:`parcours.insight.personas.segment_cards`), shown by the persona view;
     ``opportunities`` those ranked from measures
-    (:func:`parcours.insight.opportunities.rank_opportunities`), shown by the matrix view.
+    (:func:`parcours.insight.opportunities.rank_opportunities`), shown by the matrix view;
+    ``findings`` the ranked findings' JSON forms (``Insights.to_dict()["findings"]``), each
+    marked on its stage or touchpoint in the grid and linear views.
     """
     name = resolve_view(journey, view)
     data = view_data(
@@ -106,6 +111,7 @@ def render_html(
         page=page,
         personas=personas,
         opportunities=opportunities,
+        findings=findings,
     )
     return environment().get_template(f"{name}.html").render(v=data, view=name, fragment=False)
 
@@ -118,12 +124,18 @@ def render_fragment(
     lang: Lang | str | None = None,
     personas: Sequence[SegmentCard] = (),
     opportunities: Sequence[RankedOpportunity] = (),
+    findings: Sequence[Mapping[str, Any]] = (),
 ) -> str:
     """The view's markup without its document (icons, header and map), for a page that holds
     it and links :func:`stylesheet`; the same markup :func:`render_html` wraps."""
     name = resolve_view(journey, view)
     data = view_data(
-        journey, measures=measures, lang=lang, personas=personas, opportunities=opportunities
+        journey,
+        measures=measures,
+        lang=lang,
+        personas=personas,
+        opportunities=opportunities,
+        findings=findings,
     )
     return environment().get_template(f"{name}.html").render(v=data, view=name, fragment=True)
 

@@ -94,7 +94,7 @@ def map_html(
     """The map's markup (see :func:`~parcours.render.html.render_fragment`), drawn once per
     journey version, view, snapshot, segment and language: the measures of ``segment``'s
     customers when one is named (see :func:`segment_measures`), the segments' persona cards and
-    the opportunities ranked from measures."""
+    the opportunities ranked from measures, and a marker for each finding on its place."""
     key = (id(shown), view, id(snapshot), lang, segment)
     if key not in _DRAWN:
         if len(_DRAWN) >= 512:
@@ -107,6 +107,7 @@ def map_html(
             lang=lang,
             personas=snapshot.cards() if snapshot else (),
             opportunities=snapshot.ranked() if snapshot else (),
+            findings=snapshot.findings if snapshot else (),
         )
         _DRAWN[key] = (html, shown, snapshot)
     return _DRAWN[key][0]
