@@ -19,18 +19,18 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from parcours.data.workspace import Workspace
 from parcours.engine.backend import Backend
 from parcours.engine.filter import Filter
-from parcours.engine.series import calendar, next_start
+from parcours.engine.series import calendar
 from parcours.errors import EngineError
+from parcours.insight.compare import month_filter
 from parcours.insight.findings import rank
 from parcours.insight.insights import journey_insights
 from parcours.insight.measure import Tier, each_journey, measure
@@ -42,7 +42,6 @@ from parcours.model.measures import Measures
 
 #: The period of a snapshot over all the data.
 ALL = "all"
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -120,14 +119,12 @@ def period_filter(period: str) -> Filter:
     """The filter that keeps ``period``: nothing for ``all``, the month for ``YYYY-MM``."""
     if period == ALL:
         return Filter()
-    found = _MONTH.match(period)
-    if not found or not 1 <= int(found.group(2)) <= 12:
-        raise EngineError(f"unknown period {period!r}: write {ALL!r} or a month as YYYY-MM")
-    start = date(int(found.group(1)), int(found.group(2)), 1)
-    end = next_start(start, "month")
-    return Filter(
-        since=datetime(start.year, start.month, 1), until=datetime(end.year, end.month, 1)
-    )
+    try:
+        return month_filter(period)
+    except EngineError:
+        raise EngineError(
+            f"unknown period {period!r}: write {ALL!r} or a month as YYYY-MM"
+        ) from None
 
 
 def take_snapshots(
