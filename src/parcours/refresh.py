@@ -22,9 +22,15 @@ from typing import Any
 from parcours.data.progress import working
 from parcours.data.report import IngestReport
 from parcours.data.workspace import Workspace
+from parcours.engine.backend import Backend
 from parcours.engine.filter import Filter
 from parcours.errors import RenderError
-from parcours.insight.measure import MeasuredJourney, Tier, measure_workspace
+from parcours.insight.findings import rank
+from parcours.insight.insights import journey_insights
+from parcours.insight.measure import MeasuredJourney, Tier, each_journey, measure
+from parcours.insight.opportunities import RankedOpportunities, rank_measured
+from parcours.insight.personas import SegmentCards, segment_cards
+from parcours.model import Journey
 from parcours.model.vocabulary import Lang
 from parcours.render import export, format_from
 from parcours.render.html import ViewName
@@ -68,7 +74,9 @@ def draw_measured(
     """Measure the journeys of ``workspace`` (all, or those named by file stem; see
     :func:`~parcours.insight.measure_workspace`) and write each measured map, in ``view``
     (default: the journey's layout), to ``views/NAME/measured-VIEW.html`` of the workspace; or,
-    for one journey, to ``output`` (HTML, SVG, PNG or PDF by its suffix)."""
+    for one journey, to ``output`` (HTML, SVG, PNG or PDF by its suffix). The persona view
+    shows a measured persona card per segment of the workspace (``parcours segment``), the
+    matrix view the opportunities ranked from measures."""
     names = list(journeys) if journeys is not None else None
     if output is not None:
         named = workspace.journeys(names)
@@ -83,8 +91,19 @@ def draw_measured(
             )
         format_from(output)  # an unknown suffix fails before the measure, not after
     drawn: dict[str, MeasuredMap] = {}
-    results = measure_workspace(workspace, names, where=where, voice=voice)
-    for name, result in results.items():
+
+    def analyse(
+        log: Backend, journey: Journey
+    ) -> tuple[MeasuredJourney, SegmentCards, RankedOpportunities]:
+        result = measure(log, journey, where=where, voice=voice)
+        chosen = view or journey.layout.value
+        cards = segment_cards(log, journey, where=where) if chosen == "persona" else None
+        ranked = None
+        if chosen == "matrix":
+            ranked = rank_measured(result, rank(journey_insights(log, journey, where=where)))
+        return result, cards or SegmentCards(()), ranked or RankedOpportunities(())
+
+    for name, (result, cards, ranked) in each_journey(workspace, names, analyse).items():
         chosen = view or result.journey.layout.value
         if output is None:
             folder = workspace.views_folder(name)
@@ -92,7 +111,15 @@ def draw_measured(
             target = folder / f"measured-{chosen}.html"
         else:
             target = Path(output)
-        path = export(result.journey, target, view=chosen, measures=result.measures, lang=lang)
+        path = export(
+            result.journey,
+            target,
+            view=chosen,
+            measures=result.measures,
+            lang=lang,
+            personas=cards.cards,
+            opportunities=ranked.items,
+        )
         drawn[name] = MeasuredMap(result, path)
     return drawn
 

@@ -3,7 +3,9 @@
 Measuring a journey reads every event; a team opening its map should not wait for that. A
 snapshot holds what one measure of a journey found, for the whole data (``all``) or for one
 calendar month (``2026-03``): the measures laid onto the map, its KPIs against their targets,
-what the bindings left out, the weekly series of every KPI and the ranked findings::
+what the bindings left out, the weekly series of every KPI and the ranked findings; when the
+workspace holds segments (``parcours segment WORKSPACE``), a persona card per segment and the
+map measured for each segment::
 
     snaps = take_snapshots(Workspace.open("shop"))            # every journey, all the data
     snaps["sport"].measures                                  # onto render_html(..., measures=)
@@ -17,28 +19,29 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from parcours.data.workspace import Workspace
 from parcours.engine.backend import Backend
 from parcours.engine.filter import Filter
-from parcours.engine.series import calendar, next_start
+from parcours.engine.series import calendar
 from parcours.errors import EngineError
+from parcours.insight.compare import month_filter
 from parcours.insight.findings import rank
 from parcours.insight.insights import journey_insights
 from parcours.insight.measure import Tier, each_journey, measure
+from parcours.insight.opportunities import RankedOpportunity, rank_measured
+from parcours.insight.personas import SegmentCard, segment_cards
 from parcours.insight.trend import measure_series
 from parcours.model import Journey
 from parcours.model.measures import Measures
 
 #: The period of a snapshot over all the data.
 ALL = "all"
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,13 @@ class Snapshot:
     ``kpis``, ``coverage``, ``series`` and ``findings`` are the JSON forms of the typed results
     (:class:`~parcours.insight.measure.KpiMeasure`, :class:`~parcours.engine.binding.Coverage`,
     :class:`~parcours.insight.trend.Timeline`, :class:`~parcours.insight.findings.Insights`);
-    ``months`` lists the months the data covers, for a period picker."""
+    ``months`` lists the months the data covers, for a period picker. ``personas`` are the
+    JSON forms of the segments' :class:`~parcours.insight.personas.SegmentCard` and
+    ``segments`` the measures of the map for each segment's customers, by segment id (both
+    empty when the workspace has no segments; absent from older snapshot files).
+    ``opportunities`` are the JSON forms of the declared opportunities and those the findings
+    call for, ranked on the Eisenhower matrix from measures
+    (:func:`~parcours.insight.opportunities.rank_opportunities`)."""
 
     journey: str
     period: str
@@ -60,6 +69,17 @@ class Snapshot:
     series: Mapping[str, Any] = field(default_factory=dict)
     findings: tuple[Mapping[str, Any], ...] = ()
     months: tuple[str, ...] = ()
+    personas: tuple[Mapping[str, Any], ...] = ()
+    segments: Mapping[str, Measures] = field(default_factory=dict)
+    opportunities: tuple[Mapping[str, Any], ...] = ()
+
+    def ranked(self) -> tuple[RankedOpportunity, ...]:
+        """The opportunities ranked from measures, typed."""
+        return tuple(RankedOpportunity.from_dict(o) for o in self.opportunities)
+
+    def cards(self) -> tuple[SegmentCard, ...]:
+        """The persona cards, typed."""
+        return tuple(SegmentCard.from_dict(card) for card in self.personas)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -72,6 +92,9 @@ class Snapshot:
             "series": dict(self.series),
             "findings": list(self.findings),
             "months": list(self.months),
+            "personas": list(self.personas),
+            "segments": {k: v.to_dict() for k, v in self.segments.items()},
+            "opportunities": list(self.opportunities),
         }
 
     @classmethod
@@ -86,6 +109,9 @@ class Snapshot:
             series=data.get("series", {}),
             findings=tuple(data.get("findings", ())),
             months=tuple(data.get("months", ())),
+            personas=tuple(data.get("personas", ())),
+            segments={k: Measures.from_dict(v) for k, v in data.get("segments", {}).items()},
+            opportunities=tuple(data.get("opportunities", ())),
         )
 
 
@@ -93,14 +119,12 @@ def period_filter(period: str) -> Filter:
     """The filter that keeps ``period``: nothing for ``all``, the month for ``YYYY-MM``."""
     if period == ALL:
         return Filter()
-    found = _MONTH.match(period)
-    if not found or not 1 <= int(found.group(2)) <= 12:
-        raise EngineError(f"unknown period {period!r}: write {ALL!r} or a month as YYYY-MM")
-    start = date(int(found.group(1)), int(found.group(2)), 1)
-    end = next_start(start, "month")
-    return Filter(
-        since=datetime(start.year, start.month, 1), until=datetime(end.year, end.month, 1)
-    )
+    try:
+        return month_filter(period)
+    except EngineError:
+        raise EngineError(
+            f"unknown period {period!r}: write {ALL!r} or a month as YYYY-MM"
+        ) from None
 
 
 def take_snapshots(
@@ -150,6 +174,14 @@ def _snapshot(
     measured = measure(log, journey, where=where or None, voice=voice)
     timeline = measure_series(log, journey, every="week", where=where or None)
     findings = rank(journey_insights(log, journey, where=where or None))
+    cards = segment_cards(log, journey, where=where or None)
+    per_segment = {
+        card.segment: measure(
+            log, journey, where=replace(where, member_of=card.segment), voice=voice
+        ).measures
+        for card in cards
+    }
+    ranked = rank_measured(measured, findings)
     return Snapshot(
         journey=journey.id,
         period=period,
@@ -160,6 +192,9 @@ def _snapshot(
         series=timeline.to_dict(),
         findings=tuple(findings.to_dict()["findings"]),
         months=tuple(m.strftime("%Y-%m") for m in calendar(log, "month")),
+        personas=tuple(card.to_dict() for card in cards),
+        segments=per_segment,
+        opportunities=tuple(o.to_dict() for o in ranked.items),
     )
 
 

@@ -44,3 +44,33 @@ def test_journey_features(duck, sparklog):
     got = journey_features(sparklog, **options)
     assert len(want) > 1000 and want["channels"].max() > 1
     pd.testing.assert_frame_equal(got, want, rtol=1e-9)
+
+
+def test_persona_cards_and_a_segment_measured_alike(spark):
+    import duckdb
+    import pyarrow as pa
+    from tests.insight.test_personas import JOURNEY, hand_made_tables
+
+    from parcours.engine import EventLog
+    from parcours.engine.filter import Filter
+    from parcours.engine.spark import SparkEventLog
+    from parcours.engine.spark.frames import frame_of
+    from parcours.insight.measure import measure
+    from parcours.insight.personas import segment_cards
+
+    tables = hand_made_tables()
+    con = duckdb.connect()
+    for name, frame in tables.items():
+        con.register(f"{name}_frame", frame)
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_frame")
+    duck = EventLog(con, "events", tables={"segments": "segments", "feedback": "feedback"})
+    arrow = {k: pa.Table.from_pandas(v, preserve_index=False) for k, v in tables.items()}
+    on_spark = SparkEventLog(
+        frame_of(arrow["events"], spark),
+        {k: frame_of(arrow[k], spark) for k in ("segments", "feedback")},
+    )
+    assert segment_cards(on_spark, JOURNEY) == segment_cards(duck, JOURNEY)
+    one = Filter(member_of="c2")
+    want = measure(duck, JOURNEY, where=one).measures
+    assert measure(on_spark, JOURNEY, where=one).measures == want
+    assert want.stages["cart"].customers == 2

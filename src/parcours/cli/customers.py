@@ -116,7 +116,7 @@ def clv_command(
 
 
 @click.command(name="segment")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=click.Path(exists=True))
 @click.option("--purchase-event", required=True, help="The event that is a purchase.")
 @click.option("--value", default=None, help="Property of the purchase event holding its value.")
 @click.option("--as-of", default=None, help="Day scored (YYYY-MM-DD); default the last purchase.")
@@ -139,6 +139,20 @@ def clv_command(
     help="JSON file keeping the cluster centroids, so ids stay stable across runs.",
 )
 @click.option(
+    "--journey",
+    "-j",
+    "journey_name",
+    default=None,
+    help="On a workspace: a journey (file stem) whose stages reached by each customer are a "
+    "clustering feature.",
+)
+@click.option(
+    "--clv",
+    is_flag=True,
+    help="On a workspace: also keep each customer's predicted lifetime value (BG/NBD and "
+    "Gamma-Gamma), for the CLV of each persona card.",
+)
+@click.option(
     "--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True
 )
 @_columns
@@ -150,21 +164,39 @@ def segment_command(
     compare: str | None,
     k_range: str,
     state: str | None,
+    journey_name: str | None,
+    clv: bool,
     fmt: str,
     **cols: Any,
 ) -> None:
-    """RFM segments (10 named, FR/EN), their movement, behavioural clusters and persona cards."""
+    """RFM segments (10 named, FR/EN), their movement, behavioural clusters and persona cards.
+
+    FILE is an events file, or a workspace folder: there each customer's segments are kept in
+    the workspace (the centroids in segments.json), so that `parcours measure --segment c1`
+    measures one segment and the measured maps show a persona card per segment."""
+    from pathlib import Path
+
     from parcours.engine.customers.segments import segments
 
-    result = segments(
-        _open(file, cols),
-        event=purchase_event,
-        value=value,
-        as_of=as_of,
-        compare=compare,
-        ks=_ks(k_range),
-        state=state,
-    )
+    options: dict[str, Any] = {
+        "event": purchase_event,
+        "value": value,
+        "as_of": as_of,
+        "compare": compare,
+        "ks": _ks(k_range),
+    }
+    if Path(file).is_dir():
+        from parcours.cli.options import open_workspace
+        from parcours.engine.customers.members import workspace_segments
+        from parcours.model import load_journey
+
+        space = open_workspace(file)
+        if journey_name is not None:
+            (path,) = space.journeys([journey_name]).values()
+            options["journey"] = load_journey(path)
+        result = workspace_segments(space, clv=clv, **options)
+    else:
+        result = segments(_open(file, cols), state=state, **options)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2, default=str))
         return

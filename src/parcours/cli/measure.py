@@ -48,6 +48,13 @@ if TYPE_CHECKING:
     "month, followed over their whole journey (how do March's newcomers convert?).",
 )
 @click.option(
+    "--compare",
+    "compare_month",
+    metavar="YYYY-MM",
+    help="Print each stage's customers and conversion and each KPI for this month against "
+    "the month before, with the change.",
+)
+@click.option(
     "--voice",
     type=click.Choice(["fast", "accurate", "lexicon", "none"]),
     default="fast",
@@ -68,9 +75,10 @@ if TYPE_CHECKING:
 @click.option(
     "--segment",
     multiple=True,
-    metavar="ATTRIBUTE=VALUE",
+    metavar="ATTRIBUTE=VALUE|NAME",
     help="Only customers whose attribute has this value, e.g. persona=lea, or who had an event "
-    "with this property: event.platform=mobile (repeatable).",
+    "with this property: event.platform=mobile (repeatable); or, written as a bare NAME, the "
+    "customers of one segment found by `parcours segment WORKSPACE` (c1, champions).",
 )
 @PROGRESS
 @settings_options
@@ -83,6 +91,7 @@ def measure(
     output: Path | None,
     every: str | None,
     by: str | None,
+    compare_month: str | None,
     voice: str,
     since: str | None,
     until: str | None,
@@ -108,6 +117,13 @@ def measure(
         with working(f"measuring every {every}", progress):
             timelines = series_workspace(space, chosen, every=every, where=where)  # type: ignore[arg-type]
         _echo_over_time(timelines, fmt, f"per calendar {every}", ("series", "start"), lang)
+        return
+    if compare_month is not None:
+        from parcours.insight.compare import compare_workspace
+
+        with working(f"comparing {compare_month} with the month before", progress):
+            compared = compare_workspace(space, chosen, compare_month, where=where)
+        _echo_compared(compared, fmt)
         return
     if by is not None:
         with working(f"measuring each {by}'s cohort", progress):
@@ -164,6 +180,27 @@ def echo_measured(name: str, drawn: MeasuredMap, lang: str | None = None) -> Non
         click.echo(f"  {said['silent']}: {', '.join(coverage.silent_touchpoints)}")
     for kpi in result.kpis:
         click.echo(f"  {units.kpi_line(kpi, language)}")
+
+
+def _echo_compared(results: Mapping[str, Any], fmt: str) -> None:
+    """Each journey's month against the month before: JSON, or a table."""
+    from parcours.cli.present import table
+
+    for name, result in results.items():
+        if fmt == "json":
+            click.echo(json.dumps({name: result.to_dict()}, ensure_ascii=False))
+            continue
+        click.echo(f"{name}: {result.period} against {result.previous}")
+        rows = [
+            [c.where, c.measure, _num(c.before), _num(c.after), _num(c.change)]
+            for c in result.changes
+        ]
+        headers = ("where", "measure", result.previous, result.period, "change")
+        click.echo(table(headers, rows, right=range(2, 5)))
+
+
+def _num(value: float | None) -> str:
+    return "–" if value is None else f"{value:.4g}"
 
 
 def _echo_over_time(

@@ -12,8 +12,10 @@ The log's rows follow the events contract (:mod:`parcours.data.schema`): ``custo
 ``timestamp`` (naive UTC), ``event``, ``channel``, ``event_seq`` (the tie-breaker of the one
 ordering ``customer_id, timestamp, event_seq``) and ``properties`` (JSON text), plus any column
 an analysis added (``stage``, ``touchpoint``). Beside the events, a log may hold the other
-tables of a workspace, on the same engine: SQL reads them as ``{customers}``, ``{feedback}`` and
-``{orders}`` (:data:`TABLES`); a query naming a table the log lacks is a clear error.
+tables of a workspace, on the same engine: SQL reads them as ``{customers}``, ``{feedback}``,
+``{orders}`` and ``{segments}`` (each customer's segments, written by ``parcours segment`` on a
+workspace: :mod:`parcours.engine.customers.members`) (:data:`TABLES`); a query naming a table
+the log lacks is a clear error.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from parcours.engine.paths_result import PathsResult
 from parcours.errors import EngineError
 
 #: The tables a log may hold beside its events, by role (their contracts: parcours.data.schema).
-TABLES: tuple[str, ...] = ("customers", "feedback", "orders")
+TABLES: tuple[str, ...] = ("customers", "feedback", "orders", "segments")
 
 
 def substitute(sql: str, names: dict[str, str]) -> str:

@@ -11,7 +11,9 @@ falls in the range (calendar time). ``where`` keeps the events it matches. ``seg
 customers whose attributes (the customers table) have the given values; a key written
 ``event.KEY`` keeps instead the customers with at least one event whose property ``KEY`` (or
 column: ``event.channel``) has the value. ``first_since`` / ``first_until`` keep the customers
-whose first event falls in that range: a cohort by first event. :meth:`Filter.apply` gives the
+whose first event falls in that range: a cohort by first event. ``member_of`` keeps the customers
+of one segment found by ``parcours segment`` (a cluster id such as ``c1``, or a named RFM
+segment such as ``champions``; the workspace's ``{segments}`` table). :meth:`Filter.apply` gives the
 log seen through the filter, as views on the log's own engine.
 """
 
@@ -57,10 +59,19 @@ class Filter:
     segment: Mapping[str, str] = field(default_factory=dict)
     first_since: datetime | None = None
     first_until: datetime | None = None
+    member_of: str | None = None
 
     def __bool__(self) -> bool:
         return any(
-            (self.since, self.until, self.where, self.segment, self.first_since, self.first_until)
+            (
+                self.since,
+                self.until,
+                self.where,
+                self.segment,
+                self.first_since,
+                self.first_until,
+                self.member_of,
+            )
         )
 
     def __str__(self) -> str:
@@ -72,6 +83,8 @@ class Filter:
         parts += [f"{k}={v}" for k, v in self.segment.items()]
         if self.first_since or self.first_until:
             parts.append(f"first event {_day(self.first_since)} → {_day(self.first_until)}")
+        if self.member_of:
+            parts.append(f"segment {self.member_of}")
         return ", ".join(parts) or "everything"
 
     def to_dict(self) -> dict[str, Any]:
@@ -84,6 +97,7 @@ class Filter:
             "segment": dict(self.segment),
             "first_since": _iso(self.first_since),
             "first_until": _iso(self.first_until),
+            "member_of": self.member_of,
         }
 
     def apply(self, log: Backend) -> Backend:
@@ -142,6 +156,23 @@ class Filter:
                 f"SELECT customer_id FROM {{customers}} WHERE {attribute} = "
                 f"{literal(value, dialect)}"
             )
+        if self.member_of is not None:
+            if not log.has_table("segments"):
+                raise EngineError(
+                    f"the segment {self.member_of!r} is one found by `parcours segment`, and this "
+                    "workspace has none yet: run `parcours segment WORKSPACE --purchase-event "
+                    "NAME` first (or give ATTRIBUTE=VALUE for a customer attribute)."
+                )
+            known = sorted(str(r[0]) for r in log.rows("SELECT DISTINCT segment FROM {segments}"))
+            if self.member_of not in known:
+                raise EngineError(
+                    f"no segment {self.member_of!r} in this workspace; the segments found by "
+                    f"`parcours segment` are: {', '.join(known) or 'none'}."
+                )
+            sets.append(
+                "SELECT customer_id FROM {segments} WHERE segment = "
+                f"{literal(self.member_of, dialect)}"
+            )
         first = _range("min(timestamp)", self.first_since, self.first_until, dialect)
         if first:
             sets.append(
@@ -158,12 +189,21 @@ def parse_filter(
     segment: Iterable[str] = (),
 ) -> Filter:
     """A filter written as text (command-line flags, a request's query): dates, ``KEY OP
-    VALUE`` conditions and ``KEY=VALUE`` segment pairs."""
+    VALUE`` conditions and ``KEY=VALUE`` segment pairs; a segment written as a bare NAME (no
+    ``=``) is one found by ``parcours segment`` (``c1``, ``champions``)."""
+    pairs = [s for s in segment if "=" in s]
+    names = [s.strip() for s in segment if "=" not in s]
+    if len(names) > 1 or any(not n for n in names):
+        raise EngineError(
+            f"segments {names!r}: give one segment found by `parcours segment` (e.g. c1), and "
+            "write customer attributes as ATTRIBUTE=VALUE."
+        )
     return Filter(
         since=None if since is None else parse_time(since),
         until=None if until is None else parse_time(until),
         where=parse_where(conditions),
-        segment=parse_segment(segment),
+        segment=parse_segment(pairs),
+        member_of=names[0] if names else None,
     )
 
 

@@ -3,8 +3,10 @@ and the few things worked out in Python (opportunities per stage, KPI states, th
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING, Any
 
 from parcours.model.journey import KPI, Journey, Opportunity, Persona, Stage
 from parcours.model.measures import Measured, Measures
@@ -13,6 +15,10 @@ from parcours.model.vocabulary import Channel, Lang, Quadrant
 from parcours.render import definitions, fmt, icons
 from parcours.render.curve import Curve, CurvePoint, emotion_curve, smooth_path, wrap
 from parcours.render.labels import Labels
+
+if TYPE_CHECKING:
+    from parcours.insight.opportunities import RankedOpportunity
+    from parcours.insight.personas import SegmentCard
 
 #: Measured fields in the order views list them.
 MEASURED_FIELDS = (
@@ -62,11 +68,39 @@ class MeasureView:
     definition: str = ""  # what it counts (hover, legend)
 
 
+@dataclass(frozen=True)
+class Marker:
+    """A finding marked on the map: its rank, its kind and its sentence in the view's language."""
+
+    rank: int
+    kind: str
+    text: str
+
+
 class View:
     """The data a view template renders from (passed to Jinja as ``v``)."""
 
-    def __init__(self, journey: Journey, lang: Lang, measures: Measures, page: str) -> None:
+    def __init__(
+        self,
+        journey: Journey,
+        lang: Lang,
+        measures: Measures,
+        page: str,
+        cards: Sequence[SegmentCard] = (),
+        ranked: Sequence[RankedOpportunity] = (),
+        findings: Sequence[Mapping[str, Any]] = (),
+    ) -> None:
         self.journey = journey
+        self.cards = tuple(cards)
+        self.ranked = tuple(ranked)
+        self._markers: dict[tuple[str, str | None], list[Marker]] = {}
+        for number, finding in enumerate(findings, 1):
+            where = finding.get("where") or {}
+            if not where.get("stage") or finding.get("kind") == "drift":
+                continue
+            text = (finding.get("summary") or {}).get(lang.value, "")
+            marker = Marker(int(finding.get("rank", number)), str(finding.get("kind")), text)
+            self._markers.setdefault((where["stage"], where.get("touchpoint")), []).append(marker)
         self.lang = lang
         self.t = Labels(lang)
         self.measures = measures
@@ -101,6 +135,14 @@ class View:
     def number(self, value: float) -> str:
         return fmt.number(value, self.lang)
 
+    def percent(self, share: float) -> str:
+        return fmt.percent(share, self.lang)
+
+    def stage_name(self, stage_id: str) -> str:
+        """A stage's name in the view's language (its id when the map no longer has it)."""
+        stage = next((s for s in self.journey.stages if s.id == stage_id), None)
+        return self.tx(stage.name) if stage is not None else stage_id
+
     def signed(self, value: float) -> str:
         return fmt.signed(value, self.lang)
 
@@ -115,6 +157,14 @@ class View:
         """(label, value) of the demographics that are given."""
         given = persona.demographics.model_dump(exclude_none=True)
         return [(self.t(f"persona.{key}"), str(value)) for key, value in given.items()]
+
+    def markers(self, stage_id: str, touchpoint_id: str | None = None) -> list[Marker]:
+        """The findings about this stage (as a whole) or this touchpoint of it."""
+        return self._markers.get((stage_id, touchpoint_id), [])
+
+    def ranked_in(self, quadrant: str) -> list[RankedOpportunity]:
+        """The opportunities ranked from measures that fall in ``quadrant``."""
+        return [o for o in self.ranked if o.quadrant.value == quadrant]
 
     @property
     def quadrants(self) -> dict[str, list[Opportunity]]:

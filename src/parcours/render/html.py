@@ -3,8 +3,9 @@ and SVG, no script, no network)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import jinja2
 
@@ -13,6 +14,10 @@ from parcours.model.journey import Journey
 from parcours.model.measures import Measures
 from parcours.model.vocabulary import Lang, Layout
 from parcours.render.context import View
+
+if TYPE_CHECKING:
+    from parcours.insight.opportunities import RankedOpportunity
+    from parcours.insight.personas import SegmentCard
 
 ViewName = Literal["grid", "linear", "persona", "matrix", "emotion"]
 Page = Literal["A4", "A3"]
@@ -65,10 +70,15 @@ def view_data(
     measures: Measures | None = None,
     lang: Lang | str | None = None,
     page: str = "A4",
+    personas: Sequence[SegmentCard] = (),
+    opportunities: Sequence[RankedOpportunity] = (),
+    findings: Sequence[Mapping[str, Any]] = (),
 ) -> View:
     if page not in PAGES:
         raise RenderError(f"unknown page size {page!r}: choose one of {', '.join(PAGES)}")
-    return View(journey, resolve_lang(journey, lang), measures or Measures(), page)
+    lang_of = resolve_lang(journey, lang)
+    measured = measures or Measures()
+    return View(journey, lang_of, measured, page, personas, opportunities, findings)
 
 
 def render_html(
@@ -78,14 +88,31 @@ def render_html(
     measures: Measures | None = None,
     lang: Lang | str | None = None,
     page: Page = "A4",
+    personas: Sequence[SegmentCard] = (),
+    opportunities: Sequence[RankedOpportunity] = (),
+    findings: Sequence[Mapping[str, Any]] = (),
 ) -> str:
     """The journey as one self-contained HTML page.
 
     ``view`` is grid, linear, persona, matrix or emotion (default: the journey's layout);
-    ``lang`` defaults to the journey's language; ``page`` sets the print page (landscape).
+    ``lang`` defaults to the journey's language; ``page`` sets the print page (landscape);
+    ``personas`` are the measured persona cards of the segments
+    (:func:`parcours.insight.personas.segment_cards`), shown by the persona view;
+    ``opportunities`` those ranked from measures
+    (:func:`parcours.insight.opportunities.rank_opportunities`), shown by the matrix view;
+    ``findings`` the ranked findings' JSON forms (``Insights.to_dict()["findings"]``), each
+    marked on its stage or touchpoint in the grid and linear views.
     """
     name = resolve_view(journey, view)
-    data = view_data(journey, measures=measures, lang=lang, page=page)
+    data = view_data(
+        journey,
+        measures=measures,
+        lang=lang,
+        page=page,
+        personas=personas,
+        opportunities=opportunities,
+        findings=findings,
+    )
     return environment().get_template(f"{name}.html").render(v=data, view=name, fragment=False)
 
 
@@ -95,11 +122,21 @@ def render_fragment(
     *,
     measures: Measures | None = None,
     lang: Lang | str | None = None,
+    personas: Sequence[SegmentCard] = (),
+    opportunities: Sequence[RankedOpportunity] = (),
+    findings: Sequence[Mapping[str, Any]] = (),
 ) -> str:
     """The view's markup without its document (icons, header and map), for a page that holds
     it and links :func:`stylesheet`; the same markup :func:`render_html` wraps."""
     name = resolve_view(journey, view)
-    data = view_data(journey, measures=measures, lang=lang)
+    data = view_data(
+        journey,
+        measures=measures,
+        lang=lang,
+        personas=personas,
+        opportunities=opportunities,
+        findings=findings,
+    )
     return environment().get_template(f"{name}.html").render(v=data, view=name, fragment=True)
 
 

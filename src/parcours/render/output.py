@@ -3,8 +3,9 @@ the grid as CSV."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 from parcours.errors import RenderError
 from parcours.model.journey import Journey
@@ -13,6 +14,10 @@ from parcours.model.vocabulary import Lang
 from parcours.render.browser import Chromium
 from parcours.render.html import Page, ViewName, render_emotion_svg, render_html, resolve_view
 from parcours.render.table import write_csv
+
+if TYPE_CHECKING:
+    from parcours.insight.opportunities import RankedOpportunity
+    from parcours.insight.personas import SegmentCard
 
 Format = Literal["html", "svg", "png", "pdf", "csv"]
 FORMATS: tuple[str, ...] = get_args(Format)
@@ -43,6 +48,8 @@ def export(
     lang: Lang | str | None = None,
     measures: Measures | None = None,
     browser: Chromium | None = None,
+    personas: Sequence[SegmentCard] = (),
+    opportunities: Sequence[RankedOpportunity] = (),
 ) -> Path:
     """Write ``view`` of ``journey`` to ``path`` and return the path.
 
@@ -60,7 +67,15 @@ def export(
     if kind == "svg" and name == "emotion":
         path.write_text(render_emotion_svg(journey, measures=measures, lang=lang), "utf-8")
         return path
-    html = render_html(journey, name, measures=measures, lang=lang, page=page)  # type: ignore[arg-type]
+    html = render_html(
+        journey,
+        name,  # type: ignore[arg-type]
+        measures=measures,
+        lang=lang,
+        page=page,
+        personas=personas,
+        opportunities=opportunities,
+    )
     if kind == "html":
         path.write_text(html, encoding="utf-8")
         return path

@@ -17,11 +17,20 @@ from parcours.snapshot import ALL
 from parcours.store import Action, Store
 from parcours.web.pages import lang_of, twin
 from parcours.web.security import Actor, Member, Viewer, journeys_of, may
-from parcours.web.views import Shown, journey_at, map_html, rate_scale, snapshot_of
+from parcours.web.views import (
+    Shown,
+    journey_at,
+    map_html,
+    rate_scale,
+    segment_measures,
+    snapshot_of,
+)
 
 router = APIRouter(tags=["journeys"])
 Mode = Literal["designed", "measured"]
 Period = Annotated[str, Query(pattern=r"^(all|\d{4}-(0[1-9]|1[0-2]))$")]
+#: A segment found by ``parcours segment`` (a cluster id such as ``c1``); none: every customer.
+Segment = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_-]{0,64}$")]
 
 
 class JourneyItem(BaseModel):
@@ -54,6 +63,10 @@ class JourneyPage(BaseModel):
     mode: Mode
     period: str
     periods: list[str]
+    segment: str | None = None
+    segments: list[str] = []
+    personas: list[dict[str, Any]] = []
+    opportunities: list[dict[str, Any]] = []
     measured_at: datetime | None
     kpis: list[dict[str, Any]]
     findings: list[dict[str, Any]]
@@ -113,10 +126,12 @@ async def journey_page(
     view: ViewName | None = None,
     mode: Mode = "measured",
     period: Period = ALL,
+    segment: Segment = None,
 ) -> JourneyPage:
     """The map of ``key``: ``view`` (default: its layout), ``designed`` or ``measured`` over
-    ``period`` (``all`` or a month ``YYYY-MM``)."""
-    return _journey_view(request, key, actor, view, mode, period)
+    ``period`` (``all`` or a month ``YYYY-MM``), for every customer or one ``segment`` found by
+    ``parcours segment``."""
+    return _journey_view(request, key, actor, view, mode, period, segment)
 
 
 @twin(router, "/s/{token}", "/api/s/{token}", "journey.html")
@@ -127,10 +142,11 @@ async def shared_page(
     view: ViewName | None = None,
     mode: Mode = "measured",
     period: Period = ALL,
+    segment: Segment = None,
 ) -> JourneyPage:
     """What a read-only share link shows: its journey's map, nothing else."""
     assert actor.share is not None
-    return _journey_view(request, actor.share.journey, actor, view, mode, period)
+    return _journey_view(request, actor.share.journey, actor, view, mode, period, segment)
 
 
 @twin(router, "/journeys/{key}/dashboard", "/api/journeys/{key}/dashboard", "dashboard.html")
@@ -154,7 +170,13 @@ async def dashboard_page(request: Request, key: str, actor: Viewer) -> Dashboard
 
 
 def _journey_view(
-    request: Request, key: str, actor: Actor, view: str | None, mode: Mode, period: str
+    request: Request,
+    key: str,
+    actor: Actor,
+    view: str | None,
+    mode: Mode,
+    period: str,
+    segment: str | None = None,
 ) -> JourneyPage:
     store: Store = request.app.state.store
     shown: Shown = journey_at(request, key)
@@ -163,6 +185,7 @@ def _journey_view(
     whole = snapshot_of(request, key, ALL)
     snapshot = snapshot_of(request, key, period) if mode == "measured" else None
     shared = actor.share is not None
+    segment = segment or None
     return JourneyPage(
         key=key,
         title=localize(shown.journey.name, lang),
@@ -172,15 +195,19 @@ def _journey_view(
         mode=mode,
         period=period,
         periods=[ALL, *(whole.months if whole else ())],
+        segment=segment,
+        segments=sorted(snapshot.segments) if snapshot else [],
+        personas=[dict(p) for p in snapshot.personas] if snapshot else [],
+        opportunities=[dict(o) for o in snapshot.opportunities] if snapshot else [],
         measured_at=snapshot.taken_at if snapshot else None,
         kpis=[dict(k) for k in snapshot.kpis] if snapshot else [],
         findings=[dict(f) for f in snapshot.findings] if snapshot else [],
         coverage=dict(snapshot.coverage) if snapshot else {},
-        measures=snapshot.measures.to_dict() if snapshot else None,
+        measures=segment_measures(snapshot, segment).to_dict() if snapshot else None,
         journey=shown.document,
         shared=shared,
         may_edit=not shared and may(store, actor, Action.EDIT, key),
         may_manage=not shared and may(store, actor, Action.MANAGE, key),
         may_refresh=not shared and may(store, actor, Action.REFRESH, key),
-        map_html=map_html(shown, name, snapshot, lang),
+        map_html=map_html(shown, name, snapshot, lang, segment),
     )

@@ -14,6 +14,7 @@ from parcours.data.workspace import Workspace
 from parcours.errors import EngineError
 from parcours.insight.measure import RATE_KINDS
 from parcours.model import Journey
+from parcours.model.measures import Measures
 from parcours.model.text import localize
 from parcours.model.vocabulary import KpiKind, Lang
 from parcours.render.html import render_fragment
@@ -87,17 +88,39 @@ def _snapshot(
 _DRAWN: dict[tuple[object, ...], tuple[str, Shown, Snapshot | None]] = {}
 
 
-def map_html(shown: Shown, view: str, snapshot: Snapshot | None, lang: Lang) -> str:
+def map_html(
+    shown: Shown, view: str, snapshot: Snapshot | None, lang: Lang, segment: str | None = None
+) -> str:
     """The map's markup (see :func:`~parcours.render.html.render_fragment`), drawn once per
-    journey version, view, snapshot and language."""
-    key = (id(shown), view, id(snapshot), lang)
+    journey version, view, snapshot, segment and language: the measures of ``segment``'s
+    customers when one is named (see :func:`segment_measures`), the segments' persona cards and
+    the opportunities ranked from measures, and a marker for each finding on its place."""
+    key = (id(shown), view, id(snapshot), lang, segment)
     if key not in _DRAWN:
         if len(_DRAWN) >= 512:
             _DRAWN.clear()
-        measures = snapshot.measures if snapshot else None
-        html = render_fragment(shown.journey, view, measures=measures, lang=lang)  # type: ignore[arg-type]
+        measures = segment_measures(snapshot, segment) if snapshot else None
+        html = render_fragment(
+            shown.journey,
+            view,  # type: ignore[arg-type]
+            measures=measures,
+            lang=lang,
+            personas=snapshot.cards() if snapshot else (),
+            opportunities=snapshot.ranked() if snapshot else (),
+            findings=snapshot.findings if snapshot else (),
+        )
         _DRAWN[key] = (html, shown, snapshot)
     return _DRAWN[key][0]
+
+
+def segment_measures(snapshot: Snapshot, segment: str | None) -> Measures:
+    """The snapshot's measures, or those of one of its segments (404 when it has none such)."""
+    if segment is None:
+        return snapshot.measures
+    if segment not in snapshot.segments:
+        known = ", ".join(sorted(snapshot.segments)) or "none: run parcours segment first"
+        raise HTTPException(404, f"no segment {segment!r} in this measure (segments: {known})")
+    return snapshot.segments[segment]
 
 
 def rate_scale(kind: str) -> float:

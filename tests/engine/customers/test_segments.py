@@ -162,7 +162,8 @@ def test_segments_need_the_event_for_clusters() -> None:
 
 def test_workspace_segments_keep_their_ids_across_refreshes(tmp_path: Path) -> None:
     from parcours.data import create_workspace
-    from parcours.engine.customers.segments import STATE, workspace_segments
+    from parcours.engine.customers.members import workspace_segments
+    from parcours.engine.customers.segments import STATE
 
     rows = [
         {
@@ -184,6 +185,20 @@ def test_workspace_segments_keep_their_ids_across_refreshes(tmp_path: Path) -> N
     assert first.clusters is not None and again.clusters is not None
     assert again.clusters.members.to_dict() == first.clusters.members.to_dict()
     assert all(v is not None for v in again.clusters.matched.values())
+    # each customer's cluster and RFM segment are kept in the workspace, for Filter(member_of=)
+    from parcours.engine.filter import Filter
+    from parcours.engine.workspace_tables import workspace_tables
+
+    with workspace_tables(ws) as log:
+        kept = dict(log.rows("SELECT customer_id, segment FROM {segments} WHERE kind = 'cluster'"))
+        rfm_kept = dict(log.rows("SELECT customer_id, segment FROM {segments} WHERE kind = 'rfm'"))
+        one = sorted(set(kept.values()))[0]
+        with Filter(member_of=one).seen(log) as part:
+            (customers,) = part.rows("SELECT count(DISTINCT customer_id) FROM {events}")[0]
+    assert kept == {str(k): v for k, v in again.clusters.members.items()}
+    frame = again.rfm.frame
+    assert rfm_kept == dict(zip(frame["customer_id"], frame["segment"], strict=True))
+    assert customers == again.clusters.sizes[one]
 
 
 @pytest.mark.parametrize("mask", [62, 2])  # channels by bit mask, or by distinct count
@@ -223,3 +238,83 @@ def test_journey_features_match_a_direct_count(monkeypatch: pytest.MonkeyPatch, 
         if len(bought):
             first = (bought["day"].min() - part["day"].min()).days
             assert row["days_to_convert"] == first and row["converted"] == 1
+
+
+def test_segment_a_workspace_then_measure_one_segment_from_the_cli(tmp_path: Path) -> None:
+    from parcours.data import create_workspace
+    from parcours.engine.workspace_tables import workspace_tables
+
+    rows = [
+        {"customer_id": c, "timestamp": day, "event": "purchase", "channel": "web", "amount": a}
+        for c, bought in BASE.items()
+        for day, a in bought
+    ]
+    pd.DataFrame(rows).to_csv(tmp_path / "events.csv", index=False)
+    ws = create_workspace(tmp_path, sources={"events": {"path": "events.csv"}})
+    ws.ingest()
+    (tmp_path / "journeys" / "shop.yaml").write_text(
+        "id: shop\nname: Shop\nconversion: {events: [purchase]}\n"
+        "stages:\n  - {id: buy, name: Buy, match: {events: [purchase]}}\n",
+        encoding="utf-8",
+    )
+    args = ["segment", str(tmp_path), "--purchase-event", "purchase", "--value", "amount"]
+    found = CliRunner().invoke(
+        main, [*args, "--k", "2-3", "--clv", "-j", "shop", "--format", "json"]
+    )
+    assert found.exit_code == 0, found.output
+    assert "stages_reached" in json.loads(found.output)["clusters"]["features"]
+    with workspace_tables(ws) as log:
+        valued = log.rows("SELECT count(*) FROM {segments} WHERE kind = 'rfm' AND clv > 0")
+    assert valued[0][0] > 0  # the CLV model ran and each customer kept a predicted value
+    measured = CliRunner().invoke(
+        main, ["measure", str(tmp_path), "--segment", "champions", "--format", "json"]
+    )
+    assert measured.exit_code == 0, measured.output
+    stages = json.loads(measured.output)["shop"]["stages"]
+    assert stages["buy"]["customers"] == 2  # loyal1 and loyal2
+    missing = CliRunner().invoke(main, ["measure", str(tmp_path), "--segment", "champion"])
+    assert missing.exit_code == 1 and "no segment 'champion'" in missing.output
+    assert "champions" in missing.output  # the segments there are, to choose from
+
+
+def test_stages_reached_is_a_feature_given_a_journey() -> None:
+    from parcours.engine.customers.clusters import journey_features
+    from parcours.model import Journey
+
+    journey = Journey.model_validate(
+        {
+            "id": "shop",
+            "name": "Shop",
+            "stages": [
+                {"id": "discover", "name": "Discover", "match": {"events": ["view"]}},
+                {
+                    "id": "cart",
+                    "name": "Cart",
+                    "touchpoints": [
+                        {
+                            "id": "basket",
+                            "name": "Basket",
+                            "channel": "website",
+                            "match": {"events": ["add_*"]},
+                        }
+                    ],
+                },
+                {"id": "buy", "name": "Buy", "match": {"events": ["purchase"]}},
+            ],
+        }
+    )
+    rows = [
+        ("x", "2024-01-01", "view"),
+        ("x", "2024-01-03", "add_to_cart"),
+        ("x", "2024-01-03", "view"),
+        ("y", "2024-01-02", "view"),
+        ("z", "2024-01-02", "purchase"),
+        ("w", "2024-01-02", "newsletter"),
+    ]
+    frame = pd.DataFrame(rows, columns=["customer_id", "timestamp", "event"])
+    frame["timestamp"] = pd.to_datetime(frame["timestamp"])
+    frame["channel"], frame["properties"] = "web", "{}"
+    log = EventLog.from_pandas(frame)
+    got = journey_features(log, event="purchase", journey=journey)["stages_reached"]
+    assert got.to_dict() == {"w": 0.0, "x": 2.0, "y": 1.0, "z": 1.0}
+    assert "stages_reached" not in journey_features(log, event="purchase").columns

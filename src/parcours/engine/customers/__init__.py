@@ -9,6 +9,7 @@ scikit-learn (the ``customers`` extra) on the per-customer rows those queries re
 from parcours.engine.customers.clusters import Clusters, cluster, journey_features
 from parcours.engine.customers.clv import lifetime_value, lifetime_value_file
 from parcours.engine.customers.clv_result import ClvResult, CustomerValue
+from parcours.engine.customers.members import members_table, save_members, workspace_segments
 from parcours.engine.customers.models import (
     BgNbd,
     GammaGamma,
@@ -30,7 +31,7 @@ from parcours.engine.customers.scoring_rules import (
     save_rules,
     template,
 )
-from parcours.engine.customers.segments import SegmentsResult, segments, workspace_segments
+from parcours.engine.customers.segments import SegmentsResult, segments
 from parcours.engine.customers.summary import CustomerSummary, customer_summary
 from parcours.engine.customers.typology import Thresholds, TypologyResult, journey_typology
 
@@ -71,10 +72,12 @@ __all__ = [
     "lifetime_value",
     "lifetime_value_file",
     "load_rules",
+    "members_table",
     "next_actions",
     "persona_cards",
     "recommend",
     "rfm",
+    "save_members",
     "save_rules",
     "score_leads",
     "segments",

@@ -6,7 +6,9 @@ events on each of the most used channels):
 - ``events``, ``active_days``, ``channels`` (distinct channels used);
 - ``purchases`` (purchase days) and ``value`` (summed purchase value, 0 without);
 - ``converted`` (1 when they bought) and ``days_to_convert`` (from the first event to the first
-  purchase; for those who never bought, one more day than the slowest buyer took).
+  purchase; for those who never bought, one more day than the slowest buyer took);
+- given a journey, ``stages_reached``: how many of its stages the customer had an event of
+  (a stage's own matcher or one of its touchpoints').
 
 Features are standardised (mean 0, deviation 1); k-means (scikit-learn, ``n_init=2``, seeded)
 runs for each k of ``ks`` on at most :data:`FIT_SAMPLE` customers (a seeded sample; every
@@ -30,8 +32,10 @@ import pandas as pd
 
 from parcours._optional import require
 from parcours.engine.backend import Backend
+from parcours.engine.binding import stage_predicate
 from parcours.engine.dialect import json_text, literal, period_index
 from parcours.errors import EngineError
+from parcours.model import Journey
 
 BASE_FEATURES: tuple[str, ...] = (
     "events",
@@ -93,8 +97,11 @@ class Clusters:
         return str(self.to_frame().to_html())
 
 
-def journey_features(log: Backend, *, event: str, value: str | None = None) -> pd.DataFrame:
-    """Per customer, the features of the module's docstring (index: customer_id)."""
+def journey_features(
+    log: Backend, *, event: str, value: str | None = None, journey: Journey | None = None
+) -> pd.DataFrame:
+    """Per customer, the features of the module's docstring (index: customer_id);
+    ``stages_reached`` only with a ``journey``."""
     d = log.dialect
     buy = f"event = {literal(event, d)}"
     worth = f"TRY_CAST({json_text(value, d)} AS DOUBLE)" if value else "CAST(NULL AS DOUBLE)"
@@ -128,11 +135,22 @@ def journey_features(log: Backend, *, event: str, value: str | None = None) -> p
         f", sum(CASE WHEN channel = {literal(c, d)} THEN 1 ELSE 0 END) AS c{i}"
         for i, c in enumerate(top)
     )
+    reach = ""  # the stages reached, as the bits of a mask (as the channels)
+    if journey is not None:
+        reach = " + ".join(
+            f"(CASE WHEN {stage_predicate(journey, stage.id, d)} THEN {1 << i} ELSE 0 END)"
+            for i, stage in enumerate(journey.stages[:MASK_CHANNELS])
+        )
+    stage_mask = f", bit_or({reach}) AS smask" if reach else ""
+    reached = ", bit_count(bit_or(smask)) AS stages_reached" if reach else ""
+    if reach:
+        names.append("stages_reached")
     day = "CAST(timestamp AS DATE)"
     daily = f"""SELECT customer_id, {day} AS d, count(*) AS n,
             max(CASE WHEN {buy} THEN 1 ELSE 0 END) AS bought,
             sum(CASE WHEN {buy} THEN {worth} END) AS v, min(timestamp) AS t0,
-            min(CASE WHEN {buy} THEN timestamp END) AS tb, bit_or({bits}) AS mask{counts}
+            min(CASE WHEN {buy} THEN timestamp END) AS tb,
+            bit_or({bits}) AS mask{counts}{stage_mask}
         FROM {{events}} GROUP BY customer_id, {day}"""
     if len(used) > MASK_CHANNELS:  # too many channels for a mask: count them the long way
         channels = "(SELECT customer_id AS k, count(DISTINCT channel) AS m FROM {events} "
@@ -146,7 +164,7 @@ def journey_features(log: Backend, *, event: str, value: str | None = None) -> p
     table = log.arrow(
         f"""SELECT q.customer_id, sum(n) AS events, count(*) AS active_days,
             {distinct} AS channels, sum(bought) AS purchases, coalesce(sum(v), 0) AS value,
-            {convert} AS days_to_convert{shares}
+            {convert} AS days_to_convert{shares}{reached}
         FROM ({daily}) q{join} GROUP BY q.customer_id ORDER BY q.customer_id"""
     )
     frame = pd.DataFrame(

@@ -33,6 +33,7 @@ WORDS = {  # feature -> (en, fr)
     "value": ("purchase value", "valeur d'achat"),
     "converted": ("conversion", "conversion"),
     "days_to_convert": ("days to convert", "jours avant conversion"),
+    "stages_reached": ("stages reached", "étapes atteintes"),
 }
 
 

@@ -18,13 +18,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from parcours.data.workspace import Workspace
 from parcours.engine.backend import Backend
 from parcours.engine.customers.clusters import Clusters, cluster, journey_features
 from parcours.engine.customers.personas import PersonaCard, persona_cards
 from parcours.engine.customers.rfm import RfmResult, Transitions, rfm, transitions
 from parcours.engine.customers.typology import journey_typology
 from parcours.errors import EngineError
+from parcours.model import Journey
 
 
 @dataclass(frozen=True)
@@ -57,10 +57,12 @@ def segments(
     compare: date | datetime | str | None = None,
     ks: Sequence[int] | None = range(2, 7),
     state: str | Path | None = None,
+    journey: Journey | None = None,
 ) -> SegmentsResult:
     """RFM at ``as_of`` (and at ``compare``, for the movement); clusters over ``ks`` (none when
     ``None``), their ids kept from the centroids saved in ``state`` (a JSON file, written back),
-    and a persona card per cluster (with its journey typology mix)."""
+    and a persona card per cluster (with its journey typology mix). With a ``journey``, the
+    number of its stages each customer reached is one of the clustering features."""
     now = rfm(log, event=event, value=value, as_of=as_of)
     movement = None
     if compare is not None:
@@ -71,7 +73,7 @@ def segments(
         if event is None:
             raise EngineError("behavioural clusters need the purchase event's name (event=...).")
         previous = _load(Path(state)) if state is not None else None
-        features = journey_features(log, event=event, value=value)
+        features = journey_features(log, event=event, value=value, journey=journey)
         groups = cluster(features, ks=ks, previous=previous)
         kinds = journey_typology(log, conversion=event).frame
         cards = persona_cards(
@@ -82,17 +84,9 @@ def segments(
     return SegmentsResult(now, movement, groups, cards)
 
 
-#: Where a workspace keeps its segment centroids, so that ids stay stable across refreshes.
+#: Where a workspace keeps its segment centroids, so that ids stay stable across refreshes
+#: (:func:`parcours.engine.customers.members.workspace_segments`).
 STATE = "segments.json"
-
-
-def workspace_segments(workspace: Workspace, **options: Any) -> SegmentsResult:
-    """:func:`segments` on a workspace's tables (either engine), the cluster centroids kept in
-    ``segments.json`` at its root: each refresh keeps the ids of the segments it finds again."""
-    from parcours.engine.workspace_tables import workspace_tables
-
-    with workspace_tables(workspace) as log:
-        return segments(log, state=workspace.root / STATE, **options)
 
 
 def _load(path: Path) -> dict[str, Any] | None:
