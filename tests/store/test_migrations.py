@@ -36,7 +36,7 @@ def test_opening_again_keeps_the_data(make_engine: Callable[[], sa.Engine]) -> N
     with Store(make_engine()) as store:
         store.add_user("ana@example.org", PASSWORD)
         current, head = schema_revision(store.engine)
-        assert current == head == "0001"
+        assert current == head == "0002"
     with Store(make_engine()) as again:
         assert [u.email for u in again.users()] == ["ana@example.org"]
 
