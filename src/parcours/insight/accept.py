@@ -18,7 +18,7 @@ from typing import Any
 
 from parcours.errors import JourneyError
 from parcours.insight.findings import Finding, Insights
-from parcours.insight.pain_points import ProposedPainPoint, proposed_pain_points
+from parcours.insight.pain_points import ProposedPainPoint, proposal_id, proposed_pain_points
 from parcours.model import Journey
 from parcours.model.vocabulary import Lang, Severity
 
@@ -114,3 +114,19 @@ def accept_proposal(
             }
         )
     return Accepted(Journey.model_validate(data), point.id, wanted, proposal.stage)
+
+
+def open_finding_ids(
+    journey: Journey, findings: Sequence[Mapping[str, Any]], dismissed: Collection[str] = ()
+) -> dict[int, str]:
+    """The findings (by rank) that may still be accepted on ``journey``: the id of each one's
+    proposal."""
+    open_ids = {p.pain_point.id for p in open_proposals(journey, findings, dismissed)}
+    out = {}
+    for f in findings:
+        if f.get("kind") == "drift" or not (f.get("where") or {}).get("stage"):
+            continue
+        found = proposal_id(Finding.from_dict(f))
+        if found in open_ids:
+            out[int(f.get("rank", 0))] = found
+    return out

@@ -147,13 +147,12 @@ def measured_impact(
     addressed, places = places_of(journey, opportunity)
     by_place: dict[str, list[Mapping[str, Any]]] = {}
     for s in series:
-        by_place.setdefault(str(s["where"]), []).append(s)
+        if s["measure"] not in _COUNTS:
+            by_place.setdefault(str(s["where"]), []).append(s)
     kpis: list[KpiImpact] = []
     for where in places:
         chosen = by_place.get(where) or by_place.get(".".join(where.split(".")[:2]), [])
         for s in chosen:
-            if s["measure"] in _COUNTS:
-                continue
             rate = _is_rate(str(s["kind"]))
             points = s.get("points", [])
             before = _side([p for p in points if date.fromisoformat(p["start"]) < done_on], rate)

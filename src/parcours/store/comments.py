@@ -18,6 +18,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from parcours.errors import StoreError
+from parcours.model import Journey
+from parcours.model.text import Text
 from parcours.store import schema as t
 from parcours.store.access import WORKSPACE
 from parcours.store.base import StoreBase
@@ -46,9 +48,9 @@ def mentioned(body: str, members: Iterable[User]) -> list[User]:
             by_handle.setdefault(handle, user)
     found: dict[int, User] = {}
     for match in _MENTION.finditer(body):
-        user = by_handle.get(match.group(1).rstrip(".").lower())
-        if user is not None:
-            found.setdefault(user.id, user)
+        named = by_handle.get(match.group(1).rstrip(".").lower())
+        if named is not None:
+            found.setdefault(named.id, named)
     return list(found.values())
 
 
@@ -220,3 +222,15 @@ class Comments(StoreBase):
             )
             for r in rows
         ]
+
+
+def anchors_of(journey: Journey) -> list[tuple[str, str, Text]]:
+    """What a comment on ``journey`` may be anchored to, in map order: (kind, id, name); the
+    journey itself first (id "")."""
+    found: list[tuple[str, str, Text]] = [("journey", "", journey.name)]
+    for stage in journey.stages:
+        found.append(("stage", stage.id, stage.name))
+        found += [("touchpoint", tp.id, tp.name) for tp in stage.touchpoints]
+        found += [("pain_point", p.id, p.description) for p in stage.pain_points]
+    found += [("opportunity", o.id, o.title) for o in journey.opportunities]
+    return found
