@@ -52,7 +52,7 @@ def test_comments_threads_mentions_and_roles(app_client: TestClient, store: Stor
     gone = app_client.post(url, data={"csrf": token, "anchor": "touchpoint:retire", "body": "x"})
     assert gone.status_code == 303
     page = app_client.get(f"/api{url}").json()
-    assert [t["comment"]["id"] for t in page["threads"]][0] == first["id"]
+    assert page["threads"][0]["comment"]["id"] == first["id"]
     assert [r["body"] for r in page["threads"][0]["replies"]] == ["Réponse"]
     assert page["threads"][1]["comment"]["removed"] is True  # its touchpoint is not on the map
     counted = {(a["kind"], a["id"]): a["count"] for a in page["anchors"]}
@@ -130,7 +130,7 @@ def test_accepting_a_finding_in_one_step(
     token = _as(app_client, "editor")
     page = app_client.get(f"/api/journeys/{JOURNEY}").json()
     assert page["open_findings"], "the demo's measured map has findings to accept"
-    (rank, finding), *others = page["open_findings"].items()
+    (_, finding), *others = page["open_findings"].items()
     before = store.version(JOURNEY).number
     html = app_client.get(f"/journeys/{JOURNEY}").text
     assert f"/findings/{finding}/accept" in html
