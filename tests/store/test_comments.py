@@ -9,13 +9,7 @@ from parcours.errors import StoreError
 from parcours.store import Role, Store, User
 from parcours.store.comments import mentioned
 
-from .conftest import JOURNEY_YAML, PASSWORD
-
-
-@pytest.fixture
-def small(store: Store, ana: User) -> str:
-    store.import_journey("small", JOURNEY_YAML, author_id=ana.id)
-    return "small"
+from .conftest import PASSWORD
 
 
 def test_a_thread_anchored_to_a_touchpoint(store: Store, ana: User, bob: User, small: str) -> None:

@@ -10,14 +10,8 @@ import pytest
 from parcours.errors import StoreError
 from parcours.store import SHARE_TTL, Store, User
 
-from .conftest import JOURNEY_YAML, Clock
+from .conftest import Clock
 from .test_access import database_text
-
-
-@pytest.fixture
-def small(store: Store, ana: User) -> str:
-    store.import_journey("small", JOURNEY_YAML, author_id=ana.id)
-    return "small"
 
 
 def test_a_share_link_opens_one_journey_until_it_expires(

@@ -38,12 +38,6 @@ FINDINGS: list[dict[str, Any]] = [
 ]
 
 
-@pytest.fixture
-def small(store: Store, ana: User) -> str:
-    store.import_journey("small", JOURNEY_YAML, author_id=ana.id)
-    return "small"
-
-
 def test_board_moves_keep_the_other_fields(
     store: Store, ana: User, small: str, clock: Clock
 ) -> None:

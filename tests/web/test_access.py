@@ -61,8 +61,7 @@ NEEDS: dict[tuple[str, str], str] = {
     ("GET", "/journeys/{key}/board"): "view",
     ("GET", "/api/journeys/{key}/board"): "view",
     ("POST", "/journeys/{key}/board/{opportunity}"): "edit",
-    ("POST", "/journeys/{key}/findings/{finding}/accept"): "edit",
-    ("POST", "/journeys/{key}/findings/{finding}/dismiss"): "edit",
+    ("POST", "/journeys/{key}/findings/{finding}/{verdict}"): "edit",
     ("GET", "/journeys/{key}/present"): "view",
     ("GET", "/api/journeys/{key}/present"): "view",
     ("GET", "/journeys/{key}/export.{fmt}"): "view",
@@ -121,6 +120,7 @@ def _fill(path: str, journey: str | None, ids: dict[str, object]) -> str:
         .replace("{comment_id}", str(ids["comment"].get(journey, 999)))
         .replace("{opportunity}", str(ids["opportunity"].get(journey, "none")))
         .replace("{finding}", "not-a-finding")
+        .replace("{verdict}", "accept")
         .replace("{fmt}", "yaml")
     )
 

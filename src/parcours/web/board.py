@@ -6,7 +6,7 @@ drag and drop, which submits the same form."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -147,41 +147,28 @@ def _findings(request: Request, key: str) -> list[Any]:
     return list(snapshot.findings) if snapshot else []
 
 
-@router.post("/journeys/{key}/findings/{finding}/accept", include_in_schema=False)
-def accept_finding(
+@router.post("/journeys/{key}/findings/{finding}/{verdict}", include_in_schema=False)
+def judge_finding(
     request: Request,
     key: str,
     finding: str,
+    verdict: Literal["accept", "dismiss"],
     actor: Editor,
     next: Annotated[str, Form(max_length=300)] = "",
 ) -> Response:
-    """Accept ``finding`` in one step: its pain point and an opportunity addressing it are
-    written into the map (a new version, also written to the journey file) and tracked."""
+    """``accept`` ``finding`` in one step (its pain point and an opportunity addressing it
+    are written into the map, as a new version also written to the journey file, and the
+    opportunity is tracked), or ``dismiss`` it (it is not proposed again on this journey)."""
     store: Store = request.app.state.store
+    user = actor.user.id if actor.user else None
     try:
-        store.accept_finding(
-            key, _findings(request, key), finding, author_id=actor.user.id if actor.user else None
-        )
+        if verdict == "dismiss":
+            store.dismiss_finding(key, finding, user_id=user)
+        else:
+            store.accept_finding(key, _findings(request, key), finding, author_id=user)
+            store.export_journey(key, request.app.state.workspace.journeys()[key])
     except VersionConflict as error:
         raise HTTPException(409, str(error)) from None
     except (StoreError, JourneyError) as error:
-        raise HTTPException(400, str(error)) from None
-    store.export_journey(key, request.app.state.workspace.journeys()[key])
-    return _back(request, key, actor, next)
-
-
-@router.post("/journeys/{key}/findings/{finding}/dismiss", include_in_schema=False)
-def dismiss_finding(
-    request: Request,
-    key: str,
-    finding: str,
-    actor: Editor,
-    next: Annotated[str, Form(max_length=300)] = "",
-) -> Response:
-    """Dismiss ``finding``: it is not proposed again on this journey."""
-    store: Store = request.app.state.store
-    try:
-        store.dismiss_finding(key, finding, user_id=actor.user.id if actor.user else None)
-    except StoreError as error:
         raise HTTPException(400, str(error)) from None
     return _back(request, key, actor, next)
