@@ -19,8 +19,8 @@ from markupsafe import Markup, escape
 _TOKEN = re.compile(
     r"`(?P<code>[^`\n]+)`"
     r"|\[(?P<label>[^\]\n]+)\]\((?P<url>https?://[^\s()<>\"']+)\)"
-    r"|\*\*(?P<bold>[^*\n]+)\*\*"
-    r"|(?<![*\w])\*(?P<italic>[^*\n]+)\*(?![*\w])"
+    r"|\*\*(?P<bold>[^*\s](?:[^*\n]*[^*\s])?)\*\*"
+    r"|(?<![*\w])\*(?P<italic>[^*\s](?:[^*\n]*[^*\s])?)\*(?![*\w])"
     r"|(?<![\w@.])@(?P<mention>[\w.%+-]+(?:@[\w-]+(?:\.[\w-]+)+)?)"
 )
 
