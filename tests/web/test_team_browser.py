@@ -56,9 +56,12 @@ def test_comments_board_and_presentation(chromium: Any, server: Server) -> None:
     assert page.locator("li.thread .text .mention").inner_text() == "@owner"
     page.click("li.thread form[action$='/resolve'] button")
     page.wait_for_selector("li.thread.resolved")
+    problems += axe_problems(page)  # the map page with its comments panel
     page.reload()
     page.wait_for_selector("a.comment-count", state="attached")  # the commented card's badge
     assert not dialogs
+    page.goto(f"{server.url}/mentions")
+    problems += axe_problems(page)
 
     # the board: a card moved to another quadrant with the keyboard alone
     page.goto(f"{server.url}/journeys/{JOURNEY}/board")
