@@ -89,6 +89,19 @@ def test_board_moves_statuses_and_measured_impact(app_client: TestClient, store:
     assert moved.status_code == 200 and 'id="board"' in moved.text
     board = app_client.get(f"/api/journeys/{JOURNEY}/board").json()
     assert card["id"] in [c["id"] for c in board["quadrants"][target]]
+    # the card's form sends every field: changed scores move it, unchanged ones do not
+    scored = app_client.post(
+        url, data={"csrf": token, "quadrant": target, "importance": "5", "urgency": "1"}
+    )
+    assert scored.status_code == 303
+    board = app_client.get(f"/api/journeys/{JOURNEY}/board").json()
+    assert card["id"] in [c["id"] for c in board["quadrants"]["plan"]]
+    back = app_client.post(
+        url, data={"csrf": token, "quadrant": target, "importance": "5", "urgency": ""}
+    )
+    assert back.status_code == 303
+    board = app_client.get(f"/api/journeys/{JOURNEY}/board").json()
+    assert card["id"] in [c["id"] for c in board["quadrants"][target]]
     owner = next(m["id"] for m in board["members"] if m["email"] == "owner@example.org")
     done = app_client.post(
         url,

@@ -123,9 +123,10 @@ def update_card(
         fields["importance"], fields["urgency"] = placed_in(
             Quadrant(quadrant), card["importance"], card["urgency"]
         )
-    if importance is not None:
+    # the form sends every field: a score counts when it was changed
+    if importance is not None and importance != card["importance"]:
         fields["importance"] = importance
-    if urgency is not None:
+    if urgency is not None and urgency != card["urgency"]:
         fields["urgency"] = urgency
     members = {m["id"] for m in page.members}
     try:
