@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from tests.postgres import fresh_schema
 
-from parcours.store import Store
+from parcours.store import Store, User
 
 SAMPLES = Path(__file__).parents[2] / "src" / "parcours" / "samples"
 
@@ -78,6 +78,13 @@ def ana(store: Store):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def bob(store: Store):  # type: ignore[no-untyped-def]
     return store.add_user("bob@example.org", "tangerine piano lighthouse")
+
+
+@pytest.fixture
+def small(store: Store, ana: User) -> str:
+    """The small journey of JOURNEY_YAML, imported by ana."""
+    store.import_journey("small", JOURNEY_YAML, author_id=ana.id)
+    return "small"
 
 
 JOURNEY_YAML = """\

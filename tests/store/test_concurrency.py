@@ -20,7 +20,7 @@ def test_concurrent_sessions_and_versions(store: Store, ana: User) -> None:
             seen.append(store.session_for(token) is not None)
             text = JOURNEY_YAML.replace("Petit parcours", f"Petit parcours {worker}-{i}")
             store.import_journey("small", text, author_id=ana.id)
-            store.track_opportunity("small", f"o{worker}", status="open")
+            store.track_opportunity("small", f"o{worker}", status="idea")
         return seen
 
     with ThreadPoolExecutor(8) as pool:

@@ -36,7 +36,7 @@ def test_opening_again_keeps_the_data(make_engine: Callable[[], sa.Engine]) -> N
     with Store(make_engine()) as store:
         store.add_user("ana@example.org", PASSWORD)
         current, head = schema_revision(store.engine)
-        assert current == head == "0001"
+        assert current == head == "0002"
     with Store(make_engine()) as again:
         assert [u.email for u in again.users()] == ["ana@example.org"]
 
@@ -87,3 +87,46 @@ def test_a_postgresql_url_opens_a_store() -> None:
         with admin.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_upgrading_from_the_first_schema_keeps_comments_and_opportunities(
+    tmp_path: Path,
+) -> None:
+    """A store made by 0001 with a comment and a tracked opportunity: 0002 anchors the comment
+    to its stage and names the old ``open`` status ``idea``."""
+    from alembic import command
+    from alembic.config import Config
+
+    from parcours.store.store import MIGRATIONS, create_engine
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.connect() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        now = "2026-03-02 09:00:00"
+        connection.execute(
+            sa.text(
+                "INSERT INTO journeys (id, key, format, title_fr, title_en, latest, created_at, "
+                f"updated_at) VALUES (1, 'small', 'yaml', 'P', 'P', 0, '{now}', '{now}')"
+            )
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO comments (journey_id, author_id, target, body, created_at) "
+                f"VALUES (1, NULL, 'buy', 'trop long', '{now}')"
+            )
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO opportunities (journey_id, key, status, created_at, updated_at) "
+                f"VALUES (1, 'chat', 'open', '{now}', '{now}')"
+            )
+        )
+        connection.commit()
+    with Store(engine) as store:
+        (comment,) = store.comments("small")
+        assert (comment.anchor_kind, comment.target, comment.parent_id) == ("stage", "buy", None)
+        assert [(o.key, o.status) for o in store.opportunities("small")] == [("chat", "idea")]
+        assert schema_revision(store.engine)[0] == "0002"

@@ -10,14 +10,8 @@ import pytest
 from parcours.errors import StoreError
 from parcours.store import SHARE_TTL, Store, User
 
-from .conftest import JOURNEY_YAML, Clock
+from .conftest import Clock
 from .test_access import database_text
-
-
-@pytest.fixture
-def small(store: Store, ana: User) -> str:
-    store.import_journey("small", JOURNEY_YAML, author_id=ana.id)
-    return "small"
 
 
 def test_a_share_link_opens_one_journey_until_it_expires(
@@ -56,7 +50,9 @@ def test_a_revoked_share_link_no_longer_opens(store: Store, ana: User, small: st
 
 
 def test_comments(store: Store, ana: User, bob: User, small: str, clock: Clock) -> None:
-    first = store.add_comment(small, ana.id, "Le paiement est trop long", target="buy")
+    first = store.add_comment(
+        small, ana.id, "Le paiement est trop long", target="buy", anchor_kind="stage"
+    )
     clock.advance(minutes=1)
     second = store.add_comment(small, bob.id, "D'accord **<b>**")
     assert (first.author, first.target, first.journey) == ("ana@example.org", "buy", "small")
@@ -70,7 +66,7 @@ def test_comments(store: Store, ana: User, bob: User, small: str, clock: Clock) 
 
 def test_opportunity_tracking(store: Store, ana: User, small: str, clock: Clock) -> None:
     opened = store.track_opportunity(small, "one-click-payment")
-    assert (opened.status, opened.owner_id, opened.due) == ("open", None, None)
+    assert (opened.status, opened.owner_id, opened.due) == ("idea", None, None)
     clock.advance(days=1)
     moved = store.track_opportunity(
         small, "one-click-payment", status="in_progress", owner_id=ana.id, due=date(2026, 4, 1)
@@ -82,7 +78,7 @@ def test_opportunity_tracking(store: Store, ana: User, small: str, clock: Clock)
     ]
     assert [o.key for o in store.opportunities(small)] == ["chatbot", "one-click-payment"]
     assert moved.to_dict()["due"] == "2026-04-01"
-    with pytest.raises(StoreError, match="not an opportunity status; use one of open"):
+    with pytest.raises(StoreError, match="not an opportunity status; use one of idea"):
         store.track_opportunity(small, "chatbot", status="someday")
     with pytest.raises(StoreError, match="no user"):
         store.track_opportunity(small, "chatbot", owner_id=999)

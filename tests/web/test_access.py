@@ -50,14 +50,36 @@ NEEDS: dict[tuple[str, str], str] = {
     ("GET", "/api/quarantine"): "refresh-workspace",
     ("GET", "/s/{token}"): "share",
     ("GET", "/api/s/{token}"): "share",
+    ("GET", "/journeys/{key}/comments"): "comment",
+    ("GET", "/api/journeys/{key}/comments"): "comment",
+    ("GET", "/journeys/{key}/comments/panel"): "comment",
+    ("POST", "/journeys/{key}/comments"): "comment",
+    ("POST", "/journeys/{key}/comments/{comment_id}/resolve"): "comment",
+    ("POST", "/journeys/{key}/comments/{comment_id}/reopen"): "comment",
+    ("GET", "/mentions"): "member",
+    ("GET", "/api/mentions"): "member",
+    ("GET", "/journeys/{key}/board"): "view",
+    ("GET", "/api/journeys/{key}/board"): "view",
+    ("POST", "/journeys/{key}/board/{opportunity}"): "edit",
+    ("POST", "/journeys/{key}/findings/{finding}/{verdict}"): "edit",
+    ("GET", "/journeys/{key}/present"): "view",
+    ("GET", "/api/journeys/{key}/present"): "view",
+    ("GET", "/journeys/{key}/export.{fmt}"): "view",
 }
 
 
 def routes(client: TestClient) -> list[tuple[str, str]]:
+    """Every (method, path) of the app, those of its included routers too (FastAPI 0.165
+    keeps an included router whole rather than copying its routes into the app's)."""
     found = []
-    for route in client.app.routes:  # type: ignore[attr-defined]
+    pending = list(client.app.routes)  # type: ignore[attr-defined]
+    while pending:
+        route = pending.pop(0)
         if isinstance(route, Route):
-            found += [(m, route.path) for m in sorted(route.methods - {"HEAD"})]
+            found += [(m, route.path) for m in sorted((route.methods or set()) - {"HEAD"})]
+        else:
+            included = getattr(route, "original_router", None)
+            pending += list(getattr(included, "routes", ()))
     return found
 
 
@@ -95,7 +117,40 @@ def _fill(path: str, journey: str | None, ids: dict[str, object]) -> str:
         .replace("{share_id}", str(ids["share"].get(journey, 999)))
         .replace("{job_id}", str(ids["job"]))
         .replace("{token}", str(ids["token"]))
+        .replace("{comment_id}", str(ids["comment"].get(journey, 999)))
+        .replace("{opportunity}", str(ids["opportunity"].get(journey, "none")))
+        .replace("{finding}", "not-a-finding")
+        .replace("{verdict}", "accept")
+        .replace("{fmt}", "yaml")
     )
+
+
+def _wrong_answers(client: TestClient, role: str, ids: dict[str, object]) -> list[str]:
+    """The routes that answer ``role`` otherwise than the matrix says."""
+    wrong = []
+    if role not in ("anonymous", "share"):
+        login(client, f"{role}@example.org")
+    for method, path in routes(client):
+        need = NEEDS[(method, path)]
+        if need == "public":
+            continue
+        journeys = (JOURNEY, OTHER, None) if "{key}" in path else (JOURNEY,)
+        for journey in journeys:
+            if need == "share" and role != "share":
+                continue
+            url = _fill(path, journey, ids)
+            data = {"csrf": csrf(client), "period": "2026-02"}
+            answer = client.post(url, data=data) if method == "POST" else client.get(url)
+            denied = answer.status_code in (401, 403, 404) or (
+                answer.status_code == 303 and answer.headers["location"].startswith("/login")
+            )
+            want = expected(role, need, journey)
+            if denied == want:
+                wrong.append(
+                    f"{role} {method} {url}: {answer.status_code}, "
+                    f"expected {'allow' if want else 'deny'}"
+                )
+    return wrong
 
 
 @pytest.mark.slow
@@ -109,6 +164,12 @@ def test_authorization_matrix(workspace: Path, store: Store, users: dict[str, in
         author_id=admin,
         message="second version",
     )
+    comments = {key: store.add_comment(key, admin, "matrix").id for key in (JOURNEY, OTHER)}
+    opportunities = {
+        key: store.version(key).journey.opportunities[0].id for key in (JOURNEY, OTHER)
+    }
+    # one app, running for the whole test, for every role: the job started here is the one
+    # the roles ask about
     with client_for(workspace, store) as setup:
         login(setup, "admin@example.org")
         started = setup.post(
@@ -117,33 +178,22 @@ def test_authorization_matrix(workspace: Path, store: Store, users: dict[str, in
             headers={"X-CSRF-Token": csrf(setup)},
         )
         job = int(started.headers["location"].rsplit("/", 1)[1])
-    ids = {"share": shares, "job": job, "token": token}
-    wrong = []
-    for role in (*ROLES, "anonymous", "share"):
-        with client_for(workspace, store) as client:
-            if role not in ("anonymous", "share"):
-                login(client, f"{role}@example.org")
-            for method, path in routes(client):
-                need = NEEDS[(method, path)]
-                if need == "public":
-                    continue
-                journeys = (JOURNEY, OTHER, None) if "{key}" in path else (JOURNEY,)
-                for journey in journeys:
-                    if need == "share" and role != "share":
-                        continue
-                    url = _fill(path, journey, ids)
-                    data = {"csrf": csrf(client), "period": "2026-02"}
-                    answer = client.post(url, data=data) if method == "POST" else client.get(url)
-                    denied = answer.status_code in (401, 403, 404) or (
-                        answer.status_code == 303
-                        and answer.headers["location"].startswith("/login")
-                    )
-                    want = expected(role, need, journey)
-                    if denied == want:
-                        wrong.append(
-                            f"{role} {method} {url}: {answer.status_code}, "
-                            f"expected {'allow' if want else 'deny'}"
-                        )
+        ids = {
+            "share": shares,
+            "job": job,
+            "token": token,
+            "comment": comments,
+            "opportunity": opportunities,
+        }
+        wrong = [
+            problem
+            for role in (*ROLES, "anonymous", "share")
+            for problem in _wrong_answers(
+                TestClient(setup.app, base_url="https://testserver", follow_redirects=False),
+                role,
+                ids,
+            )
+        ]
     assert not wrong, "\n".join(wrong)
 
 

@@ -79,6 +79,24 @@ class Finding:
     summary: Mapping[str, str]
     evidence: Mapping[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
+        """The finding of its JSON form (:meth:`to_dict`; a snapshot's ``findings``)."""
+        where = data.get("where") or {}
+        period = data.get("period") or {}
+        return cls(
+            kind=str(data["kind"]),
+            where=Place(
+                where.get("stage"), where.get("touchpoint"), tuple(where.get("events", ()))
+            ),
+            start=date.fromisoformat(period["start"]) if period.get("start") else None,
+            end=date.fromisoformat(period["end"]) if period.get("end") else None,
+            segment=data.get("segment"),
+            cost=float(data.get("cost") or 0.0),
+            summary=dict(data.get("summary") or {}),
+            evidence=dict(data.get("evidence") or {}),
+        )
+
     def to_dict(self, rank: int) -> dict[str, Any]:
         period = (
             None

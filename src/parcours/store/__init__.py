@@ -17,7 +17,9 @@ from parcours.store.access import IDLE_TIMEOUT, SESSION_TTL
 from parcours.store.accounts import FAILURE_WINDOW, MAX_FAILURES
 from parcours.store.passwords import MAX_LENGTH, MIN_LENGTH, check_password
 from parcours.store.records import (
+    ANCHOR_KINDS,
     OPPORTUNITY_STATUSES,
+    AcceptedFinding,
     Comment,
     Grant,
     JourneyRecord,
@@ -34,6 +36,7 @@ from parcours.store.sharing import SHARE_TTL
 from parcours.store.store import Store, open_store
 
 __all__ = [
+    "ANCHOR_KINDS",
     "FAILURE_WINDOW",
     "IDLE_TIMEOUT",
     "MAX_FAILURES",
@@ -43,6 +46,7 @@ __all__ = [
     "RULES",
     "SESSION_TTL",
     "SHARE_TTL",
+    "AcceptedFinding",
     "Action",
     "Comment",
     "Grant",

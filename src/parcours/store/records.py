@@ -12,10 +12,13 @@ from typing import Any
 from parcours.model import Journey, parse_journey
 from parcours.model.diff import JourneyDiff
 from parcours.model.documents import Format
+from parcours.model.vocabulary import Status
 from parcours.store.roles import Role
 
-#: The states of a tracked opportunity.
-OPPORTUNITY_STATUSES: tuple[str, ...] = ("open", "planned", "in_progress", "done", "dropped")
+#: The states of a tracked opportunity: the map's own (idea, planned, in_progress, done, dropped).
+OPPORTUNITY_STATUSES: tuple[str, ...] = tuple(status.value for status in Status)
+#: What a comment may be anchored to: the whole journey or one element of its map.
+ANCHOR_KINDS: tuple[str, ...] = ("journey", "stage", "touchpoint", "pain_point", "opportunity")
 
 
 def _plain(value: Any) -> Any:
@@ -132,6 +135,10 @@ class ShareLink(_Record):
 
 @dataclass(frozen=True)
 class Comment(_Record):
+    """A comment on a journey, anchored to the journey (``target`` "") or to one element of
+    its map (``anchor_kind`` and its id ``target``); a reply names its thread's first comment
+    (``parent_id``). ``mentions`` are the emails of the members it mentions."""
+
     id: int
     journey: str
     author_id: int | None
@@ -139,6 +146,15 @@ class Comment(_Record):
     target: str
     body: str
     created_at: datetime
+    anchor_kind: str = "journey"
+    parent_id: int | None = None
+    resolved_at: datetime | None = None
+    resolved_by: str | None = None
+    mentions: tuple[str, ...] = ()
+
+    @property
+    def resolved(self) -> bool:
+        return self.resolved_at is not None
 
 
 @dataclass(frozen=True)
@@ -151,3 +167,21 @@ class TrackedOpportunity(_Record):
     owner_id: int | None
     due: date | None
     updated_at: datetime
+    #: the board's placement, 1-5 (None: the map's own)
+    importance: int | None = None
+    urgency: int | None = None
+    #: the day its status became done
+    done_on: date | None = None
+
+
+@dataclass(frozen=True)
+class AcceptedFinding(_Record):
+    """A finding accepted in one step: version ``version`` of the journey holds its pain point
+    (on ``stage``) and the opportunity that addresses it, which is tracked."""
+
+    journey: str
+    finding: str
+    version: int
+    stage: str
+    pain_point: str
+    opportunity: str

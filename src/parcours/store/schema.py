@@ -140,9 +140,33 @@ comments = sa.Table(
     _id(),
     _journey_ref(),
     _user_ref("author_id"),
+    # the anchor's id (a stage, touchpoint, pain point or opportunity id; "" for the journey)
     sa.Column("target", sa.String(200), nullable=False),
     sa.Column("body", sa.Text, nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
+    # journey, stage, touchpoint, pain_point or opportunity
+    sa.Column("anchor_kind", sa.String(20), nullable=False, server_default="journey"),
+    # the comment this one answers (a thread is one level deep: replies answer its first comment)
+    sa.Column(
+        "parent_id", sa.Integer, sa.ForeignKey("comments.id", ondelete="CASCADE"), nullable=True
+    ),
+    sa.Column("resolved_at", UtcDateTime),
+    _user_ref("resolved_by"),
+)
+
+comment_mentions = sa.Table(
+    "comment_mentions",
+    metadata,
+    sa.Column(
+        "comment_id",
+        sa.Integer,
+        sa.ForeignKey("comments.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "user_id", sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Index("ix_comment_mentions_user_id", "user_id"),
 )
 
 opportunities = sa.Table(
@@ -156,7 +180,24 @@ opportunities = sa.Table(
     sa.Column("due", sa.Date),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("updated_at", UtcDateTime, nullable=False),
+    # the board's placement (1-5; NULL: the map's own importance and urgency)
+    sa.Column("importance", sa.Integer),
+    sa.Column("urgency", sa.Integer),
+    # the day the status became done (the measured impact compares before and after it)
+    sa.Column("done_on", sa.Date),
     sa.UniqueConstraint("journey_id", "key"),
+)
+
+dismissed_findings = sa.Table(
+    "dismissed_findings",
+    metadata,
+    _id(),
+    _journey_ref(),
+    # the id the finding's proposed pain point has (stable: kind, place, segment, period)
+    sa.Column("finding", sa.String(200), nullable=False),
+    _user_ref("dismissed_by"),
+    sa.Column("dismissed_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("journey_id", "finding"),
 )
 
 login_attempts = sa.Table(

@@ -25,8 +25,10 @@ from parcours.settings import Settings
 from parcours.store.access import Access
 from parcours.store.accounts import Accounts
 from parcours.store.base import StoreBase
+from parcours.store.comments import Comments
 from parcours.store.journeys import Journeys
 from parcours.store.sharing import Sharing
+from parcours.store.tracking import Tracking
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _POSTGRES = ("postgresql://", "postgres://")
@@ -106,7 +108,7 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Store(Accounts, Access, Journeys, Sharing, StoreBase):
+class Store(Accounts, Access, Comments, Tracking, Journeys, Sharing, StoreBase):
     """Journeys and their versions, accounts, sessions, roles, share links, comments and
     opportunity tracking, in one relational database. Open it with :meth:`open` or
     :func:`open_store`; close it (or use ``with``)."""

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
+from parcours.insight.accept import open_finding_ids
 from parcours.model.text import localize
 from parcours.model.vocabulary import Lang
 from parcours.render.chart import Chart, series_chart
@@ -77,6 +78,9 @@ class JourneyPage(BaseModel):
     may_edit: bool = False
     may_manage: bool = False
     may_refresh: bool = False
+    may_comment: bool = False
+    #: the findings (by rank) that may be accepted as a pain point with an opportunity
+    open_findings: dict[int, str] = Field(default_factory=dict)
     map_html: str = Field("", exclude=True)
 
 
@@ -209,5 +213,11 @@ def _journey_view(
         may_edit=not shared and may(store, actor, Action.EDIT, key),
         may_manage=not shared and may(store, actor, Action.MANAGE, key),
         may_refresh=not shared and may(store, actor, Action.REFRESH, key),
+        may_comment=not shared and may(store, actor, Action.COMMENT, key),
+        open_findings=(
+            open_finding_ids(shown.journey, snapshot.findings, store.dismissed(key))
+            if snapshot and not shared and may(store, actor, Action.EDIT, key)
+            else {}
+        ),
         map_html=map_html(shown, name, snapshot, lang, segment),
     )

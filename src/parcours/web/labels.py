@@ -7,6 +7,7 @@ forms, messages). The language is the ``lang`` cookie, else the browser's first 
 from __future__ import annotations
 
 from parcours.model.vocabulary import Lang
+from parcours.web.labels_team import TEAM_EN, TEAM_FR
 
 FR: dict[str, str] = {
     "app.name": "parcours",
@@ -214,7 +215,7 @@ EN: dict[str, str] = {
     "error.back": "Back to the journeys",
 }
 
-WORDS: dict[Lang, dict[str, str]] = {Lang.FR: FR, Lang.EN: EN}
+WORDS: dict[Lang, dict[str, str]] = {Lang.FR: FR | TEAM_FR, Lang.EN: EN | TEAM_EN}
 
 
 def choose_lang(cookie: str | None, accept_language: str | None) -> Lang:

@@ -149,6 +149,7 @@ def new_csrf() -> str:
 
 
 Viewer = Annotated[Actor, Depends(requires(Action.VIEW))]
+Commenter = Annotated[Actor, Depends(requires(Action.COMMENT))]
 Editor = Annotated[Actor, Depends(requires(Action.EDIT))]
 Manager = Annotated[Actor, Depends(requires(Action.MANAGE))]
 Refresher = Annotated[Actor, Depends(requires(Action.REFRESH))]
