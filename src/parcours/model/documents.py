@@ -85,6 +85,12 @@ def validate_document(
     raise JourneyValidationError(problems)
 
 
+def load_fragment(text: str, filename: str) -> Any:
+    """A piece of a journey written in YAML (a list of KPIs...), read with the journey
+    loader's limits; a located JourneyFileError when it is not valid YAML."""
+    return _compose(text, filename)[0]
+
+
 def dump_journey(journey: Journey, fmt: Format = "yaml") -> str:
     """The journey as YAML or JSON text (keys in model order, only what was set)."""
     data = journey.model_dump(mode="json", exclude_unset=True)

@@ -7,6 +7,7 @@ forms, messages). The language is the ``lang`` cookie, else the browser's first 
 from __future__ import annotations
 
 from parcours.model.vocabulary import Lang
+from parcours.web import editor_labels
 
 FR: dict[str, str] = {
     "app.name": "parcours",
@@ -210,6 +211,8 @@ EN: dict[str, str] = {
     "error.back": "Back to the journeys",
 }
 
+FR |= editor_labels.FR
+EN |= editor_labels.EN
 WORDS: dict[Lang, dict[str, str]] = {Lang.FR: FR, Lang.EN: EN}
 
 
