@@ -178,8 +178,9 @@ def new_id(journey: Journey, op: Add) -> str:
 # -- undoing and describing -------------------------------------------------------------------
 
 
-def inverse(journey: Journey, op: Edit) -> Edit:
-    """The operation that undoes ``op`` on the map it is applied to (``journey``, before)."""
+def inverse(journey: Journey, op: Edit, after: Journey | None = None) -> Edit:
+    """The operation that undoes ``op`` on the map it is applied to (``journey``, before;
+    ``after``: the result of applying it, when the caller has it)."""
     doc = document(journey)
     if isinstance(op, Add):
         return Delete(what=op.what, id=new_id(journey, op))
@@ -189,9 +190,14 @@ def inverse(journey: Journey, op: Edit) -> Edit:
         if isinstance(op, Delete):
             return Add(what=op.what, item=items[index], parent=parent, index=index)
         return Move(what=op.what, id=op.id, parent=parent, index=index)
+    # the value as validated (ids filled in, numbers as floats), which the undo will find
+    field = _name_field(op.what) if isinstance(op, Rename) else op.field
+    now = _owner(document(after or apply(journey, op)), op.what, op.id)
+    for part in field.split("."):
+        now = now.get(part) if isinstance(now, dict) else None  # type: ignore[assignment]
     if isinstance(op, Rename):
-        return Rename(what=op.what, id=op.id, old=op.new, new=op.old)
-    return Set(what=op.what, id=op.id, field=op.field, old=op.new, new=op.old)
+        return parse_edit({"op": "rename", "what": op.what, "id": op.id, "old": now, "new": op.old})
+    return Set(what=op.what, id=op.id, field=op.field, old=now, new=op.old)
 
 
 def describe(journey: Journey, op: Edit, lang: Lang | str | None = None) -> str:

@@ -223,7 +223,7 @@ def _save(
         saved = remember(store, key, version.number, journey)
         _write_back(request, key)
         if message is None:
-            _undo_stack(request, actor, key).append(UndoStep(inverse(shown.journey, op), said))
+            _undo_stack(request, actor, key).append(UndoStep(inverse(shown.journey, op, journey), said))
         return saved, said
     raise AssertionError  # pragma: no cover
 
