@@ -23,6 +23,7 @@
     board.dataset.sorted = "1";
     Sortable.create(board, {
       handle: ".stage > .ecard > .ctitle .handle", draggable: "section.stage", animation: 120,
+      forceFallback: true,
       onEnd: function (e) {
         if (e.oldIndex === e.newIndex) return;
         post({ op: "move", what: "stage", id: e.item.dataset.id, index: String(e.newIndex) });
@@ -30,7 +31,7 @@
     });
     board.querySelectorAll("ol.touchpoints").forEach(function (list) {
       Sortable.create(list, {
-        group: "touchpoints", handle: ".handle", animation: 120,
+        group: "touchpoints", handle: ".handle", animation: 120, forceFallback: true,
         onEnd: function (e) {
           if (e.from === e.to && e.oldIndex === e.newIndex) return;
           post({ op: "move", what: "touchpoint", id: e.item.dataset.id,
@@ -56,10 +57,13 @@
   });
 
   document.addEventListener("htmx:afterSettle", function (e) {
+    var elt = e.detail.elt;
+    if (elt && elt.classList && elt.classList.contains("preview")) return;
     var target = e.detail.target;
+    if (target && target.id) target = document.getElementById(target.id) || target;
     if (target && target.classList && target.classList.contains("editing")) {
       var input = target.querySelector("input:not([type=hidden]), textarea, select");
-      if (input) { input.focus(); return; }
+      if (input) { input.focus(); returnFocus = null; return; }
     }
     if (returnFocus) {
       var again = document.getElementById(returnFocus);
