@@ -145,15 +145,17 @@ def test_the_sample_map_edited_with_the_keyboard_alone(
 
 def test_a_touchpoint_dragged_and_dropped(editor: tuple[Any, Server], store: Store) -> None:
     page, _ = editor
+    page.set_viewport_size({"width": 1400, "height": 3600})  # the whole stage in view
     first = order(page, "recherche")
     handle = page.locator(f"#card-touchpoint-{first[0]} .handle")
     target = page.locator(f"#card-touchpoint-{first[2]}")
     start, end = handle.bounding_box(), target.bounding_box()
     page.mouse.move(start["x"] + 4, start["y"] + 4)
     page.mouse.down()
-    for step in range(1, 11):
-        y = start["y"] + (end["y"] + end["height"] - 5 - start["y"]) * step / 10
+    for step in range(1, 21):
+        y = start["y"] + (end["y"] + end["height"] - 5 - start["y"]) * step / 20
         page.mouse.move(start["x"] + 4, y)
+        page.wait_for_timeout(20)
     page.mouse.up()
     page.wait_for_selector("#edit-status:has-text('Moved touchpoint')")
     assert order(page, "recherche") == [first[1], first[2], first[0]]
