@@ -23,6 +23,7 @@ from parcours.model import limits
 from parcours.model.journey import BrokenReferences, Journey, Loc
 from parcours.model.json_scan import check_json
 from parcours.model.yaml_loader import JourneyLoader
+from parcours.model.yaml_writer import dump_yaml
 
 Format = Literal["yaml", "json"]
 Position = tuple[int, int]
@@ -96,7 +97,7 @@ def dump_journey(journey: Journey, fmt: Format = "yaml") -> str:
     data = journey.model_dump(mode="json", exclude_unset=True)
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    return yaml.dump(data, Dumper=_FastDumper, sort_keys=False, allow_unicode=True, width=100)
+    return dump_yaml(data)
 
 
 def save_journey(journey: Journey, path: str | Path) -> Path:
@@ -106,27 +107,6 @@ def save_journey(journey: Journey, path: str | Path) -> Path:
 
 
 # -- parsing -------------------------------------------------------------------------------------
-
-
-class _Dumper(yaml.SafeDumper):
-    """Writes strings holding Unicode line breaks (NEL, LS, PS) double-quoted, where YAML escapes
-    them; plain or block style would turn them into ordinary line breaks."""
-
-
-def _represent_str(dumper: Any, value: str) -> yaml.Node:
-    style = '"' if any(char in value for char in "\x85\u2028\u2029") else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _represent_str)
-_FastDumper: type[Any] = _Dumper
-if getattr(yaml, "__with_libyaml__", False):  # the same text, written by libyaml (3x faster)
-
-    class _CDumper(yaml.CSafeDumper):
-        pass
-
-    _CDumper.add_representer(str, _represent_str)
-    _FastDumper = _CDumper
 
 
 def _parse(text: str, filename: str, fmt: Format) -> tuple[Any, dict[Loc, Position] | None]:
