@@ -322,9 +322,13 @@ def _owner(doc: Doc, what: str, item_id: str | None) -> Doc:
 def _name_of(journey: Journey, what: str, item_id: str | None, lang: Lang | str) -> str:
     if what == "journey" or item_id is None:
         return localize(journey.name, lang)
-    for _, item in _all(document(journey), what):
-        if item.get("id") == item_id:
-            return localize(item.get(_name_field(what)), lang) or item_id
+    items: list[Any] = list(journey.personas) + list(journey.opportunities)
+    items += [stage for stage in journey.stages] + [t for _, t in journey.touchpoints()]
+    items += [p for _, p in journey.pain_points()]
+    kind = _MODELS[what]
+    for item in items:
+        if isinstance(item, kind) and getattr(item, "id", None) == item_id:
+            return localize(getattr(item, _name_field(what)), lang) or item_id
     return item_id
 
 

@@ -2,10 +2,10 @@
 booleans, null), in block style as PyYAML writes it, about ten times faster.
 
 Text is written plain when it cannot be read back as anything else (it starts with a letter,
-holds only letters, digits, spaces and common punctuation, never ``:``, ``#`` or brackets, and is
-no YAML keyword such as ``null``, ``yes`` or ``off``); otherwise double-quoted, with every character that YAML would fold or
-refuse (line breaks, NEL, LS, PS, controls, non-characters) escaped. Reading the text back gives
-the same data.
+holds only letters, digits, spaces and common punctuation, never ``:``, ``#`` or brackets,
+and is no YAML keyword such as ``null``, ``yes`` or ``off``); otherwise double-quoted, with
+every character that YAML would fold or refuse (line breaks, NEL, LS, PS, controls,
+non-characters) escaped. Reading the text back gives the same data.
 """
 
 from __future__ import annotations

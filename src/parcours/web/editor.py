@@ -223,7 +223,8 @@ def _save(
         saved = remember(store, key, version.number, journey)
         _write_back(request, key)
         if message is None:
-            _undo_stack(request, actor, key).append(UndoStep(inverse(shown.journey, op, journey), said))
+            undo = UndoStep(inverse(shown.journey, op, journey), said)
+            _undo_stack(request, actor, key).append(undo)
         return saved, said
     raise AssertionError  # pragma: no cover
 

@@ -4,7 +4,7 @@ version (parsed once per version) and each snapshot (read again only when its fi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,11 @@ class Shown:
 
     journey: Journey
     version: int
-    document: dict[str, Any]
+
+    @cached_property
+    def document(self) -> dict[str, Any]:
+        data: dict[str, Any] = self.journey.model_dump(mode="json", exclude_none=True)
+        return data
 
     def series_title(self, series: dict[str, Any], lang: Lang) -> str:
         """``Stage · KPI`` for a series of the journey's timeline."""
@@ -74,7 +78,7 @@ def _parsed(store: Store, key: str, number: int) -> Shown:
 
 
 def _shown(journey: Journey, number: int) -> Shown:
-    return Shown(journey, number, journey.model_dump(mode="json", exclude_none=True))
+    return Shown(journey, number)
 
 
 _SAVED: dict[tuple[Store, str, int], Shown] = {}
