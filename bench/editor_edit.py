@@ -18,15 +18,13 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 from render_large import large_journey
+from served import free_port, served
 
 from parcours.model import save_journey
 
@@ -43,6 +41,11 @@ def prepare(per_stage: int) -> Path:
     return root
 
 
+def edit(op: str, what: str, item: str, old: object, value: str) -> dict[str, str]:
+    """The fields an editor's form posts."""
+    return {"op": op, "what": what, "id": item, "old": json.dumps(old), "value": value}
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -55,95 +58,55 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     args = parser.parse_args()
     root = prepare(args.per_stage)
-    if not args.port:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            args.port = probe.getsockname()[1]
+    args.port = args.port or free_port()
     journey = large_journey(12, args.per_stage)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "parcours.cli", "serve", str(root), "--port", str(args.port)],
-        env=dict(os.environ),
-        stdout=subprocess.DEVNULL,
-    )
-    if server.poll() is not None:
-        raise SystemExit("parcours serve did not start")
-    base = f"http://127.0.0.1:{args.port}"
     timings: dict[str, list[float]] = {"emotion": [], "rename": [], "needs": []}
     opens: list[float] = []
-    try:
-        for _ in range(600):
-            try:
-                httpx.get(f"{base}/journeys", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        with httpx.Client(base_url=base, timeout=60) as client:
-            first = client.get("/journeys")
-            csrf = first.cookies.get("__Host-csrf") or ""
-            cookies = {"__Host-csrf": csrf}
-            size = 0
-            for _ in range(2):
-                start = time.perf_counter()
-                page = client.get(f"/journeys/{KEY}/edit", cookies=cookies)
-                opens.append(time.perf_counter() - start)
-                assert page.status_code == 200, page.text[:500]
-                size = len(page.content)
-            emotions = {t.id: t.emotion for _, t in journey.touchpoints()}
-            names = {t.id: t.name for _, t in journey.touchpoints()}
-            needs = {s.id: [str(n) for n in s.needs] for s in journey.stages}
-            ids = list(emotions)
-            for n in range(args.edits):
-                touchpoint = ids[(n * 37) % len(ids)]
-                stage = journey.stages[n % len(journey.stages)].id
-                kind = ("emotion", "rename", "needs")[n % 3]
-                if kind == "emotion":
-                    new = -2.0 if emotions[touchpoint] != -2.0 else 2.0
-                    data = {
-                        "op": "set",
-                        "what": "touchpoint",
-                        "id": touchpoint,
-                        "field": "emotion",
-                        "old": json.dumps(emotions[touchpoint]),
-                        "value": str(new),
-                    }
-                    emotions[touchpoint] = new
-                elif kind == "rename":
-                    new_name = f"Point {n}"
-                    data = {
-                        "op": "rename",
-                        "what": "touchpoint",
-                        "id": touchpoint,
-                        "old": json.dumps(names[touchpoint]),
-                        "value": new_name,
-                    }
-                    names[touchpoint] = new_name
-                else:
-                    lines = [*needs[stage], f"Besoin {n}"][-3:]
-                    data = {
-                        "op": "set",
-                        "what": "stage",
-                        "id": stage,
-                        "field": "needs",
-                        "old": json.dumps(needs[stage]),
-                        "value": "\n".join(lines),
-                    }
-                    needs[stage] = lines
-                start = time.perf_counter()
-                answer = client.post(
-                    f"/journeys/{KEY}/edit",
-                    data=data,
-                    cookies=cookies,
-                    headers={"X-CSRF-Token": csrf, "HX-Request": "true"},
-                )
-                timings[kind].append(time.perf_counter() - start)
-                assert answer.status_code == 200, (data, answer.status_code, answer.text[:300])
-                assert f'id="card-{data["what"]}-{data["id"]}"' in answer.text
-    finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    with (
+        served(root, args.port, ready="/journeys") as base,
+        httpx.Client(base_url=base, timeout=60) as client,
+    ):
+        first = client.get("/journeys")
+        csrf = first.cookies.get("__Host-csrf") or ""
+        cookies = {"__Host-csrf": csrf}
+        size = 0
+        for _ in range(2):
+            start = time.perf_counter()
+            page = client.get(f"/journeys/{KEY}/edit", cookies=cookies)
+            opens.append(time.perf_counter() - start)
+            assert page.status_code == 200, page.text[:500]
+            size = len(page.content)
+        emotions = {t.id: t.emotion for _, t in journey.touchpoints()}
+        names = {t.id: t.name for _, t in journey.touchpoints()}
+        needs = {s.id: [str(n) for n in s.needs] for s in journey.stages}
+        ids = list(emotions)
+        for n in range(args.edits):
+            touchpoint = ids[(n * 37) % len(ids)]
+            stage = journey.stages[n % len(journey.stages)].id
+            kind = ("emotion", "rename", "needs")[n % 3]
+            if kind == "emotion":
+                new = -2.0 if emotions[touchpoint] != -2.0 else 2.0
+                data = edit("set", "touchpoint", touchpoint, emotions[touchpoint], str(new))
+                data["field"] = "emotion"
+                emotions[touchpoint] = new
+            elif kind == "rename":
+                data = edit("rename", "touchpoint", touchpoint, names[touchpoint], f"P {n}")
+                names[touchpoint] = f"P {n}"
+            else:
+                lines = [*needs[stage], f"Besoin {n}"][-3:]
+                data = edit("set", "stage", stage, needs[stage], "\n".join(lines))
+                data["field"] = "needs"
+                needs[stage] = lines
+            start = time.perf_counter()
+            answer = client.post(
+                f"/journeys/{KEY}/edit",
+                data=data,
+                cookies=cookies,
+                headers={"X-CSRF-Token": csrf, "HX-Request": "true"},
+            )
+            timings[kind].append(time.perf_counter() - start)
+            assert answer.status_code == 200, (data, answer.status_code, answer.text[:300])
+            assert f'id="card-{data["what"]}-{data["id"]}"' in answer.text
     touchpoints = sum(len(s.touchpoints) for s in journey.stages)
     print(
         f"map: 12 stages x {touchpoints} touchpoints; editor page {size / 1e6:.1f} MB; "

@@ -25,6 +25,13 @@ def old(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def set_lane(
+    client: TestClient, what: str, item: str, field: str, before: object, **typed: str
+) -> tuple[int, str]:
+    """Post the form of one lane, as the editor does (``before``: the value it showed)."""
+    return post(client, op="set", what=what, id=item, field=field, old=old(before), **typed)
+
+
 def test_the_editor_page_and_its_json_twin(local_client: TestClient) -> None:
     page = local_client.get(EDIT)
     assert page.status_code == 200
@@ -47,6 +54,7 @@ def test_every_kind_of_edit_is_a_version_and_undo_restores(
     client = local_client
     before = store.version(JOURNEY).journey
     first = before.stages[0]
+    needs = before.model_dump(mode="json")["stages"][0]["needs"]
     status, html = post(
         client,
         op="rename",
@@ -58,26 +66,13 @@ def test_every_kind_of_edit_is_a_version_and_undo_restores(
     assert status == 200 and 'id="card-stage-recherche"' in html
     assert "Découverte &lt;script&gt;" in html and "<script>alert" not in html
     touchpoint = first.touchpoints[0]
-    status, html = post(
-        client,
-        op="set",
-        what="touchpoint",
-        id=touchpoint.id,
-        field="emotion",
-        old=old(touchpoint.emotion),
-        value="-1.5",
+    status, html = set_lane(
+        client, "touchpoint", touchpoint.id, "emotion", touchpoint.emotion, value="-1.5"
     )
     assert status == 200 and 'id="curve" class="ecurve" hx-swap-oob="true"' in html
     assert 'points="50,' in html  # the curve is drawn again
-    status, html = post(
-        client,
-        op="set",
-        what="stage",
-        id="recherche",
-        field="needs",
-        old=old(before.model_dump(mode="json")["stages"][0]["needs"]),
-        value="Comparer les offres\nEssayer",
-    )
+    typed = "Comparer les offres\nEssayer"
+    status, html = set_lane(client, "stage", "recherche", "needs", needs, value=typed)
     assert status == 200 and "Comparer les offres" in html, html
     status, html = post(
         client, op="add", what="touchpoint", parent="recherche", value="Blog", channel="blog"
@@ -87,18 +82,8 @@ def test_every_kind_of_edit_is_a_version_and_undo_restores(
     assert status == 200
     status, _ = post(client, op="add", what="persona", value="Léa")
     assert status == 200
-    status, _ = post(
-        client,
-        op="set",
-        what="touchpoint",
-        id="blog",
-        field="match",
-        old=old(None),
-        events="blog_*, article_read",
-        where_property="lang",
-        where_op="eq",
-        where_value="fr",
-    )
+    binding = {"events": "blog_*, article_read", "where_property": "lang", "where_value": "fr"}
+    status, _ = set_lane(client, "touchpoint", "blog", "match", None, where_op="eq", **binding)
     assert status == 200
     after = store.version(JOURNEY).journey
     assert after.stages[0].name == {"fr": "Découverte <script>alert(1)</script>", "en": "Research"}
