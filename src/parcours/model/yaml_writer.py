@@ -16,6 +16,7 @@ from typing import Any
 _PLAIN = re.compile(r"[^\W\d_][\w .,'’()/&+\-—–«»…%?!;°€$]*")
 _KEYWORDS = frozenset({"null", "true", "false", "yes", "no", "on", "off", "y", "n", "nan", "inf"})
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r", "\x00": "\\0"}
+_ESCAPES |= {"\x85": "\\x85", "\u2028": "\\u2028", "\u2029": "\\u2029"}  # YAML line breaks
 
 
 def dump_yaml(data: dict[str, Any]) -> str:
