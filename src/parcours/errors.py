@@ -5,7 +5,8 @@ The tree::
     ParcoursError                      base: catch this to catch everything of ours
     ├── JourneyError                   a journey document cannot be used
     │   ├── JourneyFileError           cannot read or parse the file (syntax, encoding, missing)
-    │   └── JourneyValidationError     parsed, but breaks the schema; carries every Problem
+    │   ├── JourneyValidationError     parsed, but breaks the schema; carries every Problem
+    │   └── EditConflict               an edit's precondition no longer holds on the map
     ├── DataError                      a data source cannot be used (ingest)
     ├── SettingsError                  parcours.toml or a PARCOURS_* variable cannot be used
     ├── EngineError                    an analysis cannot run on the given data or parameters
@@ -67,6 +68,11 @@ class JourneyValidationError(JourneyError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+class EditConflict(JourneyError):
+    """An edit operation no longer fits the map: what its author saw there was changed or
+    deleted since. Nothing was changed; reload the item and edit it again."""
 
 
 class DataError(ParcoursError):

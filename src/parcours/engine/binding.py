@@ -168,3 +168,54 @@ def bound(log: Backend, journey: Journey) -> Iterator[tuple[Backend, Coverage]]:
         yield tied, coverage
     finally:
         tied.release()
+
+
+@dataclass(frozen=True)
+class BindingPreview:
+    """What a touchpoint's binding would claim: how many events it matches (and of which
+    names), and which event names no touchpoint of the map matches at all with it in place."""
+
+    events: int  # events in the log
+    matched: int  # events the binding matches
+    names: dict[str, int] = field(default_factory=dict)  # matched event name → count (top)
+    unclaimed: dict[str, int] = field(default_factory=dict)  # name → count, no touchpoint's
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "events": self.events,
+            "matched": self.matched,
+            "names": self.names,
+            "unclaimed": self.unclaimed,
+        }
+
+
+def preview_binding(
+    log: Backend,
+    journey: Journey,
+    touchpoint_id: str,
+    matcher: EventMatcher | None,
+    *,
+    limit: int = 8,
+) -> BindingPreview:
+    """How ``matcher`` would bind touchpoint ``touchpoint_id``: counts in one pass over the
+    log, the names cut to the ``limit`` most frequent."""
+    dialect = log.dialect
+    others = [
+        compile_matcher(t.match, dialect)
+        for _, t in journey.touchpoints()
+        if t.match is not None and t.id != touchpoint_id
+    ]
+    mine = compile_matcher(matcher, dialect) if matcher is not None else "false"
+    claimed = " OR ".join(f"coalesce({p}, false)" for p in [mine, *others])
+    rows = log.rows(
+        f"SELECT event, count(*) AS n, count(*) FILTER (WHERE coalesce({mine}, false)) AS mine, "
+        f"bool_or({claimed}) AS claimed FROM {{events}} GROUP BY event ORDER BY n DESC, event"
+    )
+    names = {str(e): int(m) for e, _, m, _ in rows if m}
+    unclaimed = {str(e): int(n) for e, n, _, c in rows if not c}
+    return BindingPreview(
+        events=sum(int(n) for _, n, _, _ in rows),
+        matched=sum(names.values()),
+        names=dict(sorted(names.items(), key=lambda kv: -kv[1])[:limit]),
+        unclaimed=dict(list(unclaimed.items())[:limit]),
+    )

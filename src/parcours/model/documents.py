@@ -23,6 +23,7 @@ from parcours.model import limits
 from parcours.model.journey import BrokenReferences, Journey, Loc
 from parcours.model.json_scan import check_json
 from parcours.model.yaml_loader import JourneyLoader
+from parcours.model.yaml_writer import dump_yaml
 
 Format = Literal["yaml", "json"]
 Position = tuple[int, int]
@@ -55,6 +56,18 @@ def parse_journey(raw: bytes | str, filename: str = "<journey>", fmt: Format = "
         raise JourneyFileError(
             Problem(filename, 1, 1, f"the journey document is {what}", hint=hint)
         )
+    return validate_document(data, filename, positions, text)
+
+
+def validate_document(
+    data: dict[str, Any],
+    filename: str = "<journey>",
+    positions: dict[Loc, Position] | None = None,
+    text: str | None = None,
+) -> Journey:
+    """Validate a journey document given as data (what ``model_dump(mode="json")`` gives);
+    problems are located by key (and by line and column when ``positions`` or the JSON
+    ``text`` say where each key sits)."""
     try:
         return Journey.model_validate(data)
     except ValidationError as exc:
@@ -62,7 +75,7 @@ def parse_journey(raw: bytes | str, filename: str = "<journey>", fmt: Format = "
     except BrokenReferences as exc:
         error = exc
     if positions is None:  # JSON: locate keys only when there is something to report
-        positions = _json_positions(text, filename)
+        positions = _json_positions(text, filename) if text is not None else {}
     if isinstance(error, ValidationError):
         problems = _validation_problems(error, data, positions, filename)
     else:
@@ -73,12 +86,18 @@ def parse_journey(raw: bytes | str, filename: str = "<journey>", fmt: Format = "
     raise JourneyValidationError(problems)
 
 
+def load_fragment(text: str, filename: str) -> Any:
+    """A piece of a journey written in YAML (a list of KPIs...), read with the journey
+    loader's limits; a located JourneyFileError when it is not valid YAML."""
+    return _compose(text, filename)[0]
+
+
 def dump_journey(journey: Journey, fmt: Format = "yaml") -> str:
     """The journey as YAML or JSON text (keys in model order, only what was set)."""
     data = journey.model_dump(mode="json", exclude_unset=True)
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    return dump_yaml(data)
 
 
 def save_journey(journey: Journey, path: str | Path) -> Path:
@@ -88,19 +107,6 @@ def save_journey(journey: Journey, path: str | Path) -> Path:
 
 
 # -- parsing -------------------------------------------------------------------------------------
-
-
-class _Dumper(yaml.SafeDumper):
-    """Writes strings holding Unicode line breaks (NEL, LS, PS) double-quoted, where YAML escapes
-    them; plain or block style would turn them into ordinary line breaks."""
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = '"' if any(char in value for char in "\x85\u2028\u2029") else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _represent_str)
 
 
 def _parse(text: str, filename: str, fmt: Format) -> tuple[Any, dict[Loc, Position] | None]:

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from parcours.data.workspace import Workspace
 from parcours.errors import StoreError, VersionConflict
-from parcours.model import Lang, localize, parse_journey
+from parcours.model import Journey, Lang, localize, parse_journey
 from parcours.model.diff import diff_journeys
 from parcours.model.documents import Format, format_of
 from parcours.model.limits import decode
@@ -51,20 +51,23 @@ class Journeys(StoreBase):
         message: str = "",
         fmt: Format | None = None,
         expected: int | None = None,
+        journey: Journey | None = None,
     ) -> JourneyVersion:
         """Store ``text`` (a journey file's content) as the next version of journey ``key``
         when it differs from the latest; the latest version otherwise. The text is checked
         with the journey parser first: a located JourneyError when it is not a valid map.
         ``fmt`` defaults to the journey's format, or to a guess from the text. With ``expected``
         (the version the text is an edit of; 0 for a new journey), a VersionConflict is raised,
-        and nothing written, when another version was saved since."""
+        and nothing written, when another version was saved since. ``journey``: the map the
+        text was dumped from (``dump_journey``), when the caller has it: not parsed again."""
         check_key(key)
         with self._read() as connection:
             existing = connection.execute(sa.select(_J.id, _J.format).where(_J.key == key)).first()
         fmt = fmt or (existing.format if existing else guess_format(text))
         if fmt not in ("yaml", "json"):
             raise StoreError(f"{fmt!r} is not a journey format; use 'yaml' or 'json'")
-        journey = parse_journey(text, f"{key}.{fmt}", fmt)
+        if journey is None:
+            journey = parse_journey(text, f"{key}.{fmt}", fmt)
         digest = sha256(text)
         titles = {
             "title_fr": localize(journey.name, Lang.FR),

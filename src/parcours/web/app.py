@@ -31,6 +31,7 @@ from parcours.web import (
     account,
     board,
     comments,
+    editor,
     journeys,
     present,
     quarantine,
@@ -80,7 +81,18 @@ def create_app(settings: Settings, *, store: Store | None = None, local: bool = 
     app.state.jobs = Jobs(workspace)
     app.add_api_route("/static/map.css", _map_css, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=str(files("parcours.web") / "static")), "static")
-    routers = (account, journeys, versions, shares, refresh, quarantine, comments, board, present)
+    routers = (
+        account,
+        journeys,
+        editor,
+        versions,
+        shares,
+        refresh,
+        quarantine,
+        comments,
+        board,
+        present,
+    )
     for module in routers:
         app.include_router(module.router)
     app.add_middleware(SecurityHeaders)

@@ -7,6 +7,7 @@ forms, messages). The language is the ``lang`` cookie, else the browser's first 
 from __future__ import annotations
 
 from parcours.model.vocabulary import Lang
+from parcours.web import editor_labels
 from parcours.web.labels_team import TEAM_EN, TEAM_FR
 
 FR: dict[str, str] = {
@@ -215,7 +216,10 @@ EN: dict[str, str] = {
     "error.back": "Back to the journeys",
 }
 
-WORDS: dict[Lang, dict[str, str]] = {Lang.FR: FR | TEAM_FR, Lang.EN: EN | TEAM_EN}
+WORDS: dict[Lang, dict[str, str]] = {
+    Lang.FR: FR | TEAM_FR | editor_labels.FR,
+    Lang.EN: EN | TEAM_EN | editor_labels.EN,
+}
 
 
 def choose_lang(cookie: str | None, accept_language: str | None) -> Lang:

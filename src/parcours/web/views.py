@@ -4,7 +4,7 @@ version (parsed once per version) and each snapshot (read again only when its fi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,11 @@ class Shown:
 
     journey: Journey
     version: int
-    document: dict[str, Any]
+
+    @cached_property
+    def document(self) -> dict[str, Any]:
+        data: dict[str, Any] = self.journey.model_dump(mode="json", exclude_none=True)
+        return data
 
     def series_title(self, series: dict[str, Any], lang: Lang) -> str:
         """``Stage · KPI`` for a series of the journey's timeline."""
@@ -52,14 +56,33 @@ def journey_at(request: Request, key: str) -> Shown:
     record = journeys_of(store, actor).get(key)
     if record is None:
         raise HTTPException(404, f"no journey {key!r}")
-    return _parsed(store, key, record.latest)
+    return shown_at(store, key, record.latest)
+
+
+def shown_at(store: Store, key: str, number: int) -> Shown:
+    """Version ``number`` of journey ``key``, parsed once (or as saved by this app)."""
+    return _SAVED.get((store, key, number)) or _parsed(store, key, number)
+
+
+def remember(store: Store, key: str, number: int, journey: Journey) -> Shown:
+    """Keep ``journey``, just saved as version ``number`` of ``key``, so that it is not parsed
+    again from its text (a large map's YAML takes a second to read)."""
+    if len(_SAVED) >= 64:
+        _SAVED.clear()
+    shown = _SAVED[store, key, number] = _shown(journey, number)
+    return shown
 
 
 @lru_cache(maxsize=256)
 def _parsed(store: Store, key: str, number: int) -> Shown:
-    version = store.version(key, number)
-    journey = version.journey
-    return Shown(journey, number, journey.model_dump(mode="json", exclude_none=True))
+    return _shown(store.version(key, number).journey, number)
+
+
+def _shown(journey: Journey, number: int) -> Shown:
+    return Shown(journey, number)
+
+
+_SAVED: dict[tuple[Store, str, int], Shown] = {}
 
 
 def snapshot_of(request: Request, key: str, period: str) -> Snapshot | None:
