@@ -203,7 +203,8 @@ def v2_report(tiers: list[str], *, themes: bool = True) -> list[str]:
             f"{bar(found['theme or cluster share'], 0.80)} a theme or a discovery cluster.",
         ]
     lines.append(
-        f"\nLoad average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores."
+        f"\nLoad average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+        f"on {os.cpu_count()} cores."
     )
     return lines
 
