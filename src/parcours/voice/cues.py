@@ -4,8 +4,11 @@
 fact that is bad news without any emotion word ("livraison tardive", "late delivery"), and
 *no-problem* phrases, an understated positive ("pas de souci", "rien à redire", "no problem").
 A problem phrase right after a negator ("pas en retard", "never late") counts as no problem.
-:func:`adjust` moves a text's three probabilities by :data:`CUE_LOGIT` per cue kind present, in
-log-odds, so a head's calibrated output stays a distribution. It also lists the *generic* words
+:func:`adjust` moves a text's three probabilities when one cue kind alone is present: a problem
+adds :data:`CUE_LOGIT` to the negative log-odds; a negated problem first swaps the negative and
+positive probabilities when the negative one is larger (the encoder read the problem word, not
+its negation, as the lexicon tier's negation flips a word), then adds :data:`CUE_LOGIT` to the
+positive log-odds. The result stays a distribution. It also lists the *generic* words
 (service, experience, merci...) that, with sentiment and stop words, make a clause praise alone:
 :func:`is_praise_only`.
 """
@@ -83,11 +86,12 @@ def adjust(probabilities: np.ndarray, texts: list[str]) -> np.ndarray:
     out = np.array(probabilities, dtype=np.float64, copy=True)
     for row, text in enumerate(texts):
         found = cues.find(text)
-        if not found.problems and not found.no_problems:
-            continue
+        if bool(found.problems) == bool(found.no_problems):
+            continue  # none, or both: the clauses tell them apart
+        if found.no_problems and out[row, 0] > out[row, 2]:
+            out[row, [0, 2]] = out[row, [2, 0]]
         logits = np.log(np.maximum(out[row], 1e-9))
-        logits[0] += CUE_LOGIT * (found.problems > 0)
-        logits[2] += CUE_LOGIT * (found.no_problems > 0)
+        logits[0 if found.problems else 2] += CUE_LOGIT
         logits -= logits.max()
         out[row] = np.exp(logits) / np.exp(logits).sum()
     return out

@@ -240,7 +240,8 @@ def analyse_file(
     taxonomy: str | Path | None = None,
     model: str | Path | None = None,
 ) -> VoiceResults:
-    """:func:`analyse_feedback` on a column of a CSV, JSONL or Parquet file."""
+    """:func:`analyse_feedback` on a column of a CSV, JSONL or Parquet file; ``taxonomy`` is a
+    shipped taxonomy's name or a YAML path (:meth:`Taxonomy.load`)."""
     path = Path(path)
     if not path.exists():
         raise VoiceError(f"{path} does not exist; give the path of a feedback file.")
@@ -260,6 +261,6 @@ def analyse_file(
         ratings=ratings,
         tier=tier,
         lang=lang,
-        taxonomy=Taxonomy.from_file(taxonomy) if taxonomy else None,
+        taxonomy=Taxonomy.load(taxonomy) if taxonomy else None,
         model=model,
     )
