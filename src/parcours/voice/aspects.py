@@ -190,7 +190,8 @@ def _aspects_of(
     """One aspect per clause and theme of the clause (one with no theme when it has none)."""
     aspects = []
     for clause, sentiment, matches in zip(clauses, sentiments, themes, strict=True):
-        for name in [m.name for m in matches] or [None]:
+        names: list[str | None] = [m.name for m in matches]
+        for name in names or [None]:
             aspect = Aspect(
                 name, clause.start, clause.end, clause.text, sentiment.label, sentiment.score
             )

@@ -188,19 +188,17 @@ class Head:
             "low": self.calibration.low,
             "high": self.calibration.high,
         }
-        arrays = {}
+        arrays: dict[str, Any] = {
+            "weights": self.weights.astype(np.float32),
+            "bias": self.bias.astype(np.float32),
+        }
         if self.gate is not None:
             meta["gate_bias"], meta["gate_slope"] = self.gate.bias, self.gate.slope
             arrays["gate_weights"] = self.gate.weights.astype(np.float32)
+        arrays["meta"] = np.array(json.dumps(meta, ensure_ascii=False))
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:
-            np.savez_compressed(
-                handle,
-                weights=self.weights.astype(np.float32),
-                bias=self.bias.astype(np.float32),
-                meta=np.array(json.dumps(meta, ensure_ascii=False)),
-                **arrays,
-            )
+            np.savez_compressed(handle, **arrays)
         return path
 
     @classmethod
