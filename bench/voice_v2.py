@@ -22,6 +22,7 @@ import pandas as pd
 import voice_data
 import yaml
 from sklearn.metrics import f1_score
+from voice_eval import featurise
 
 from parcours.voice.aspects import read_aspects
 from parcours.voice.cues import adjust
@@ -34,25 +35,13 @@ from parcours.voice.themes import Taxonomy, assign
 
 HERE = Path(__file__).resolve().parent
 PATTERNS = HERE.parent / "tests" / "voice" / "data" / "error_patterns.csv"
-FEATURES = {"accurate": "e5", "fast": "use", "lexicon": "lexicon"}
-
-
-def _vectors(tier: str, name: str) -> tuple[np.ndarray, pd.DataFrame]:
-    kind = FEATURES[tier]
-    frame = voice_data.load(name, voice_data.rows_for(kind, name))
-    texts = frame["text"].tolist()
-    if kind == "lexicon":
-        from parcours.voice.lexicon import load_lexicon
-
-        return load_lexicon().polarities(texts)[:, None], frame
-    return voice_data.embeddings(kind, name, texts), frame  # type: ignore[arg-type]
 
 
 def sentiment_rows(tier: str) -> dict[str, float]:
     """Binary F1 (Allociné test, UCI test) and 3-class F1 (airline), with and without cues."""
     out: dict[str, float] = {}
     for name in ("allocine_test", "uci_test", "airline"):
-        vectors, frame = _vectors(tier, name)
+        vectors, frame = featurise(tier, name)
         raw = shipped_head(tier).probabilities(vectors)  # type: ignore[arg-type]
         cued = adjust(raw, frame["text"].tolist())
         for key, p in (("raw", raw), ("cues", cued)):
