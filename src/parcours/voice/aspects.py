@@ -243,11 +243,10 @@ def read_aspects(
 
 
 def _overall(sentiment: Sentiment, clauses: list[Sentiment]) -> Sentiment:
-    sure = {
-        c.label: max(c.confidence, 0.0)
-        for c in sorted(clauses, key=lambda c: c.confidence)
-        if c.confidence >= MIXED_CONFIDENCE
-    }
+    sure: dict[str, float] = {}  # each label's most confident clause
+    for clause in clauses:
+        if clause.confidence >= MIXED_CONFIDENCE:
+            sure[clause.label] = max(sure.get(clause.label, 0.0), clause.confidence)
     if {"negative", "positive"} <= set(sure):
         confidence = round(min(sure["negative"], sure["positive"]), 4)
         return replace(sentiment, label="mixed", confidence=confidence)
