@@ -2,6 +2,7 @@
 
     python bench/voice_eval.py [--tiers accurate,fast,lexicon] [--write FILE]
     python bench/voice_eval.py --speed-only   # texts/s and load time alone (on an idle machine)
+    python bench/voice_eval.py --v2 [--tiers ...]   # issue 15 accuracy bars (bench/voice_v2.py)
 
 Held out from training: Allociné test (FR), the test part of the fixed UCI split (EN, 30 %,
 stratified by source and label, seed 0; see ``voice_data.uci_split``), airline tweets and
@@ -172,13 +173,54 @@ def bar(value: float, threshold: float, higher: bool = True) -> str:
     )
 
 
+def v2_report(tiers: list[str], *, themes: bool = True) -> list[str]:
+    """The tables of docs/benchmarks.md's "Voice v2 (issue 15): accuracy" section."""
+    import voice_v2
+
+    lines = [
+        "| tier | FR binary F1 (Allociné test) | EN binary F1 (UCI test) | 3-class F1 (airline, "
+        "no refit) | same without cues | mixed | negated problems | concrete gripes |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for tier in tiers:
+        print(f"evaluating {tier}...", file=sys.stderr)
+        rows = voice_v2.sentiment_rows(tier)
+        patterns = voice_v2.pattern_rows(tier)
+        lines.append(
+            f"| {tier} | {bar(rows['allocine_test cues'], 0.88)} | "
+            f"{bar(rows['uci_test cues'], 0.93)} | {bar(rows['airline3 cues'], 0.70)} | "
+            f"{rows['airline3 raw']:.3f} | {patterns['mixed']:.2f} | "
+            f"{patterns['negated']:.2f} | {patterns['gripe']:.2f} |"
+        )
+    if themes:
+        found = voice_v2.theme_rows()
+        lines += [
+            "",
+            f"Themes, airline negative tweets, shipped `travel` taxonomy: macro-F1 over the 9 "
+            f"reasons {bar(found['theme f1'], 0.50)} ({found['reason tweets']:.0f} tweets); "
+            f"{found['negative tweets']:.0f} negative tweets: "
+            f"{found['pinned share']:.1%} given a pinned theme, "
+            f"{bar(found['theme or cluster share'], 0.80)} a theme or a discovery cluster.",
+        ]
+    lines.append(
+        f"\nLoad average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+        f"on {os.cpu_count()} cores."
+    )
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tiers", default=",".join(TIERS))
     parser.add_argument("--write", type=Path, help="also write the report to this markdown file")
     parser.add_argument("--speed-only", action="store_true", help="only texts/s and load time")
+    parser.add_argument("--v2", action="store_true", help="issue 15 accuracy bars only")
+    parser.add_argument("--no-themes", action="store_true", help="with --v2: skip themes")
     args = parser.parse_args()
     tiers = args.tiers.split(",")
+    if args.v2:
+        print("\n".join(v2_report(tiers, themes=not args.no_themes)))
+        return
     if args.speed_only:
         for tier in tiers:
             print(

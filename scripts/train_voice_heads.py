@@ -1,6 +1,7 @@
 """Train the sentiment heads shipped in ``src/parcours/voice/heads/``.
 
     python scripts/train_voice_heads.py [e5] [use] [lexicon]
+    python scripts/train_voice_heads.py --gate-only [e5] [use]   # keep the binary weights
 
 Training data (licences allow a shipped model): the 2,000 Allociné train reviews (French
 movie reviews, MIT, T. Blard) and the train part of the fixed UCI split (English
@@ -15,6 +16,14 @@ lexicon tier's logit is its polarity sum as is. The neutral zone (centred on the
 boundary) is fitted on the held-out 20 % (negative/positive) plus the hand-written neutral
 messages of ``resources/neutral_calibration.txt``, by class-balanced maximum likelihood of the
 ordinal calibration (``parcours.voice.heads.fit_ordinal``). Weights are stored as float32 ``.npz``.
+
+Neutral gate (issue 15; e5 and USE heads): a class-balanced logistic model of neutral vs. polar
+over the embedding and ``|z|`` (``parcours.voice.heads.fit_neutral_gate``), fitted on the held-out
+20 % (polar) plus the hand-written messages of ``resources/neutral_calibration.txt`` (neutral)
+and ``resources/customer_messages.tsv`` (neutral, negative, positive customer messages of several
+journeys). With a gate the head reads three classes from the text itself; its negative/positive
+decision stays the binary head's. ``--gate-only`` fits the gate on the shipped head's binary
+weights without refitting them.
 """
 
 from __future__ import annotations
@@ -31,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 import voice_data
 
 from parcours.voice.clean import clean
-from parcours.voice.heads import LABELS, Head, fit_head, fit_ordinal
+from parcours.voice.heads import LABELS, Head, fit_head, fit_neutral_gate, fit_ordinal
 from parcours.voice.lexicon import load_lexicon
 
 HEADS = Path(__file__).resolve().parents[1] / "src" / "parcours" / "voice" / "heads"
@@ -42,6 +51,46 @@ def neutral_messages() -> list[str]:
     text = resources.files("parcours.voice").joinpath("resources/neutral_calibration.txt")
     lines = text.read_text(encoding="utf-8").splitlines()
     return [clean(line) for line in lines if line.strip() and not line.startswith("#")]
+
+
+def customer_messages() -> tuple[list[str], list[str]]:
+    """The hand-written customer messages: (texts, labels)."""
+    text = resources.files("parcours.voice").joinpath("resources/customer_messages.tsv")
+    rows = [
+        line.split("\t", 1)
+        for line in text.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    return [clean(t) for _, t in rows], [label for label, _ in rows]
+
+
+def with_gate(head: Head, kind: str) -> Head:
+    """``head`` with a neutral gate fitted (see the module docstring)."""
+    frame = pool()
+    rows = split(frame)
+    labels = frame.loc[rows, "label"].tolist()  # in set order, like the vectors
+    neutral = neutral_messages()
+    messages, message_labels = customer_messages()
+    vectors = np.concatenate(
+        [
+            np.concatenate(
+                [
+                    featurise(kind, name, frame.loc[rows & (frame["set"] == name), "text"].tolist())
+                    for name in ("allocine_train", "uci_train")
+                ]
+            ),
+            featurise(kind, "messages", messages + neutral),
+        ]
+    )
+    all_labels = labels + message_labels + ["neutral"] * len(neutral)
+    z = head.logits(vectors)[:, 0]
+    gate = fit_neutral_gate(vectors, z, all_labels)
+    meta = {**head.meta, "neutral_gate": "customer_messages.tsv + neutral_calibration.txt"}
+    gated = Head(head.encoder, head.classes, head.weights, head.bias, head.calibration, meta, gate)
+    predicted = np.array(LABELS)[gated.probabilities(vectors).argmax(axis=1)]
+    accuracy = float(np.mean(predicted == np.array(all_labels)))
+    print(f"{kind}: neutral gate slope={gate.slope:.3f} calibration-set accuracy={accuracy:.3f}")
+    return gated
 
 
 def pool() -> pd.DataFrame:
@@ -123,8 +172,15 @@ def train(kind: str) -> Head:
 
 
 def main(kinds: list[str]) -> None:
+    gate_only = "--gate-only" in kinds
+    kinds = [kind for kind in kinds if kind != "--gate-only"]
     for kind in kinds or ["lexicon", "use", "e5"]:
-        path = train(kind).save(HEADS / f"{kind}.npz")
+        if gate_only:
+            head = with_gate(Head.load(HEADS / f"{kind}.npz"), kind)
+        else:
+            head = train(kind)
+            head = head if kind == "lexicon" else with_gate(head, kind)
+        path = head.save(HEADS / f"{kind}.npz")
         print(f"  wrote {path.relative_to(HEADS.parents[3])} ({path.stat().st_size} bytes)")
 
 

@@ -40,7 +40,9 @@ def test_user_taxonomy_file_and_errors(tmp_path) -> None:
     taxonomy = Taxonomy.from_file(path)
     assert taxonomy.names == ("attente",) and taxonomy.threshold == 0.5
     path.write_text("themes:\n  - name: vide\n", encoding="utf-8")
-    with pytest.raises(VoiceError, match="'vide' needs keywords or prototypes"):
+    with pytest.raises(
+        VoiceError, match="line 2, column 5: theme 'vide' needs keywords or examples"
+    ):
         Taxonomy.from_file(path)
 
 

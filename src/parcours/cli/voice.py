@@ -25,7 +25,11 @@ FEEDBACK = click.Path(exists=True, dir_okay=False, path_type=Path)
     show_default=True,
     help="accurate: e5 (~20 texts/s); fast: USE (~300 texts/s); lexicon: no model.",
 )
-@click.option("--taxonomy", type=FEEDBACK, help="Your theme taxonomy (YAML) instead of ours.")
+@click.option(
+    "--taxonomy",
+    help="Themes: a shipped taxonomy (ecommerce, the default; travel, banking_insurance, "
+    "telecom, public_services) or the path of your own YAML.",
+)
 @click.option(
     "--model",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -42,7 +46,7 @@ def voice(
     rating_col: str | None,
     lang: str,
     tier: str,
-    taxonomy: Path | None,
+    taxonomy: str | None,
     model: Path | None,
     fmt: str,
     progress: bool | None,

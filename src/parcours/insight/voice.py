@@ -1,6 +1,8 @@
 """The voice of the customer laid onto the map: per touchpoint and stage, the measured emotion
 (mean text sentiment on the −2..+2 scale, with its count and 95 % interval), the share of
-negative feedback, the top pain-point themes and example verbatims (personal data masked).
+negative feedback, the top pain-point and delight themes (read per aspect, so a review praising
+the product and blaming the delivery counts on both) and example verbatims (personal data
+masked).
 
 Feedback texts come from the workspace's ``feedback`` table (through
 :meth:`parcours.engine.journey_kpis.JourneyKpis.feedback_texts`); each distinct text is analysed
@@ -44,6 +46,7 @@ def _measured(groups: Any) -> dict[str, Measured]:
             feedback=g.count,
             negative_share=g.negative_share,
             themes=tuple((p.theme, p.count) for p in g.pain_points),
+            delights=tuple((p.theme, p.count) for p in g.delights),
             verbatims=g.pain_points[0].examples if g.pain_points else (),
         )
         for g in groups

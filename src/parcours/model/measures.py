@@ -28,6 +28,7 @@ class Measured:
     emotion_interval: tuple[float, float] | None = None  # 95 % interval of the emotion
     themes: tuple[tuple[str, int], ...] = ()  # top pain-point themes: (name, negative answers)
     verbatims: tuple[str, ...] = ()  # example negative verbatims, personal data masked
+    delights: tuple[tuple[str, int], ...] = ()  # top praised themes: (name, positive answers)
 
     def to_dict(self) -> dict[str, Any]:
         """The measures that are set, as plain JSON values (``kpis`` always)."""
@@ -42,6 +43,7 @@ class Measured:
         if values.get("emotion_interval") is not None:
             values["emotion_interval"] = tuple(values["emotion_interval"])
         values["themes"] = tuple(tuple(theme) for theme in values.get("themes", ()))
+        values["delights"] = tuple(tuple(theme) for theme in values.get("delights", ()))
         values["verbatims"] = tuple(values.get("verbatims", ()))
         return cls(**values)
 

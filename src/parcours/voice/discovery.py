@@ -122,10 +122,12 @@ def discover(
     n_themes: int | None = None,
     top_phrases: int = 5,
     examples: int = 3,
+    min_size: int = 1,
 ) -> Discovery:
     """Cluster cleaned ``texts`` by their ``vectors`` into themes named by key phrases.
 
-    ``n_themes`` defaults to about ``sqrt(len(texts) / 2)``, between 2 and 12.
+    ``n_themes`` defaults to about ``sqrt(len(texts) / 2)``, between 2 and 12. Clusters of fewer
+    than ``min_size`` texts are left out: their texts stay in no theme.
     """
     cluster = require("sklearn.cluster", extra="voice", feature="Theme discovery")
     if len(texts) != len(vectors):
@@ -140,6 +142,8 @@ def discover(
     themes = []
     for c in range(k):
         rows = np.flatnonzero(labels == c)
+        if len(rows) < min_size:
+            continue
         distance = np.linalg.norm(vectors[rows] - model.cluster_centers_[c], axis=1)
         central = rows[np.argsort(distance)[:examples]]
         name = " / ".join(phrases[c][:3]) or f"theme {c + 1}"

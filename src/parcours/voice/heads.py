@@ -10,8 +10,13 @@ A head turns embeddings into probabilities over :data:`LABELS` with numpy alone.
   ``scripts/train_voice_heads.py``; the shipped heads keep the zone centred on the head's own
   boundary), so the neutral zone and the confidence (the probability of the chosen label) are
   calibrated, not guessed.
-* A **three-class head** (from :func:`parcours.voice.refit` on a user's labelled verbatims) is
-  a multinomial logistic regression: softmax over the three labels.
+* A binary head may carry a **neutral gate** (:class:`NeutralGate`, shipped since issue 15): a
+  logistic model of "neutral vs. polar" over the embedding and ``|z|``, fitted on neutral and
+  polar customer messages. Then ``P(neutral) = sigmoid(gate)``, and the rest splits into
+  negative and positive by ``sigmoid(slope * z)``: the neutral band is learned from the text, not
+  a fixed cut on the score, and the negative/positive decision stays the binary head's.
+* A **three-class head** (from :func:`parcours.voice.refit` on a user's labelled verbatims or
+  star ratings) is a multinomial logistic regression: softmax over the three labels.
 
 Heads are saved as ``.npz`` (arrays plus a JSON ``meta`` string, no pickle). Fitting uses
 scikit-learn (the ``voice`` extra); inference does not.
@@ -29,7 +34,15 @@ import numpy as np
 from parcours._optional import require
 from parcours.errors import VoiceError
 
-__all__ = ["LABELS", "Head", "OrdinalCalibration", "fit_head", "fit_ordinal"]
+__all__ = [
+    "LABELS",
+    "Head",
+    "NeutralGate",
+    "OrdinalCalibration",
+    "fit_head",
+    "fit_neutral_gate",
+    "fit_ordinal",
+]
 
 LABELS: tuple[str, str, str] = ("negative", "neutral", "positive")
 
@@ -89,6 +102,47 @@ def fit_ordinal(z: np.ndarray, labels: list[str], *, centred: bool = False) -> O
 
 
 @dataclass(frozen=True)
+class NeutralGate:
+    """``P(neutral)`` from the embedding and the binary logit's size (module docstring)."""
+
+    weights: np.ndarray  # one per embedding dimension, then one for |z|
+    bias: float
+    slope: float
+
+    def probabilities(self, vectors: np.ndarray, z: np.ndarray) -> np.ndarray:
+        """Rows of ``(P(negative), P(neutral), P(positive))``."""
+        x = np.asarray(vectors, dtype=np.float64)
+        gate = x @ self.weights[:-1] + self.weights[-1] * np.abs(z) + self.bias
+        neutral = _sigmoid(gate)
+        positive = _sigmoid(self.slope * z)
+        return np.stack([(1 - neutral) * (1 - positive), neutral, (1 - neutral) * positive], axis=1)
+
+
+def fit_neutral_gate(vectors: np.ndarray, z: np.ndarray, labels: list[str]) -> NeutralGate:
+    """Fit a :class:`NeutralGate` on embeddings, their binary logits ``z`` and their labels.
+
+    The gate is a class-balanced logistic regression of neutral vs. polar (regularisation by
+    5-fold cross-validation); ``slope`` maximises the likelihood of the polar labels.
+    """
+    linear_model = require("sklearn.linear_model", extra="voice", feature="Fitting a head")
+    target = np.asarray(labels)
+    if not {"negative", "neutral", "positive"} <= set(labels):
+        raise VoiceError("A neutral gate needs negative, neutral and positive examples.")
+    x = np.column_stack([np.asarray(vectors, dtype=np.float64), np.abs(z)])
+    neutral = (target == "neutral").astype(int)
+    best_c = _cross_validated_c(x, neutral.astype(str), min(5, int(neutral.sum())), balanced=True)
+    model = linear_model.LogisticRegression(C=best_c, max_iter=2000, class_weight="balanced")
+    model.fit(x, neutral)
+    polar = target != "neutral"
+    sign = np.where(target[polar] == "positive", 1.0, -1.0)
+    slopes = np.geomspace(0.05, 10.0, 80)
+    losses = [float(np.sum(np.logaddexp(0.0, -s * sign * z[polar]))) for s in slopes]
+    return NeutralGate(
+        model.coef_[0].copy(), float(model.intercept_[0]), float(slopes[np.argmin(losses)])
+    )
+
+
+@dataclass(frozen=True)
 class Head:
     """A linear head over one encoder's embeddings; see the module docstring."""
 
@@ -98,6 +152,7 @@ class Head:
     bias: np.ndarray
     calibration: OrdinalCalibration = OrdinalCalibration()
     meta: dict[str, Any] = field(default_factory=dict)
+    gate: NeutralGate | None = None
 
     @property
     def is_binary(self) -> bool:
@@ -110,6 +165,8 @@ class Head:
     def probabilities(self, vectors: np.ndarray) -> np.ndarray:
         """Rows of ``(P(negative), P(neutral), P(positive))``."""
         logits = self.logits(vectors)
+        if self.is_binary and self.gate is not None:
+            return self.gate.probabilities(vectors, logits[:, 0])
         if self.is_binary:
             return self.calibration.probabilities(logits[:, 0])
         logits -= logits.max(axis=1, keepdims=True)
@@ -131,14 +188,17 @@ class Head:
             "low": self.calibration.low,
             "high": self.calibration.high,
         }
+        arrays: dict[str, Any] = {
+            "weights": self.weights.astype(np.float32),
+            "bias": self.bias.astype(np.float32),
+        }
+        if self.gate is not None:
+            meta["gate_bias"], meta["gate_slope"] = self.gate.bias, self.gate.slope
+            arrays["gate_weights"] = self.gate.weights.astype(np.float32)
+        arrays["meta"] = np.array(json.dumps(meta, ensure_ascii=False))
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:
-            np.savez_compressed(
-                handle,
-                weights=self.weights.astype(np.float32),
-                bias=self.bias.astype(np.float32),
-                meta=np.array(json.dumps(meta, ensure_ascii=False)),
-            )
+            np.savez_compressed(handle, **arrays)
         return path
 
     @classmethod
@@ -149,12 +209,18 @@ class Head:
             with np.load(path, allow_pickle=False) as data:
                 meta = json.loads(str(data["meta"]))
                 weights, bias = data["weights"], data["bias"]
+                gate_weights = data.get("gate_weights")
         except (OSError, KeyError, ValueError) as exc:
             raise VoiceError(
                 f"Cannot read the sentiment head {path}: {exc}. Write it with Head.save() "
                 "or parcours.voice.refit()."
             ) from exc
         calibration = OrdinalCalibration(meta.pop("slope"), meta.pop("low"), meta.pop("high"))
+        gate = None
+        if gate_weights is not None:
+            gate = NeutralGate(
+                gate_weights.astype(np.float64), meta.pop("gate_bias"), meta.pop("gate_slope")
+            )
         return cls(
             encoder=meta.pop("encoder"),
             classes=tuple(meta.pop("classes")),
@@ -162,10 +228,13 @@ class Head:
             bias=bias.astype(np.float64),
             calibration=calibration,
             meta=meta,
+            gate=gate,
         )
 
 
-def _cross_validated_c(x: np.ndarray, y: np.ndarray, folds: int) -> float:
+def _cross_validated_c(
+    x: np.ndarray, y: np.ndarray, folds: int, *, balanced: bool = False
+) -> float:
     """The regularisation strength with the best mean held-out log-loss over ``folds`` folds."""
     linear_model = require("sklearn.linear_model", extra="voice", feature="Fitting a head")
     selection = require("sklearn.model_selection", extra="voice", feature="Fitting a head")
@@ -174,7 +243,9 @@ def _cross_validated_c(x: np.ndarray, y: np.ndarray, folds: int) -> float:
     for c in np.geomspace(0.01, 100, 7):
         total = 0.0
         for train, test in splitter.split(x, y):
-            model = linear_model.LogisticRegression(C=c, max_iter=2000).fit(x[train], y[train])
+            model = linear_model.LogisticRegression(
+                C=c, max_iter=2000, class_weight="balanced" if balanced else None
+            ).fit(x[train], y[train])
             p = model.predict_proba(x[test])[
                 np.arange(len(test)), np.searchsorted(model.classes_, y[test])
             ]

@@ -16,6 +16,7 @@ import pandas as pd
 
 from parcours.csv_text import csv_text
 from parcours.errors import VoiceError
+from parcours.voice.aspects import Aspect, read_aspects
 from parcours.voice.clean import clean
 from parcours.voice.discovery import Discovery, discover
 from parcours.voice.emotions import Emotions, EmotionSet, score_emotions
@@ -47,12 +48,19 @@ class VoiceRecord:
     sentiment: Sentiment
     emotions: Emotions
     themes: tuple[ThemeMatch, ...]
+    aspects: tuple[Aspect, ...] = ()
+    other: bool = False  # names a topic that no pinned theme covers
 
     def to_dict(self) -> dict[str, Any]:
         sentiment: dict[str, Any] = {
             "label": self.sentiment.label,
             "score": self.sentiment.score,
             "confidence": self.sentiment.confidence,
+            "probabilities": {
+                "negative": self.sentiment.p_negative,
+                "neutral": self.sentiment.p_neutral,
+                "positive": self.sentiment.p_positive,
+            },
         }
         if self.sentiment.rating is not None:
             sentiment["rating"] = self.sentiment.rating
@@ -68,6 +76,8 @@ class VoiceRecord:
                 "confident": self.emotions.confident,
             },
             "themes": [match.name for match in self.themes],
+            "other": self.other,
+            "aspects": [aspect.to_dict() for aspect in self.aspects],
         }
 
 
@@ -103,6 +113,10 @@ class VoiceResults:
                     "emotion": r.emotions.dominant,
                     "emotion_confidence": r.emotions.confidence,
                     "themes": "; ".join(m.name for m in r.themes),
+                    "other": r.other,
+                    "aspects": "; ".join(
+                        f"{a.theme or '-'}: {a.label} ({a.score:+.2f})" for a in r.aspects
+                    ),
                 }
             )
         return pd.DataFrame(rows)
@@ -146,31 +160,47 @@ def analyse_feedback(
     resolved_head = _resolve_head(tier, head) if model is None else None
     taxonomy = taxonomy or Taxonomy.from_file()
     cleaned = [clean("" if pd.isna(text) else str(text)) for text in texts]
+    use = None if tier == "lexicon" else get_encoder("use")
+
+    def sentiments_of(texts: list[str], vectors: Any, rated: Any = None) -> Any:
+        if resolved_head is None:
+            return from_checkpoint(str(model), texts, rated)
+        return classify(vectors, resolved_head, tier, rated, texts)
+
+    def themes_of(texts: list[str], use_vectors: Any = None) -> Any:
+        return assign(texts, taxonomy, encoder=use, vectors=use_vectors)
+
     vectors = sentiment_features(cleaned, tier)
-    if resolved_head is None:
-        sentiments = from_checkpoint(str(model), cleaned, ratings)
-    else:
-        sentiments = classify(vectors, resolved_head, tier, ratings)
-    if tier == "lexicon":
+    sentiments = sentiments_of(cleaned, vectors, ratings)
+    if use is None:
         emotions = score_emotions(cleaned, encoder=None, emotion_set=emotion_set)
-        themes = assign(cleaned, taxonomy, encoder=None)
+        themes = themes_of(cleaned)
     else:
-        use = get_encoder("use")
         use_vectors = vectors if tier == "fast" else use.embed(cleaned)
         encoder = use if tier == "fast" else get_encoder("e5")
         emotions = score_emotions(
             cleaned, encoder=encoder, vectors=vectors, emotion_set=emotion_set
         )
-        themes = assign(cleaned, taxonomy, encoder=use, vectors=use_vectors)
+        themes = themes_of(cleaned, use_vectors)
+
+    def clauses_of(pieces: list[str]) -> Any:
+        piece_vectors = sentiment_features(pieces, tier)
+        piece_use = None if use is None else piece_vectors if tier == "fast" else use.embed(pieces)
+        return sentiments_of(pieces, piece_vectors), themes_of(pieces, piece_use)
+
+    aspects, overall, all_themes = read_aspects(cleaned, sentiments, themes, clauses_of)
+    other = set(themes.other)
     row_ids = list(ids) if ids is not None else list(range(len(texts)))
     records = tuple(
         VoiceRecord(
             id=row_ids[i],
             text=cleaned[i],
             lang=detect(cleaned[i]) if lang == "auto" else lang,
-            sentiment=sentiments[i],
+            sentiment=overall[i],
             emotions=emotions[i],
-            themes=themes[i],
+            themes=all_themes[i],
+            aspects=aspects[i],
+            other=i in other and not all_themes[i],
         )
         for i in range(len(cleaned))
     )
@@ -178,8 +208,9 @@ def analyse_feedback(
 
 
 def discover_themes(results: VoiceResults, *, n_themes: int | None = None) -> Discovery:
-    """Discover themes among the records that no pinned theme took."""
-    rows = [i for i, record in enumerate(results) if not record.themes]
+    """Discover themes among the records of the ``other`` bucket (a topic no pinned theme
+    took; praise alone is left out)."""
+    rows = [i for i, record in enumerate(results) if record.other]
     texts = [results[i].text for i in rows]
     return discover(texts, get_encoder("use").embed(texts), n_themes=n_themes)
 
@@ -209,7 +240,8 @@ def analyse_file(
     taxonomy: str | Path | None = None,
     model: str | Path | None = None,
 ) -> VoiceResults:
-    """:func:`analyse_feedback` on a column of a CSV, JSONL or Parquet file."""
+    """:func:`analyse_feedback` on a column of a CSV, JSONL or Parquet file; ``taxonomy`` is a
+    shipped taxonomy's name or a YAML path (:meth:`Taxonomy.load`)."""
     path = Path(path)
     if not path.exists():
         raise VoiceError(f"{path} does not exist; give the path of a feedback file.")
@@ -229,6 +261,6 @@ def analyse_file(
         ratings=ratings,
         tier=tier,
         lang=lang,
-        taxonomy=Taxonomy.from_file(taxonomy) if taxonomy else None,
+        taxonomy=Taxonomy.load(taxonomy) if taxonomy else None,
         model=model,
     )

@@ -7,9 +7,13 @@
 | lexicon    | ``resources/lexicon.yaml`` polarity sum    | ``heads/lexicon.npz``        |
 
 Each text gets a label (negative / neutral / positive), a score in [-1, 1] (``P(positive) -
-P(negative)``) and a calibrated confidence (the probability of its label). A star rating, NPS or
-CSAT given with the feedback is kept beside the prediction in ``rating``, never replaced by it.
-:func:`refit` fits a head on a user's own labelled verbatims, to save and pass back as ``head``.
+P(negative)``) and a calibrated confidence (the probability of its label). The head's
+probabilities are then moved by the problem / no-problem cues of :mod:`parcours.voice.cues`
+("livraison tardive" reads negative, "pas de souci" positive). The pipeline adds a fifth label,
+``mixed``, from the text's aspects (:mod:`parcours.voice.aspects`). A star rating, NPS or CSAT
+given with the feedback is kept beside the prediction in ``rating``, never replaced by it.
+:func:`refit` fits a head on a user's own labelled verbatims, or on their ratings alone
+(:func:`labels_from_ratings`), to save and pass back as ``head``.
 """
 
 from __future__ import annotations
@@ -26,11 +30,21 @@ import pandas as pd
 
 from parcours.errors import VoiceError
 from parcours.voice.clean import clean
+from parcours.voice.cues import adjust
 from parcours.voice.encoders import get_encoder
 from parcours.voice.heads import LABELS, Head, OrdinalCalibration, fit_head
 from parcours.voice.lexicon import load_lexicon
 
-__all__ = ["TIERS", "Sentiment", "SentimentResults", "Tier", "analyse", "features", "refit"]
+__all__ = [
+    "TIERS",
+    "Sentiment",
+    "SentimentResults",
+    "Tier",
+    "analyse",
+    "features",
+    "labels_from_ratings",
+    "refit",
+]
 
 Tier = Literal["accurate", "fast", "lexicon"]
 TIERS: tuple[Tier, ...] = ("accurate", "fast", "lexicon")
@@ -118,9 +132,11 @@ def classify(
     head: Head,
     tier: str,
     ratings: Sequence[float | None] | None = None,
+    texts: Sequence[str] | None = None,
 ) -> SentimentResults:
-    """Sentiments from features already computed with :func:`features`."""
-    return from_probabilities(head.probabilities(vectors), tier, ratings)
+    """Sentiments from features already computed with :func:`features` (of ``texts``, whose
+    cues then move the probabilities)."""
+    return from_probabilities(head.probabilities(vectors), tier, ratings, texts)
 
 
 def one_reader(head: Head | str | Path | None, model: str | Path | None) -> None:
@@ -136,13 +152,19 @@ def from_checkpoint(
     texts."""
     from parcours.voice.hf import load_checkpoint
 
-    return from_probabilities(load_checkpoint(model).probabilities(cleaned), "hf", ratings)
+    return from_probabilities(load_checkpoint(model).probabilities(cleaned), "hf", ratings, cleaned)
 
 
 def from_probabilities(
-    probs: np.ndarray, tier: str, ratings: Sequence[float | None] | None = None
+    probs: np.ndarray,
+    tier: str,
+    ratings: Sequence[float | None] | None = None,
+    texts: Sequence[str] | None = None,
 ) -> SentimentResults:
-    """Sentiments from rows of ``(P(negative), P(neutral), P(positive))``."""
+    """Sentiments from rows of ``(P(negative), P(neutral), P(positive))``, moved by the cues of
+    ``texts`` when given."""
+    if texts is not None:
+        probs = adjust(probs, list(texts))
     if ratings is not None and len(ratings) != len(probs):
         raise VoiceError(f"Got {len(ratings)} ratings for {len(probs)} texts; give one each.")
     items = []
@@ -183,18 +205,51 @@ def analyse(
         return from_checkpoint(model, cleaned, ratings)
     tier = _check_tier(tier)
     resolved = _resolve_head(tier, head)
-    return classify(features(cleaned, tier), resolved, tier, ratings)
+    return classify(features(cleaned, tier), resolved, tier, ratings, cleaned)
 
 
 def _centred_zone(half_width: float) -> OrdinalCalibration:
     return OrdinalCalibration(1.0, -half_width, half_width)
 
 
+def labels_from_ratings(
+    ratings: Sequence[float | None], scale: tuple[float, float] | None = None
+) -> list[str | None]:
+    """Sentiment labels from star ratings or survey scores (``None`` where there is none).
+
+    ``scale`` is the lowest and highest score; by default 1-5 when all ratings lie there, else
+    0-10. On 0-10 the NPS bands apply (0-6 negative, 7-8 neutral, 9-10 positive); on any other
+    scale the bottom 40 % is negative, the top 40 % positive (1-5 stars: 1-2, 3, 4-5).
+    """
+    known = [float(r) for r in ratings if r is not None and not pd.isna(r)]
+    if scale is None:
+        scale = (1.0, 5.0) if known and min(known) >= 1 and max(known) <= 5 else (0.0, 10.0)
+    low, high = scale
+    outside = [r for r in known if not low <= r <= high]
+    if high <= low or outside:
+        raise VoiceError(
+            f"Ratings {outside[:3]} lie outside the scale {low:g}-{high:g}; give the scale "
+            "(lowest, highest) of your stars or survey scores."
+        )
+    labels: list[str | None] = []
+    for rating in ratings:
+        if rating is None or pd.isna(rating):
+            labels.append(None)
+        elif (low, high) == (0.0, 10.0):
+            labels.append("negative" if rating <= 6 else "neutral" if rating <= 8 else "positive")
+        else:
+            share = (float(rating) - low) / (high - low)
+            labels.append("negative" if share < 0.4 else "positive" if share > 0.6 else "neutral")
+    return labels
+
+
 def refit(
     texts: Sequence[str],
-    labels: Sequence[str],
+    labels: Sequence[str] | None = None,
     tier: Tier = "accurate",
     *,
+    ratings: Sequence[float | None] | None = None,
+    scale: tuple[float, float] | None = None,
     path: str | Path | None = None,
 ) -> Head:
     """Fit a head for ``tier`` on your labelled verbatims; save it to ``path`` if given.
@@ -202,8 +257,22 @@ def refit(
     Labels are ``negative``, ``neutral`` and ``positive`` (a few hundred texts, ideally a
     hundred or more per label). With all three, the head is a 3-class logistic regression; with
     only negative and positive it is binary and keeps the shipped head's neutral calibration.
+    Without labels, give the customers' ``ratings`` (stars, NPS, CSAT; ``scale`` as in
+    :func:`labels_from_ratings`): they become the labels, and texts without a rating are left
+    out.
     """
     tier = _check_tier(tier)
+    if labels is None:
+        if ratings is None:
+            raise VoiceError("Give labels or ratings to refit a head from.")
+        if len(ratings) != len(texts):
+            raise VoiceError(f"Got {len(ratings)} ratings for {len(texts)} texts; give one each.")
+        pairs = [
+            (text, label)
+            for text, label in zip(texts, labels_from_ratings(ratings, scale), strict=True)
+            if label is not None
+        ]
+        texts, labels = [text for text, _ in pairs], [label for _, label in pairs]
     if len(texts) != len(labels):
         raise VoiceError(f"Got {len(texts)} texts and {len(labels)} labels; give one label each.")
     cleaned = [clean(str(text)) for text in texts]

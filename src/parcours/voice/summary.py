@@ -3,8 +3,10 @@
 :func:`summarise` groups :class:`~parcours.voice.pipeline.VoiceResults` (by stage, touchpoint,
 period... any label per record) and gives each group its volume, mean sentiment with a 95 %
 confidence interval, the measured emotion on the map's -2..+2 scale (twice the mean score), the
-share of negative feedback, mean emotion scores, and the top pain-point themes (themes of the
-negative records) with masked example verbatims.
+share of negative feedback, mean emotion scores, the top pain-point themes and the top delight
+themes with masked example verbatims. Themes are read per aspect
+(:mod:`parcours.voice.aspects`): "Produit parfait mais livraison en retard" makes ``livraison`` a
+pain point and ``qualité`` a delight of its group.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ __all__ = ["GroupSummary", "PainPoint", "VoiceSummary", "summarise"]
 
 @dataclass(frozen=True)
 class PainPoint:
-    """A theme among a group's negative feedback: how often, and a few masked verbatims."""
+    """A theme among a group's negative (or, for a delight, positive) aspects: in how many
+    feedbacks, and a few masked verbatims."""
 
     theme: str
     count: int
@@ -45,6 +48,7 @@ class GroupSummary:
     negative_share: float
     emotions: dict[str, float]
     pain_points: tuple[PainPoint, ...]
+    delights: tuple[PainPoint, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -73,6 +77,7 @@ class VoiceSummary:
         for g in self.groups:
             row = g.to_dict()
             row["pain_points"] = "; ".join(f"{p.theme} ({p.count})" for p in g.pain_points)
+            row["delights"] = "; ".join(f"{p.theme} ({p.count})" for p in g.delights)
             row.update({f"emotion_{k}": v for k, v in row.pop("emotions").items()})
             rows.append(row)
         return pd.DataFrame(rows)
@@ -93,15 +98,6 @@ def _summarise_group(
     spread = math.sqrt(sum((s - mean) ** 2 for s in scores) / (n - 1) / n) * 1.96 if n > 1 else 1.0
     labels = records[0].emotions.scores.keys()
     negative = [r for r in records if r.sentiment.label == "negative"]
-    counts = Counter(m.name for r in negative for m in r.themes)
-    pain_points = tuple(
-        PainPoint(
-            theme,
-            count,
-            tuple(r.text for r in negative if any(m.name == theme for m in r.themes))[:examples],
-        )
-        for theme, count in counts.most_common(top)
-    )
     return GroupSummary(
         group=group,
         count=n,
@@ -111,7 +107,32 @@ def _summarise_group(
         emotion=round(2 * mean, 4),
         negative_share=round(len(negative) / n, 4),
         emotions={k: round(sum(r.emotions.scores[k] for r in records) / n, 4) for k in labels},
-        pain_points=pain_points,
+        pain_points=_themes_felt(records, "negative", top, examples),
+        delights=_themes_felt(records, "positive", top, examples),
+    )
+
+
+def _felt(record: VoiceRecord, label: str) -> set[str]:
+    """The themes ``record`` speaks of with ``label`` (its aspects; its themes if it has none)."""
+    if record.aspects:
+        return {a.theme for a in record.aspects if a.label == label and a.theme is not None}
+    return {m.name for m in record.themes} if record.sentiment.label == label else set()
+
+
+def _themes_felt(
+    records: list[VoiceRecord], label: str, top: int, examples: int
+) -> tuple[PainPoint, ...]:
+    felt = [_felt(r, label) for r in records]
+    counts = Counter(theme for themes in felt for theme in sorted(themes))
+    return tuple(
+        PainPoint(
+            theme,
+            count,
+            tuple(r.text for r, themes in zip(records, felt, strict=True) if theme in themes)[
+                :examples
+            ],
+        )
+        for theme, count in counts.most_common(top)
     )
 
 
