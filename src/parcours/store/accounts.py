@@ -82,7 +82,7 @@ class Accounts(StoreBase):
         return _user(row)
 
     def has_users(self) -> bool:
-        with self._read() as connection:
+        with self._peek() as connection:
             return connection.execute(sa.select(t.users.c.id).limit(1)).first() is not None
 
     def users(self) -> list[User]:
