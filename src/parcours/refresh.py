@@ -28,6 +28,7 @@ from parcours.insight.measure import MeasuredJourney, Tier, measure_workspace
 from parcours.model.vocabulary import Lang
 from parcours.render import export, format_from
 from parcours.render.html import ViewName
+from parcours.snapshot import measure_and_keep
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,18 @@ def draw_measured(
                 f"cannot write {output}: the folder {Path(output).parent} does not exist"
             )
         format_from(output)  # an unknown suffix fails before the measure, not after
-    drawn: dict[str, MeasuredMap] = {}
     results = measure_workspace(workspace, names, where=where, voice=voice)
+    return _draw(workspace, results, view, output, lang)
+
+
+def _draw(
+    workspace: Workspace,
+    results: dict[str, MeasuredJourney],
+    view: ViewName | None,
+    output: str | Path | None,
+    lang: Lang | str | None,
+) -> dict[str, MeasuredMap]:
+    drawn: dict[str, MeasuredMap] = {}
     for name, result in results.items():
         chosen = view or result.journey.layout.value
         if output is None:
@@ -105,10 +116,14 @@ def refresh_workspace(
     progress: bool | None = False,
 ) -> RefreshReport:
     """Import what is new in the workspace's sources (:meth:`Workspace.ingest`: files already
-    imported are skipped), then measure every journey of the workspace and draw it again
-    (:func:`draw_measured`). ``progress`` (None: when standard error is a terminal) shows a
-    bar per imported file, then a spinner while the journeys are measured."""
+    imported are skipped), then measure every journey of the workspace, keep its snapshot
+    (what the web app shows, as its own refresh does: :func:`~parcours.snapshot.take_snapshots`)
+    and draw its measured map again (as :func:`draw_measured`). ``progress`` (None: when
+    standard error is a terminal) shows a bar per imported file, then a spinner while the
+    journeys are measured."""
     report = workspace.ingest(progress=progress)
     with working("measuring and drawing the journeys", progress):
-        drawn = draw_measured(workspace, voice=voice, lang=lang)
+        taken = measure_and_keep(workspace, voice=voice)
+        results = {name: measured for name, (measured, _) in taken.items()}
+        drawn = _draw(workspace, results, None, None, lang)
     return RefreshReport(report, drawn)
