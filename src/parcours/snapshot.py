@@ -114,9 +114,7 @@ def take_snapshots(
     """Measure the journeys of ``workspace`` (all, or those named by file stem) over
     ``period`` and keep each snapshot in the workspace; ``on_journey`` is told each journey's
     id as it starts."""
-    taken = measure_and_keep(
-        workspace, journeys, period=period, voice=voice, on_journey=on_journey
-    )
+    taken = measure_and_keep(workspace, journeys, period=period, voice=voice, on_journey=on_journey)
     return {name: snapshot for name, (_, snapshot) in taken.items()}
 
 

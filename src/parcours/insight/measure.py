@@ -27,27 +27,13 @@ from parcours.errors import EngineError
 from parcours.insight.voice import heard
 from parcours.model import KPI, Journey, KpiKind, load_journey
 from parcours.model.measures import Measured, Measures
-from parcours.model.vocabulary import Typology
+from parcours.model.vocabulary import RATE_KINDS, Typology
 
 Tier = Literal["accurate", "fast", "lexicon"]
 Result = TypeVar("Result")
 #: How long a customer may take from the first stage to the last, by journey typology.
 WINDOWS = {Typology.SIMPLE: "30d", Typology.COMPLEX: "90d", Typology.LONG: "365d"}
 _TIME_UNITS = {"s": 1, "min": 60, "h": 3600, "j": 86400, "d": 86400, "days": 86400}
-#: The KPI kinds measured as a share of customers (answers, orders).
-RATE_KINDS = frozenset(
-    {
-        KpiKind.CONVERSION,
-        KpiKind.ABANDONMENT,
-        KpiKind.CLICK_THROUGH,
-        KpiKind.RETENTION,
-        KpiKind.CHURN,
-        KpiKind.LOYALTY,
-        KpiKind.RETURN_RATE,
-        KpiKind.COMPLAINT_RATE,
-        KpiKind.CSAT,
-    }
-)
 
 
 @dataclass(frozen=True)
