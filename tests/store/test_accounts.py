@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from parcours.errors import AuthenticationError, LoginThrottled, PasswordRejected, StoreError
 from parcours.store import FAILURE_WINDOW, MAX_FAILURES, MIN_LENGTH, Store, User
-from parcours.store.accounts import ATTEMPTS_KEPT
 from parcours.store import schema as t
+from parcours.store.accounts import ATTEMPTS_KEPT
 
 from .conftest import PASSWORD, Clock
 
