@@ -26,6 +26,7 @@ from parcours.engine.workspace_tables import workspace_tables
 from parcours.errors import EngineError
 from parcours.insight.voice import heard
 from parcours.model import KPI, Journey, KpiKind, load_journey
+from parcours.model.lint import Finding, unseen_events
 from parcours.model.measures import Measured, Measures
 from parcours.model.vocabulary import RATE_KINDS, Typology
 
@@ -74,12 +75,21 @@ class MeasuredJourney:
     stage_funnel: FunnelResult
     kpis: tuple[KpiMeasure, ...]
 
+    @property
+    def warnings(self) -> list[Finding]:
+        """The event names the bindings expect and the data never holds, with the closest
+        names it does (:func:`~parcours.model.lint.unseen_events`)."""
+        if not self.coverage.events:
+            return []
+        return unseen_events(self.journey, self.coverage.seen)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "journey": self.journey.id,
             **self.measures.to_dict(),
             "kpis": [k.to_dict() for k in self.kpis],
             "coverage": self.coverage.to_dict(),
+            "warnings": [w.to_dict() for w in self.warnings],
         }
 
     def to_frame(self) -> pd.DataFrame:
