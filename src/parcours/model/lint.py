@@ -55,7 +55,12 @@ def lint(journey: Journey, events: Iterable[str] | None = None) -> list[Finding]
     (known event names); without it the binding rule is skipped."""
     catalogue = frozenset(events) if events is not None else None
     unknown = [
-        Finding("lint-settings", "error", "lint.disable", f"unknown rule {rule_id!r}")
+        Finding(
+            "lint-settings",
+            "error",
+            "lint.disable",
+            f"unknown rule {rule_id!r}; the rules are {', '.join(sorted(RULES))}",
+        )
         for rule_id in journey.lint.disable
         if rule_id not in RULES
     ]
