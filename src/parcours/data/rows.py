@@ -75,12 +75,12 @@ class Wanted:
                 raise DataError(_missing_message(label, role, name, found))
         warnings = []
         for role in self.mapped:
-            name = self.roles.get(role)
-            if name is not None and name not in found and role not in self.required:
-                guess = _guess(role, name, found)
+            column = self.roles.get(role)
+            if column is not None and column not in found and role not in self.required:
+                guess = _guess(role, column, found)
                 hint = f"; did you mean {guess!r}?" if guess else f"; columns found: {found}"
                 warnings.append(
-                    f"{label}: column {name!r}, mapped to the {role} role, is not in the "
+                    f"{label}: column {column!r}, mapped to the {role} role, is not in the "
                     f"source: {role} stays empty{hint}"
                 )
         dropped = [c for c in found if c not in self.roles.values()]
