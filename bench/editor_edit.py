@@ -63,7 +63,7 @@ def main() -> None:
     timings: dict[str, list[float]] = {"emotion": [], "rename": [], "needs": []}
     opens: list[float] = []
     with (
-        served(root, args.port, ready="/journeys") as base,
+        served(root, args.port, ready="/journeys") as (base, _),
         httpx.Client(base_url=base, timeout=60) as client,
     ):
         first = client.get("/journeys")

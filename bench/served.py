@@ -23,9 +23,9 @@ def free_port() -> int:
 @contextmanager
 def served(
     root: Path, port: int, env: dict[str, str] | None = None, ready: str = "/login"
-) -> Iterator[str]:
-    """The base URL of ``parcours serve ROOT --port PORT``, once it answers ``ready``; the
-    server is stopped on leaving."""
+) -> Iterator[tuple[str, int]]:
+    """The base URL and process id of ``parcours serve ROOT --port PORT``, once it answers
+    ``ready``; the server is stopped on leaving."""
     server = subprocess.Popen(
         [sys.executable, "-m", "parcours.cli", "serve", str(root), "--port", str(port)],
         env=env or dict(os.environ),
@@ -41,7 +41,7 @@ def served(
                 break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        yield base
+        yield base, server.pid
     finally:
         server.terminate()
         try:

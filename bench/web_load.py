@@ -7,9 +7,11 @@ in a child process on 127.0.0.1, logs each simulated user in (a session each), t
 loops: the measured map page, its JSON twin, the journeys list, each followed by a pause as a
 person reading it would take (uniform between 0.5x and 1.5x ``--think`` seconds; 0 for none);
 each user starts at a random instant within the first pause, so that they do not all ask at once.
-Prints requests, errors and latency percentiles per kind of request. ``--store`` puts the
-store in PostgreSQL (e.g. postgresql://postgres@127.0.0.1:5432/test); the default is SQLite in
-the workspace.
+Prints requests, errors and latency percentiles per kind of request, and the server's CPU
+time per request (Linux), which other work on the machine changes much less than latency.
+``--store`` puts the store in PostgreSQL (e.g. postgresql://postgres@127.0.0.1:5432/test; the
+driver is psycopg when installed, else pg8000; name one with postgresql+pg8000://...); the
+default is SQLite in the workspace.
 """
 
 from __future__ import annotations
@@ -92,9 +94,18 @@ async def user(
                 await asyncio.sleep(think * random.uniform(0.5, 1.5))
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) the process ``pid`` has used; None where /proc is absent."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def load(
-    base: str, users: int, seconds: float, think: float
-) -> tuple[dict[str, list[float]], list[str]]:
+    base: str, users: int, seconds: float, think: float, server: int
+) -> tuple[dict[str, list[float]], list[str], float | None]:
     timings: dict[str, list[float]] = {kind: [] for kind in PAGES}
     errors: list[str] = []
     limits = httpx.Limits(max_connections=users + 10)
@@ -102,11 +113,14 @@ async def load(
         gate = asyncio.Semaphore(4)
         sessions = await asyncio.gather(*(log_in(client, gate) for _ in range(users)))
         errors += ["login failed" for s in sessions if s is None]
+        before = cpu_seconds(server)
         stop = time.monotonic() + seconds
         await asyncio.gather(
             *(user(client, s, stop, think, timings, errors) for s in sessions if s is not None)
         )
-    return timings, errors
+        after = cpu_seconds(server)
+    used = after - before if after is not None and before is not None else None
+    return timings, errors, used
 
 
 def main() -> None:
@@ -119,11 +133,9 @@ def main() -> None:
     args = parser.parse_args()
     root = prepare(args.store)
     env = {**os.environ, **({"PARCOURS_STORE": args.store} if args.store else {})}
-    with served(root, args.port, env):
+    with served(root, args.port, env) as (base, pid):
         random.seed(7)
-        timings, errors = asyncio.run(
-            load(f"http://127.0.0.1:{args.port}", args.users, args.seconds, args.think)
-        )
+        timings, errors, cpu = asyncio.run(load(base, args.users, args.seconds, args.think, pid))
     store = re.sub(r"//[^@/]*@", "//", args.store) if args.store else "SQLite (workspace)"
     total = sum(map(len, timings.values()))
     print(
@@ -141,6 +153,8 @@ def main() -> None:
             f"{1000 * q[98]:>8.0f}"
         )
     print(f"errors: {len(errors)}" + (f" (first: {errors[:5]})" if errors else ""))
+    if cpu is not None and total:  # what the load on the machine does not change much
+        print(f"server CPU: {cpu:.1f} s, {1000 * cpu / total:.2f} ms per request")
 
 
 if __name__ == "__main__":

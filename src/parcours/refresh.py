@@ -28,12 +28,16 @@ from parcours.errors import RenderError
 from parcours.insight.findings import rank
 from parcours.insight.insights import journey_insights
 from parcours.insight.measure import MeasuredJourney, Tier, each_journey, measure
-from parcours.insight.opportunities import RankedOpportunities, rank_measured
-from parcours.insight.personas import SegmentCards, segment_cards
+from parcours.insight.opportunities import RankedOpportunity, rank_measured
+from parcours.insight.personas import SegmentCard, segment_cards
 from parcours.model import Journey
 from parcours.model.vocabulary import Lang
 from parcours.render import export, format_from
 from parcours.render.html import ViewName
+from parcours.snapshot import measure_and_keep
+
+#: What a measured map is drawn from: the measure, its persona cards, its ranked opportunities.
+Drawable = tuple[MeasuredJourney, tuple[SegmentCard, ...], tuple[RankedOpportunity, ...]]
 
 
 @dataclass(frozen=True)
@@ -90,20 +94,29 @@ def draw_measured(
                 f"cannot write {output}: the folder {Path(output).parent} does not exist"
             )
         format_from(output)  # an unknown suffix fails before the measure, not after
-    drawn: dict[str, MeasuredMap] = {}
 
-    def analyse(
-        log: Backend, journey: Journey
-    ) -> tuple[MeasuredJourney, SegmentCards, RankedOpportunities]:
+    def analyse(log: Backend, journey: Journey) -> Drawable:
         result = measure(log, journey, where=where, voice=voice)
         chosen = view or journey.layout.value
-        cards = segment_cards(log, journey, where=where) if chosen == "persona" else None
-        ranked = None
+        cards = segment_cards(log, journey, where=where).cards if chosen == "persona" else ()
+        ranked: tuple[RankedOpportunity, ...] = ()
         if chosen == "matrix":
-            ranked = rank_measured(result, rank(journey_insights(log, journey, where=where)))
-        return result, cards or SegmentCards(()), ranked or RankedOpportunities(())
+            findings = rank(journey_insights(log, journey, where=where))
+            ranked = rank_measured(result, findings).items
+        return result, cards, ranked
 
-    for name, (result, cards, ranked) in each_journey(workspace, names, analyse).items():
+    return _draw(workspace, each_journey(workspace, names, analyse), view, output, lang)
+
+
+def _draw(
+    workspace: Workspace,
+    results: dict[str, Drawable],
+    view: ViewName | None,
+    output: str | Path | None,
+    lang: Lang | str | None,
+) -> dict[str, MeasuredMap]:
+    drawn: dict[str, MeasuredMap] = {}
+    for name, (result, cards, ranked) in results.items():
         chosen = view or result.journey.layout.value
         if output is None:
             folder = workspace.views_folder(name)
@@ -117,8 +130,8 @@ def draw_measured(
             view=chosen,
             measures=result.measures,
             lang=lang,
-            personas=cards.cards,
-            opportunities=ranked.items,
+            personas=cards,
+            opportunities=ranked,
         )
         drawn[name] = MeasuredMap(result, path)
     return drawn
@@ -132,10 +145,14 @@ def refresh_workspace(
     progress: bool | None = False,
 ) -> RefreshReport:
     """Import what is new in the workspace's sources (:meth:`Workspace.ingest`: files already
-    imported are skipped), then measure every journey of the workspace and draw it again
-    (:func:`draw_measured`). ``progress`` (None: when standard error is a terminal) shows a
-    bar per imported file, then a spinner while the journeys are measured."""
+    imported are skipped), then measure every journey of the workspace, keep its snapshot
+    (what the web app shows, as its own refresh does: :func:`~parcours.snapshot.take_snapshots`)
+    and draw its measured map again (as :func:`draw_measured`). ``progress`` (None: when
+    standard error is a terminal) shows a bar per imported file, then a spinner while the
+    journeys are measured."""
     report = workspace.ingest(progress=progress)
     with working("measuring and drawing the journeys", progress):
-        drawn = draw_measured(workspace, voice=voice, lang=lang)
+        taken = measure_and_keep(workspace, voice=voice)
+        results = {name: (m, s.cards(), s.ranked()) for name, (m, s) in taken.items()}
+        drawn = _draw(workspace, results, None, None, lang)
     return RefreshReport(report, drawn)

@@ -22,6 +22,7 @@ plain tables here; :class:`parcours.data.workspace.Workspace` reads them into so
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from collections.abc import Mapping
@@ -101,13 +102,25 @@ class Settings(BaseModel):
 
 
 def invalid_settings(
-    workspace: Path, error: ValidationError, under: tuple[str, ...] = ()
+    workspace: Path,
+    error: ValidationError,
+    under: tuple[str, ...] = (),
+    model: type[BaseModel] | None = None,
 ) -> SettingsError:
     """The error for settings of ``workspace`` that do not validate, each bad key named in
-    full (``under`` prefixes the keys of a nested table, e.g. ``("sources", "events")``)."""
-    problems = "; ".join(
-        f"{'.'.join(map(str, (*under, *e['loc'])))}: {e['msg']}" for e in error.errors()
-    )
+    full (``under`` prefixes the keys of a nested table, e.g. ``("sources", "events")``); an
+    unknown key of ``model`` (default: :class:`Settings`) is answered with the valid keys."""
+    known = sorted(k for k in (model or Settings).model_fields if k != "workspace")
+
+    def said(e: Any) -> str:
+        where = ".".join(map(str, (*under, *e["loc"])))
+        if e["type"] != "extra_forbidden" or len(e["loc"]) != 1:
+            return f"{where}: {e['msg']}"
+        close = difflib.get_close_matches(str(e["loc"][0]), known, n=1)
+        guess = f"did you mean {close[0]!r}? " if close else ""
+        return f"{where}: unknown key; {guess}the keys are {', '.join(known)}"
+
+    problems = "; ".join(said(e) for e in error.errors())
     return SettingsError(
         f"{workspace / TOML_NAME}: invalid settings ({problems}). Fix the file, the "
         f"{ENV_PREFIX}* environment variables or the options given."

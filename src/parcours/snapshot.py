@@ -33,7 +33,7 @@ from parcours.errors import EngineError
 from parcours.insight.compare import month_filter
 from parcours.insight.findings import rank
 from parcours.insight.insights import journey_insights
-from parcours.insight.measure import Tier, each_journey, measure
+from parcours.insight.measure import MeasuredJourney, Tier, each_journey, measure
 from parcours.insight.opportunities import RankedOpportunity, rank_measured
 from parcours.insight.personas import SegmentCard, segment_cards
 from parcours.insight.trend import measure_series
@@ -138,18 +138,32 @@ def take_snapshots(
     """Measure the journeys of ``workspace`` (all, or those named by file stem) over
     ``period`` and keep each snapshot in the workspace; ``on_journey`` is told each journey's
     id as it starts."""
+    taken = measure_and_keep(workspace, journeys, period=period, voice=voice, on_journey=on_journey)
+    return {name: snapshot for name, (_, snapshot) in taken.items()}
+
+
+def measure_and_keep(
+    workspace: Workspace,
+    journeys: Iterable[str] | None = None,
+    *,
+    period: str = ALL,
+    voice: Tier | None = "fast",
+    on_journey: Callable[[str], None] | None = None,
+) -> dict[str, tuple[MeasuredJourney, Snapshot]]:
+    """:func:`take_snapshots`, giving each journey's measure along with its snapshot (for a
+    caller that also draws the measured map, without measuring twice)."""
     where = period_filter(period)
 
-    def snap(log: Backend, journey: Journey) -> Snapshot:
+    def snap(log: Backend, journey: Journey) -> tuple[MeasuredJourney, Snapshot]:
         if on_journey is not None:
             on_journey(journey.id)
         return _snapshot(log, journey, period, where, voice)
 
     taken = {
-        name: replace(snapshot, journey=name)
-        for name, snapshot in each_journey(workspace, journeys, snap).items()
+        name: (measured, replace(snapshot, journey=name))
+        for name, (measured, snapshot) in each_journey(workspace, journeys, snap).items()
     }
-    for name, snapshot in taken.items():
+    for name, (_, snapshot) in taken.items():
         _write(snapshot_path(workspace, name, period), snapshot.to_dict())
     return taken
 
@@ -170,7 +184,7 @@ def snapshot_path(workspace: Workspace, journey: str, period: str) -> Path:
 
 def _snapshot(
     log: Backend, journey: Journey, period: str, where: Filter, voice: Tier | None
-) -> Snapshot:
+) -> tuple[MeasuredJourney, Snapshot]:
     measured = measure(log, journey, where=where or None, voice=voice)
     timeline = measure_series(log, journey, every="week", where=where or None)
     findings = rank(journey_insights(log, journey, where=where or None))
@@ -182,7 +196,7 @@ def _snapshot(
         for card in cards
     }
     ranked = rank_measured(measured, findings)
-    return Snapshot(
+    return measured, Snapshot(
         journey=journey.id,
         period=period,
         taken_at=datetime.now(UTC).replace(microsecond=0),

@@ -1,5 +1,6 @@
 """``ingest``, ``measure`` and ``refresh`` on a real workspace: flags are the last settings layer,
-and refresh = ingest what is new + measure and draw every journey, as ``measure`` does."""
+and refresh = ingest what is new + measure and draw every journey, as ``measure`` does, and keep
+its snapshot, as the web app's refresh does."""
 
 import json
 import shutil
@@ -9,11 +10,12 @@ import pytest
 from click.testing import CliRunner, Result
 
 from parcours.cli import main
-from parcours.data.workspace import create_workspace
+from parcours.data.workspace import Workspace, create_workspace
 from parcours.demo import DEMO_CONFIG, SIMULATED, SOURCES
 from parcours.model import load_journey
 from parcours.samples import sample_events, sample_path
 from parcours.simulate import simulate
+from parcours.snapshot import load_snapshot
 
 HEADER = "customer_id,timestamp,event,channel\n"
 
@@ -78,6 +80,9 @@ def test_refresh_ingests_what_is_new_and_draws_every_journey(simulated: Path) ->
     (sport,) = report["journeys"].values()
     assert sport["view"] == str(view) and sport["kpis"]
     assert view.read_text(encoding="utf-8") == drawn
+    # the snapshot the web app shows is the refresh's own measure
+    snapshot = load_snapshot(Workspace.open(simulated), "sport")
+    assert snapshot is not None and list(snapshot.kpis) == sport["kpis"]
     view.unlink()
     measured = run("measure", simulated, "--voice", "lexicon")
     assert measured.exit_code == 0, measured.output

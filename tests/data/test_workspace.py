@@ -49,6 +49,12 @@ def test_invalid_settings_name_the_file_and_the_key(tmp_path: Path) -> None:
     (tmp_path / "parcours.toml").write_text('engine = "oracle"\n')
     with pytest.raises(SettingsError, match=r"parcours.toml: invalid settings \(engine"):
         Settings.load(tmp_path, env={})
+    (tmp_path / "parcours.toml").write_text('engin = "duckdb"\n')
+    with pytest.raises(
+        SettingsError,
+        match=r"\(engin: unknown key; did you mean 'engine'\? the keys are database, engine, ",
+    ):
+        Settings.load(tmp_path, env={})
     (tmp_path / "parcours.toml").write_text("engine = \n")
     with pytest.raises(SettingsError, match="not valid TOML"):
         Settings.load(tmp_path, env={})
@@ -57,8 +63,13 @@ def test_invalid_settings_name_the_file_and_the_key(tmp_path: Path) -> None:
 def test_invalid_source_names_the_file_and_the_key(tmp_path: Path) -> None:
     (tmp_path / "parcours.toml").write_text('[sources.events]\npath = "e.csv"\ncolour = "red"\n')
     with pytest.raises(
-        SettingsError, match=r"parcours.toml: invalid settings \(sources\.events\.colour: Extra"
+        SettingsError,
+        match=r"parcours.toml: invalid settings \(sources\.events\.colour: unknown key; .*the "
+        r"keys are columns, delimiter, encoding, format, kind, path, query, table, ",
     ):
+        Workspace.open(tmp_path)
+    (tmp_path / "parcours.toml").write_text('[sources.events]\npath = "e.csv"\nfromat = "csv"\n')
+    with pytest.raises(SettingsError, match=r"fromat: unknown key; did you mean 'format'\?"):
         Workspace.open(tmp_path)
     (tmp_path / "parcours.toml").write_text('[sources.events]\ntimezone = "UTC"\n')
     with pytest.raises(SettingsError, match=r"sources\.events: Value error, give exactly one"):

@@ -11,7 +11,8 @@ from parcours.engine.kpis import KpiValue, share_of
 from parcours.engine.series import Series, SeriesPoint
 from parcours.insight.control import count_baseline, p_chart, scan
 from parcours.insight.incidents import count_incidents, rate_incidents
-from parcours.insight.journey_incidents import completion
+from parcours.insight.journey_incidents import completion, known
+from parcours.model.vocabulary import KpiPeriod
 
 START = date(2026, 3, 2)  # a Monday
 
@@ -146,3 +147,22 @@ def test_recent_periods_are_judged_against_what_they_can_show_yet() -> None:
     )
     assert [(i.start, i.end) for i in flipped] == [(30, 36)]
     assert flipped[0].observed == pytest.approx(0.75, abs=0.01)
+
+
+def test_retention_and_churn_points_are_judged_once_their_own_period_has_passed() -> None:
+    """A quarterly retention needs three months after a week's customers, not 30 days; a
+    weekly churn needs the week after the activity, a monthly one the month after."""
+    weeks = [date(2026, 1, 5) + timedelta(weeks=i) for i in range(20)]  # to 2026-05-18
+    end = date(2026, 6, 1)
+
+    def last_known(kind: str, period: KpiPeriod | None) -> date:
+        found = known(weeks, "week", kind, period, end)
+        assert found is not None and found[0] and list(found) == sorted(found, reverse=True)
+        return weeks[int(found.sum()) - 1]
+
+    assert last_known("retention", None) == date(2026, 4, 20)  # + 1 week + 30 days <= 1 June
+    assert last_known("retention", KpiPeriod.QUARTER) == date(2026, 2, 16)  # to 23 May
+    assert last_known("retention", KpiPeriod.DAY) == date(2026, 5, 18)
+    assert last_known("churn", None) == date(2026, 3, 23)  # two months after the week's end
+    assert last_known("churn", KpiPeriod.WEEK) == date(2026, 5, 11)
+    assert known(weeks, "week", "conversion", KpiPeriod.MONTH, end) is None

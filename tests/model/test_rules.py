@@ -68,6 +68,9 @@ def test_rules_can_be_disabled_per_journey_and_unknown_ids_are_flagged() -> None
     rules = {rule for rule, _ in findings(text)}
     assert "persona-evidence" not in rules and "stage-touchpoint" not in rules
     assert "lint-settings" in rules
+    (unknown,) = [f.message for f in lint(parse_journey(text)) if f.rule == "lint-settings"]
+    assert unknown.startswith("unknown rule 'no-such-rule'; the rules are ")
+    assert "persona-evidence" in unknown and "stage-touchpoint" in unknown
 
 
 @pytest.mark.parametrize(

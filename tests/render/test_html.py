@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 
 from parcours.errors import RenderError
-from parcours.model import Journey, Layout, load_journey
+from parcours.model import KPI, Journey, Layout, load_journey
 from parcours.model.measures import Measured, Measures
 from parcours.render import VIEWS, render_emotion_svg, render_html
 
@@ -214,3 +214,43 @@ def test_the_voice_of_customers_is_shown_and_escaped(journey: Journey) -> None:
     assert not [attrs for name, attrs in page.tags if name == "script"]
     assert "−1,2 [−1,4 ; −1]" in html.replace("\u00a0", " ")
     assert "87" in page.text
+
+
+def test_kpi_values_are_shown_with_their_unit_and_sensible_precision(journey: Journey) -> None:
+    """Rates as 45.2 %, counts with thousands separators, times as durations, one decimal at
+    most, in each language's format; not the raw two decimals."""
+    kpis = (
+        KPI(kind="conversion", target=0.4),  # a share, no unit
+        KPI(kind="churn", unit="%", target=5),  # already in %
+        KPI(kind="waiting_time", target=600),  # seconds
+        KPI(kind="custom", id="revenue", name="CA", unit="€", target=12500),
+    )
+    first = journey.stages[0].model_copy(update={"kpis": kpis, "touchpoints": ()})
+    shown = journey.model_copy(update={"stages": (first,), "opportunities": ()})
+    values = {"conversion": 0.45234, "churn": 4.5678, "waiting-time": 5460.0, "revenue": 12345.678}
+    measures = Measures(stages={first.id: Measured(customers=1234, kpis=values)})
+
+    def texts(lang: str) -> dict[str, list[str]]:
+        html = render_html(shown, "grid", measures=measures, lang=lang)
+        found = {}
+        for kpi_id in values:
+            item = re.search(rf'data-kpi="{kpi_id}"[^>]*>(.*?)</li>', html, re.S)
+            assert item, kpi_id
+            target = re.search(r'class="kpi-target"[^>]*>([^<]*)<', item.group(1))
+            value = re.search(r'class="kpi-value [^"]*"[^>]*>([^<]*)<', item.group(1))
+            assert target and value, kpi_id
+            found[kpi_id] = [target.group(1).split(" ", 2)[-1], value.group(1)]
+        return found
+
+    assert texts("en") == {
+        "conversion": ["40%", "45.2%"],
+        "churn": ["5%", "4.6%"],
+        "waiting-time": ["10\u00a0min", "1\u00a0h\u00a031\u00a0min"],
+        "revenue": ["12,500\u00a0€", "12,345.7\u00a0€"],
+    }
+    assert texts("fr") == {
+        "conversion": ["40\u00a0%", "45,2\u00a0%"],
+        "churn": ["5\u00a0%", "4,6\u00a0%"],
+        "waiting-time": ["10\u00a0min", "1\u00a0h\u00a031\u00a0min"],
+        "revenue": ["12\u202f500\u00a0€", "12\u202f345,7\u00a0€"],
+    }

@@ -99,3 +99,47 @@ def test_a_grant_names_a_real_role_user_and_journey(store: Store, bob: User) -> 
         store.grant(999, "viewer")
     with pytest.raises(StoreError, match="not a journey key"):
         store.grant(bob.id, "viewer", "../etc/passwd")
+
+
+def statements(store: Store) -> list[str]:
+    """The SQL statements the store sends from now on (BEGIN and COMMIT left out)."""
+    sent: list[str] = []
+
+    @sa.event.listens_for(store.engine, "before_cursor_execute")
+    def _sent(_c, _cursor, statement, _params, _context, _many):  # type: ignore[no-untyped-def]
+        if statement.split()[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK"):
+            sent.append(statement.split()[0].upper())
+
+    return sent
+
+
+def test_a_visit_reads_session_user_and_roles_at_once_and_writes_rarely(
+    store: Store, ana: User, bob: User, clock: Clock
+) -> None:
+    """What every page asks: one query, and ``last_seen`` written at most once a minute."""
+    store.import_journey("small", JOURNEY_YAML, author_id=ana.id)
+    store.grant(bob.id, "viewer")
+    store.grant(bob.id, "editor", "small")
+    token, session = store.open_session(bob.id)
+    stored_role = store.role_for(bob.id, "small")
+    sent = statements(store)
+    visit = store.visit(token)
+    assert visit is not None and (visit.user, visit.session) == (bob, session)
+    assert (visit.role(None), visit.role("small"), visit.role("other")) == (
+        Role.VIEWER,
+        Role.EDITOR,
+        Role.VIEWER,
+    )
+    assert visit.role("small") is stored_role
+    assert visit.to_dict()["grants"][0]["role"] == "viewer"
+    clock.advance(seconds=59)
+    assert store.visit(token) is not None
+    assert sent == ["SELECT", "SELECT"]
+    clock.advance(seconds=2)
+    assert store.visit(token) is not None and store.visit(token) is not None
+    assert sent == ["SELECT", "SELECT", "SELECT", "UPDATE", "SELECT"]
+    clock.advance(hours=1, minutes=59)  # idle since the write a minute after opening
+    assert store.visit(token) is not None
+    visitor, _ = store.open_session(ana.id)  # an admin with no grant
+    found = store.visit(visitor)
+    assert found is not None and found.grants == () and found.user.admin

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from parcours.errors import AuthenticationError, LoginThrottled, PasswordRejected, StoreError
 from parcours.store import FAILURE_WINDOW, MAX_FAILURES, MIN_LENGTH, Store, User
 from parcours.store import schema as t
+from parcours.store.accounts import ATTEMPTS_KEPT
 
 from .conftest import PASSWORD, Clock
 
@@ -133,6 +134,30 @@ def test_a_success_clears_the_failures(store: Store, ana: User, clock: Clock) ->
     clock.advance(seconds=1)
     with pytest.raises(AuthenticationError):  # one failure since the success: not throttled
         store.authenticate("ana@example.org", "guess guess guess")
+
+
+def test_old_login_attempts_are_removed_as_new_ones_are_written(
+    store: Store, ana: User, clock: Clock
+) -> None:
+    def attempts() -> list[str]:
+        with store.engine.connect() as connection:
+            query = sa.select(t.login_attempts.c.email).order_by(t.login_attempts.c.id)
+            return list(connection.execute(query).scalars())
+
+    with pytest.raises(AuthenticationError):
+        store.authenticate("ghost@example.org", "guess guess guess")
+    store.authenticate("ana@example.org", PASSWORD)
+    clock.advance(days=ATTEMPTS_KEPT.days, seconds=-1)
+    with pytest.raises(AuthenticationError):
+        store.authenticate("bea@example.org", "guess guess guess")
+    assert attempts() == ["ghost@example.org", "ana@example.org", "bea@example.org"]
+    clock.advance(seconds=2)  # the first two are older than ATTEMPTS_KEPT now
+    for _ in range(MAX_FAILURES):
+        with pytest.raises(AuthenticationError):
+            store.authenticate("ana@example.org", "guess guess guess")
+    assert attempts() == ["bea@example.org", *["ana@example.org"] * MAX_FAILURES]
+    with pytest.raises(LoginThrottled):  # what throttling reads is kept
+        store.authenticate("ana@example.org", PASSWORD)
 
 
 def test_set_password_closes_the_sessions(store: Store, ana: User) -> None:

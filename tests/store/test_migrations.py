@@ -56,10 +56,11 @@ def test_a_workspace_store_is_a_sqlite_file_in_the_workspace(tmp_path: Path) -> 
     assert Settings.load(tmp_path, env={}).store_url == "sqlite:////tmp/x.sqlite"
 
 
-def test_postgres_urls_use_pg8000() -> None:
-    assert engine_url("postgresql://u@h/db") == "postgresql+pg8000://u@h/db"
-    assert engine_url("postgres://u:p@h:5433/db") == "postgresql+pg8000://u:p@h:5433/db"
-    assert engine_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+def test_postgres_urls_use_the_c_driver_when_installed() -> None:
+    """psycopg 3 (in the dev extra) comes first; a URL naming its driver keeps it."""
+    assert engine_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert engine_url("postgres://u:p@h:5433/db") == "postgresql+psycopg://u:p@h:5433/db"
+    assert engine_url("postgresql+pg8000://u@h/db") == "postgresql+pg8000://u@h/db"
     assert engine_url("sqlite:///x.sqlite") == "sqlite:///x.sqlite"
 
 
@@ -72,7 +73,8 @@ def test_a_bad_url_or_a_missing_server_says_what_to_do(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_a_postgresql_url_opens_a_store() -> None:
-    """``Store.open("postgresql://...")`` on a database of its own, dropped after."""
+    """``Store.open("postgresql://...")`` on a database of its own, dropped after: with the
+    default driver (psycopg) and with pg8000, the fallback, named in the URL."""
     admin = postgres_engine(isolation_level="AUTOCOMMIT")
     name = f"parcours_store_{uuid.uuid4().hex[:10]}"
     with admin.connect() as connection:
@@ -80,9 +82,16 @@ def test_a_postgresql_url_opens_a_store() -> None:
     try:
         url = URL.rsplit("/", 1)[0] + f"/{name}"
         with Store.open(url) as store:
-            assert store.engine.url.drivername == "postgresql+pg8000"
+            assert store.engine.url.drivername == "postgresql+psycopg"
             user = store.add_user("ana@example.org", PASSWORD)
+            store.grant(user.id, "viewer")
+        with Store.open(url.replace("postgresql://", "postgresql+pg8000://")) as store:
+            assert store.engine.url.drivername == "postgresql+pg8000"
             assert store.authenticate("ana@example.org", PASSWORD) == user
+            token, session = store.open_session(user.id)
+            visit = store.visit(token)
+            assert visit is not None and (visit.user, visit.session) == (user, session)
+            assert visit.role("any journey") == "viewer"
     finally:
         with admin.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))

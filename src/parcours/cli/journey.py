@@ -76,7 +76,8 @@ def validate(files: tuple[Path, ...]) -> None:
     "--events",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Event catalogue, one name per line, to check the data bindings against "
-    "(default: FILE's NAME.events.txt when present).",
+    "(default: FILE's NAME.events.txt when present; else, for a map in a workspace's "
+    "journeys/ folder, the events of its data, as warnings).",
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--rules", "list_rules", is_flag=True, help="List the rules and exit.")
@@ -84,7 +85,7 @@ def lint_command(file: Path | None, events: Path | None, fmt: str, list_rules: b
     """Check a journey map against the lint rules; exit 1 on an error-level finding."""
     from parcours.model import load_journey
     from parcours.model.catalogue import catalogue_beside, read_catalogue
-    from parcours.model.lint import RULES, lint
+    from parcours.model.lint import RULES, lint, unseen_events
 
     if list_rules:
         for rule in RULES.values():
@@ -94,7 +95,11 @@ def lint_command(file: Path | None, events: Path | None, fmt: str, list_rules: b
         raise click.UsageError("give a journey FILE (or --rules)")
     events = events or catalogue_beside(file)
     catalogue = read_catalogue(events) if events else None
-    findings = lint(load_journey(file), catalogue)
+    journey = load_journey(file)
+    findings = lint(journey, catalogue)
+    seen = _workspace_events(file) if catalogue is None else None
+    if seen is not None:  # in a workspace with data: the names its events bear
+        findings += unseen_events(journey, seen)
     if fmt == "json":
         click.echo(json.dumps({"findings": [f.to_dict() for f in findings]}, ensure_ascii=False))
     else:
@@ -103,6 +108,18 @@ def lint_command(file: Path | None, events: Path | None, fmt: str, list_rules: b
         click.echo(f"{len(findings)} finding(s)", err=True)
     if any(f.severity == "error" for f in findings):
         raise SystemExit(1)
+
+
+def _workspace_events(file: Path) -> list[str] | None:
+    """The event names of the workspace whose ``journeys/`` folder holds ``file``, when it has
+    ingested data; None otherwise."""
+    from parcours.data.workspace import Workspace
+    from parcours.engine.workspace_tables import event_names
+
+    root = file.resolve().parent.parent
+    if file.resolve().parent.name != "journeys" or not (root / "parcours.toml").is_file():
+        return None
+    return event_names(Workspace.open(root))
 
 
 @click.command()

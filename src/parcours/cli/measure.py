@@ -180,6 +180,8 @@ def echo_measured(name: str, drawn: MeasuredMap, lang: str | None = None) -> Non
         click.echo(f"  {said['silent']}: {', '.join(coverage.silent_touchpoints)}")
     for kpi in result.kpis:
         click.echo(f"  {units.kpi_line(kpi, language)}")
+    for warning in result.warnings:
+        click.echo(f"{name}: warning: {warning.where}: {warning.message}", err=True)
 
 
 def _echo_compared(results: Mapping[str, Any], fmt: str) -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from parcours.insight.measure import RATE_KINDS, KpiMeasure
-from parcours.model.vocabulary import KpiKind, Lang
+from parcours.insight.measure import KpiMeasure
+from parcours.model.vocabulary import RATE_KINDS, KpiKind, Lang
+from parcours.model.vocabulary import TIME_KINDS as KINDS_IN_SECONDS
 from parcours.render import fmt
 from parcours.render.labels import Labels
 
@@ -20,8 +21,8 @@ if TYPE_CHECKING:
     from parcours.insight.measure import MeasuredJourney
     from parcours.model import KPI
 
-#: KPI kinds whose natural value is a duration in seconds.
-TIME_KINDS = frozenset({KpiKind.WAITING_TIME, KpiKind.RESPONSE_TIME, "median_seconds"})
+#: KPI kinds and measures whose natural value is a duration in seconds.
+TIME_KINDS = KINDS_IN_SECONDS | {"median_seconds"}
 #: Built-in measures of the calendar series that count customers.
 COUNTS = frozenset({"customers", "volume", "n"})
 WORDS = {
@@ -84,16 +85,8 @@ def natural(value: float | None, kind: str, lang: Lang) -> str:
 
 
 def shown(value: float | None, kpi: KPI, lang: Lang) -> str:
-    """A value in a KPI's own unit (as measured values and targets are written) in human
-    units: a share without a unit as a percentage, a time without a unit as a duration."""
-    if value is None:
-        return "–"
-    unit = (kpi.unit or "").strip() or None
-    if unit is None and kpi.kind in RATE_KINDS:
-        return fmt.percent(value, lang)
-    if unit is None and kpi.kind in TIME_KINDS:
-        return fmt.duration(value, Labels(lang))
-    return fmt.with_unit(round(value, 1), unit, lang)
+    """A value in a KPI's own unit in human units (:func:`parcours.render.fmt.kpi_value`)."""
+    return "–" if value is None else fmt.kpi_value(value, kpi, lang)
 
 
 def kpi_value(measure: KpiMeasure, lang: Lang) -> str:

@@ -237,6 +237,7 @@ def _import(
             import_id,
             staged.content_hash,
             f"the lines after line {item.after:,}, imported before" if item.after else "",
+            tuple(staged.warnings),
         )
         if not report.reconciled:
             raise DataError(

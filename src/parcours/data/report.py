@@ -26,6 +26,8 @@ class FileReport:
     import_id: int | None = None
     content_hash: str = ""
     message: str = ""  # what happened beyond the counts: rows after a line, why not imported
+    #: what the mapping leaves out: mapped columns the input lacks, columns kept nowhere
+    warnings: tuple[str, ...] = ()
 
     @property
     def reconciled(self) -> bool:
@@ -99,6 +101,7 @@ class IngestReport:
                 else f"read {f.read:,}, loaded {f.loaded:,}, quarantined {f.quarantined:,}"
             )
             + (f" ({f.message})" if f.message else "")
+            + "".join(f"\n  warning: {w}" for w in f.warnings)
             for f in self.files
         ]
         lines.append(self.summary())

@@ -58,17 +58,39 @@ class Wanted:
     roles: dict[str, str]
     required: tuple[str, ...]
     collect_properties: bool
+    #: the roles the source's ``columns`` maps by name (the others default to their own name)
+    mapped: tuple[str, ...] = ()
 
     @property
     def columns(self) -> list[str]:
         return list(dict.fromkeys(self.roles.values()))
 
-    def check(self, label: str, found: list[str]) -> None:
-        """Raise DataError when a required column is absent from ``found``."""
+    def check(self, label: str, found: list[str]) -> list[str]:
+        """Raise DataError when a required column is absent from ``found``; else the warnings
+        about the mapping: a mapped column the source lacks (its role stays empty), source
+        columns that map to nothing and are not kept (when ``properties`` is mapped)."""
         for role in self.required:
             name = self.roles[role]
             if name not in found:
                 raise DataError(_missing_message(label, role, name, found))
+        warnings = []
+        for role in self.mapped:
+            column = self.roles.get(role)
+            if column is not None and column not in found and role not in self.required:
+                guess = _guess(role, column, found)
+                hint = f"; did you mean {guess!r}?" if guess else f"; columns found: {found}"
+                warnings.append(
+                    f"{label}: column {column!r}, mapped to the {role} role, is not in the "
+                    f"source: {role} stays empty{hint}"
+                )
+        dropped = [c for c in found if c not in self.roles.values()]
+        if dropped and not self.collect_properties:
+            warnings.append(
+                f"{label}: columns {', '.join(map(repr, dropped))} map to no role and are not "
+                "kept (the properties role is mapped to a column); map each one in columns = "
+                "{ ... } or leave properties unmapped to keep them as properties"
+            )
+        return warnings
 
 
 def _missing_message(label: str, role: str, name: str, found: list[str]) -> str:
@@ -170,6 +192,7 @@ class RowReader:
         self.position = 0
         self.size: int | None = None
         self.content_hash: str | None = None  # set by readers that hash what they read
+        self.warnings: list[str] = []  # about the mapping (Wanted.check), set by open()
 
     def open(self) -> None:
         raise NotImplementedError

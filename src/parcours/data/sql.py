@@ -77,7 +77,7 @@ class SqlReader(RowReader):
             self.close()
             raise DataError(f"{self.label}: cannot read from the database: {exc}") from exc
         found = list(self._result.keys())
-        self.wanted.check(self.label, found)
+        self.warnings = self.wanted.check(self.label, found)
         self.columns = [c for c in self.wanted.columns if c in found]
         index = {name: i for i, name in enumerate(found)}
         self._take = [index[c] for c in self.columns]

@@ -43,6 +43,7 @@ class Staged:
     content_hash: str
     rejected: list[Rejected] = field(default_factory=list)
     is_view: bool = False
+    warnings: list[str] = field(default_factory=list)
 
 
 def defaults_for(fmt: Format) -> dict[str, str]:
@@ -64,7 +65,8 @@ def wanted_for(contract: Contract, mapping: ColumnMapping, fmt: Format) -> Wante
             f"columns maps unknown roles {sorted(unknown)}; the roles of {contract.kind} are "
             f"{', '.join(c.name for c in contract.columns)}."
         )
-    return Wanted(roles, contract.required, contract.properties not in mapping.columns)
+    mapped = tuple(r for r in mapping.columns if r in roles)
+    return Wanted(roles, contract.required, contract.properties not in mapping.columns, mapped)
 
 
 def file_hash(path: str) -> str:
@@ -169,7 +171,9 @@ def _stage_rows(
     rejected = [r for r in reader.rejected if r.line > after]
     skipped += len(reader.rejected) - len(rejected)
     read = reader.rows - skipped
-    return Staged(reader.label, name, types, read, reader.last_line, digest, rejected)
+    return Staged(
+        reader.label, name, types, read, reader.last_line, digest, rejected, False, reader.warnings
+    )
 
 
 def _stage_parquet(
@@ -185,7 +189,7 @@ def _stage_parquet(
     except Exception as exc:  # pyarrow raises several types for unreadable files
         raise DataError(f"{path}: not a readable Parquet file: {exc}") from exc
     found = list(metadata.schema.to_arrow_schema().names)
-    wanted.check(path, found)
+    warnings = wanted.check(path, found)
     columns = [c for c in wanted.columns if c in found]
     rest = [c for c in found if c not in columns]
     props = (
@@ -203,4 +207,5 @@ def _stage_parquet(
     )
     rows = metadata.num_rows
     advance(Path(path).stat().st_size, Path(path).stat().st_size)
-    return Staged(path, name, types, rows, rows, content_hash or file_hash(path), is_view=True)
+    digest = content_hash or file_hash(path)
+    return Staged(path, name, types, rows, rows, digest, is_view=True, warnings=warnings)

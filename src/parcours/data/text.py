@@ -281,7 +281,7 @@ class CsvReader(TextReader):
             raise DataError(f"{self.label}: the file is empty; a header line is expected.")
         # a name with bytes not valid in the encoding is kept escaped (caf\xe9)
         self.header = _unique([_escaped(h.strip().lstrip("\ufeff")) for h in header])
-        self.wanted.check(self.label, self.header)
+        self.warnings = self.wanted.check(self.label, self.header)
         self.columns = [c for c in self.wanted.columns if c in self.header]
         index = {name: i for i, name in enumerate(self.header)}
         self._take = [index[c] for c in self.columns]
@@ -374,7 +374,7 @@ class JsonLinesReader(TextReader):
             if isinstance(value, dict):
                 head.append(value)
         found = list(dict.fromkeys(k for obj in head for k in obj))
-        self.wanted.check(self.label, found)
+        self.warnings = self.wanted.check(self.label, found)
         self.columns = self.wanted.columns
 
     def batches(self) -> Iterator[pa.RecordBatch]:

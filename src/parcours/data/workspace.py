@@ -48,7 +48,9 @@ class Workspace:
             try:
                 self.sources[name] = SourceConfig.model_validate(table)
             except ValidationError as exc:
-                raise invalid_settings(settings.workspace, exc, ("sources", name)) from None
+                raise invalid_settings(
+                    settings.workspace, exc, ("sources", name), SourceConfig
+                ) from None
 
     @classmethod
     def open(cls, path: str | Path = ".", **overrides: Any) -> Workspace:

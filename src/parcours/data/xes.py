@@ -57,7 +57,7 @@ class XesReader(RowReader):
         except CorruptGzip as exc:
             raise DataError(exc.message(self.label, 0)) from exc
         found = list(self._first[1]) if self._first else []
-        self.wanted.check(self.label, found)
+        self.warnings = self.wanted.check(self.label, found)
         self.columns = self.wanted.columns
 
     def _iterate(self, stream: Any) -> Iterator[tuple[int, dict[str, Any]]]:

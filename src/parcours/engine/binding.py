@@ -94,6 +94,8 @@ class Coverage:
     unmatched: dict[str, int] = field(default_factory=dict)  # event name → count, unclaimed
     silent_touchpoints: tuple[str, ...] = ()  # touchpoints that see no event
     per_touchpoint: dict[str, int] = field(default_factory=dict)
+    #: every event name in the log (for the names a binding expects and never sees)
+    seen: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def share(self) -> float:
@@ -147,17 +149,17 @@ def bind(log: Backend, journey: Journey) -> tuple[Backend, Coverage]:
         materialise=True,
     )
     counts = dict(bound.rows("SELECT touchpoint, count(*) FROM {events} GROUP BY touchpoint"))
-    unmatched = dict(
-        bound.rows(
-            "SELECT event, count(*) FROM {events} WHERE stage IS NULL GROUP BY event "
-            "ORDER BY count(*) DESC, event"
-        )
+    by_event = bound.rows(
+        "SELECT event, sum(CASE WHEN stage IS NULL THEN 1 ELSE 0 END) AS n FROM {events} "
+        "GROUP BY event ORDER BY n DESC, event"
     )
+    unmatched = {event: int(n) for event, n in by_event if n}
+    seen = tuple(sorted(str(event) for event, _ in by_event if event is not None))
     total = sum(counts.values())  # every event falls in one touchpoint group, NULL included
     claimed = total - sum(unmatched.values())
     per_touchpoint = {t.id: int(counts.get(t.id, 0)) for _, t in journey.touchpoints()}
     silent = tuple(t for t, n in per_touchpoint.items() if n == 0)
-    return bound, Coverage(total, claimed, unmatched, silent, per_touchpoint)
+    return bound, Coverage(total, claimed, unmatched, silent, per_touchpoint, seen)
 
 
 @contextmanager

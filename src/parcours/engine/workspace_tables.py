@@ -96,3 +96,15 @@ def _database(workspace: Workspace) -> Path:
             f"{database}: the workspace has no database yet; run `parcours ingest` first."
         )
     return database
+
+
+def event_names(workspace: Workspace) -> list[str] | None:
+    """The event names the workspace's data holds; None before anything was ingested."""
+    if workspace.settings.engine != "spark" and not workspace.settings.database_path.exists():
+        return None
+    try:
+        with workspace_tables(workspace) as log:
+            names = log.rows("SELECT DISTINCT event FROM {events}")
+    except EngineError:  # no events table yet
+        return None
+    return sorted(str(n) for (n,) in names if n)

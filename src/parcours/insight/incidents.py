@@ -31,8 +31,8 @@ import numpy as np
 
 from parcours.engine.series import Series, next_start
 from parcours.insight.control import Run, count_baseline, dispersion, scan
-from parcours.insight.measure import RATE_KINDS
 from parcours.model import KpiKind
+from parcours.model.vocabulary import RATE_KINDS
 
 #: Series whose values are shares of customers (the measure's kind values).
 RATES = frozenset(k.value for k in RATE_KINDS)

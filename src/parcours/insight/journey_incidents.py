@@ -4,6 +4,7 @@ said in French and English (:mod:`parcours.insight.wording`), one finding per st
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -25,7 +26,7 @@ from parcours.insight.incidents import (
 )
 from parcours.insight.wording import summary
 from parcours.model import KPI, Journey, KpiKind
-from parcours.model.vocabulary import Direction
+from parcours.model.vocabulary import Direction, KpiPeriod
 
 #: A segment explains a change when it holds at least this share of the customers lost.
 EXPLAINS = 0.5
@@ -47,7 +48,7 @@ def journey_incidents(
         kpi = _kpi(journey, stage, touchpoint, one.measure)
         if one.kind in RATES and one.measure != "customers":
             lower = kpi is not None and kpi.better is Direction.LOWER
-            counted, completion = _judged(kpis, one, stage, touchpoint)
+            counted, completion = _judged(kpis, one, stage, touchpoint, kpi)
             found = rate_incidents(
                 one,
                 higher_is_better=not lower,
@@ -188,11 +189,12 @@ def _distinct(series: tuple[Series, ...]) -> list[tuple[Series, list[str]]]:
 
 
 def _judged(
-    kpis: JourneyKpis, series: Series, stage: str, touchpoint: str | None
+    kpis: JourneyKpis, series: Series, stage: str, touchpoint: str | None, kpi: KPI | None = None
 ) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Which periods of a rate series can be judged, and how complete each is: customers who
-    came to a stage recently may still reach the next one (:func:`completion`), and a customer
-    is retained only once 30 days have passed."""
+    came to a stage recently may still reach the next one (:func:`completion`); a customer is
+    retained only once the KPI's ``period`` has passed (30 days without one); a churn is known
+    once the period after the activity is over (the KPI's ``period``, a month by default)."""
     starts = [p.start for p in series.points]
     if not starts:
         return None, None
@@ -202,10 +204,39 @@ def _judged(
         return None, completion(
             kpis.next_stage_days(stage, touchpoint), kpis.followed_days(stage, touchpoint), ages
         )
-    if series.kind in (KpiKind.RETENTION.value, KpiKind.CHURN.value):
-        mature = [next_start(s, series.every) + RETAINED_AFTER <= end for s in starts]
-        return np.array(mature, dtype=bool), None
-    return None, None
+    per = kpi.period if kpi is not None else None
+    return known(starts, series.every, series.kind, per, end), None
+
+
+def known(
+    starts: list[date], every: str, kind: str, period: KpiPeriod | None, end: date
+) -> np.ndarray | None:
+    """For a retention or churn series, whether each point (starting on each of ``starts``,
+    ``every`` long) is known by ``end`` (the day after the data): a customer is retained once
+    ``period`` (30 days when None) has passed after the point; a churn, counted per
+    ``period`` (a month when None), once the period after the activity is over. None for the
+    other kinds."""
+    if kind == KpiKind.RETENTION.value:
+        return np.array([_after(next_start(s, every), period) <= end for s in starts], dtype=bool)
+    if kind == KpiKind.CHURN.value:
+        per = period or KpiPeriod.MONTH
+        return np.array(
+            [_after(_after(next_start(s, every), per), per) <= end for s in starts], dtype=bool
+        )
+    return None
+
+
+def _after(day: date, period: KpiPeriod | None) -> date:
+    """``day`` plus one ``period`` (calendar months for month, quarter and year; None: the
+    30 days of a retention without a period)."""
+    if period is None:
+        return day + RETAINED_AFTER
+    if period in (KpiPeriod.DAY, KpiPeriod.WEEK):
+        return day + timedelta(days=1 if period is KpiPeriod.DAY else 7)
+    months = {KpiPeriod.MONTH: 1, KpiPeriod.QUARTER: 3, KpiPeriod.YEAR: 12}[period]
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def completion(taken: dict[int, int], followed: dict[int, int], ages: np.ndarray) -> np.ndarray:

@@ -26,28 +26,15 @@ from parcours.engine.workspace_tables import workspace_tables
 from parcours.errors import EngineError
 from parcours.insight.voice import heard
 from parcours.model import KPI, Journey, KpiKind, load_journey
+from parcours.model.lint import Finding, unseen_events
 from parcours.model.measures import Measured, Measures
-from parcours.model.vocabulary import Typology
+from parcours.model.vocabulary import RATE_KINDS, Typology
 
 Tier = Literal["accurate", "fast", "lexicon"]
 Result = TypeVar("Result")
 #: How long a customer may take from the first stage to the last, by journey typology.
 WINDOWS = {Typology.SIMPLE: "30d", Typology.COMPLEX: "90d", Typology.LONG: "365d"}
 _TIME_UNITS = {"s": 1, "min": 60, "h": 3600, "j": 86400, "d": 86400, "days": 86400}
-#: The KPI kinds measured as a share of customers (answers, orders).
-RATE_KINDS = frozenset(
-    {
-        KpiKind.CONVERSION,
-        KpiKind.ABANDONMENT,
-        KpiKind.CLICK_THROUGH,
-        KpiKind.RETENTION,
-        KpiKind.CHURN,
-        KpiKind.LOYALTY,
-        KpiKind.RETURN_RATE,
-        KpiKind.COMPLAINT_RATE,
-        KpiKind.CSAT,
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -88,12 +75,21 @@ class MeasuredJourney:
     stage_funnel: FunnelResult
     kpis: tuple[KpiMeasure, ...]
 
+    @property
+    def warnings(self) -> list[Finding]:
+        """The event names the bindings expect and the data never holds, with the closest
+        names it does (:func:`~parcours.model.lint.unseen_events`)."""
+        if not self.coverage.events:
+            return []
+        return unseen_events(self.journey, self.coverage.seen)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "journey": self.journey.id,
             **self.measures.to_dict(),
             "kpis": [k.to_dict() for k in self.kpis],
             "coverage": self.coverage.to_dict(),
+            "warnings": [w.to_dict() for w in self.warnings],
         }
 
     def to_frame(self) -> pd.DataFrame:

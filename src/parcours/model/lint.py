@@ -7,6 +7,7 @@ journey disables rules with ``lint: {disable: [rule-id, ...]}``. Error-level fin
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Literal
@@ -54,7 +55,12 @@ def lint(journey: Journey, events: Iterable[str] | None = None) -> list[Finding]
     (known event names); without it the binding rule is skipped."""
     catalogue = frozenset(events) if events is not None else None
     unknown = [
-        Finding("lint-settings", "error", "lint.disable", f"unknown rule {rule_id!r}")
+        Finding(
+            "lint-settings",
+            "error",
+            "lint.disable",
+            f"unknown rule {rule_id!r}; the rules are {', '.join(sorted(RULES))}",
+        )
         for rule_id in journey.lint.disable
         if rule_id not in RULES
     ]
@@ -197,10 +203,29 @@ def _binding_known_events(
 ) -> Iterator[tuple[str, str]]:
     if catalogue is None:
         return
+    yield from _unknown_events(journey, catalogue, "matches no known event")
+
+
+def unseen_events(journey: Journey, seen: Iterable[str]) -> list[Finding]:
+    """Warnings for the event names (or globs) the journey's bindings expect and that no event
+    of the data bears (``seen``: the names the data holds), each with the closest names that
+    occur: a misspelled binding measures nothing, silently."""
+    names = frozenset(seen)
+    return [
+        Finding("binding-seen-events", "warning", where, message)
+        for where, message in _unknown_events(journey, names, "never occurs in the data")
+    ]
+
+
+def _unknown_events(
+    journey: Journey, catalogue: frozenset[str], what: str
+) -> Iterator[tuple[str, str]]:
     bound = [("conversion", journey.conversion)]
     bound += [(f"stages.{s.id}", s.match) for s in journey.stages]
     bound += [(f"stages.{s.id}.touchpoints.{t.id}", t.match) for s, t in journey.touchpoints()]
     for where, match in bound:
         if match is not None:
             for pattern in match.unknown_events(catalogue):
-                yield f"{where}.match", f"event {pattern!r} matches no known event"
+                close = difflib.get_close_matches(pattern, sorted(catalogue), n=3, cutoff=0.6)
+                hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+                yield f"{where}.match", f"event {pattern!r} {what}{hint}"

@@ -136,6 +136,23 @@ LOWER_IS_BETTER = frozenset(
     }
 )
 
+#: The KPI kinds measured as a share of customers (answers, orders): 0..1, shown in %.
+RATE_KINDS = frozenset(
+    {
+        KpiKind.CONVERSION,
+        KpiKind.ABANDONMENT,
+        KpiKind.CLICK_THROUGH,
+        KpiKind.RETENTION,
+        KpiKind.CHURN,
+        KpiKind.LOYALTY,
+        KpiKind.RETURN_RATE,
+        KpiKind.COMPLAINT_RATE,
+        KpiKind.CSAT,
+    }
+)
+#: The KPI kinds measured as a duration in seconds.
+TIME_KINDS = frozenset({KpiKind.WAITING_TIME, KpiKind.RESPONSE_TIME})
+
 
 class Severity(StrEnum):
     LOW = "low"

@@ -187,13 +187,13 @@ class View:
         target = ""
         if kpi.target is not None:
             sign = "≥" if kpi.better.value == "higher" else "≤"
-            goal = fmt.with_unit(kpi.target, kpi.unit, self.lang)
+            goal = fmt.kpi_value(kpi.target, kpi, self.lang)
             target = f"{self.t('kpi.target')} {sign} {goal}"
         state = ""
         if value is not None:
             met = kpi.meets(value)
             state = "" if met is None else ("meets" if met else "miss")
-        shown = "" if value is None else fmt.with_unit(value, kpi.unit, self.lang)
+        shown = "" if value is None else fmt.kpi_value(value, kpi, self.lang)
         if value is None and self.has_measures:  # measured, but not this KPI: say why
             shown, state = definitions.not_measured(kpi, self.lang), "none"
         direction = self.of("direction", kpi.better)

@@ -1,10 +1,11 @@
 """Numbers as the views and the command line print them, in French (``12,5 %``, ``1 234``
 with a narrow no-break space) or English (``12.5%``, ``1,234``); durations in days, hours and
-minutes (``3 j 4 h``, ``3 d 4 h``, ``12 min``)."""
+minutes (``3 j 4 h``, ``3 d 4 h``, ``12 min``); a KPI's value in its own unit (``45,2 %``)."""
 
 from __future__ import annotations
 
-from parcours.model.vocabulary import Lang
+from parcours.model.journey import KPI
+from parcours.model.vocabulary import RATE_KINDS, TIME_KINDS, Lang
 from parcours.render.labels import Labels
 
 NBSP = "\u00a0"
@@ -61,3 +62,16 @@ def with_unit(value: float, unit: str | None, lang: Lang) -> str:
     if not unit:
         return text
     return f"{text}{NBSP}{unit}" if unit != "%" or lang is Lang.FR else f"{text}%"
+
+
+def kpi_value(value: float, kpi: KPI, lang: Lang) -> str:
+    """A value in a KPI's own unit (as measured values and targets are written) in human
+    units: a share without a unit as a percentage (``45.2%``), a time without a unit as a
+    duration, anything else to one decimal with the language's separators (``1,234.5 €``).
+    A rate kind's value outside 0..1 is not a share (a CSAT target of 4 out of 5): a number."""
+    unit = (kpi.unit or "").strip() or None
+    if unit is None and kpi.kind in RATE_KINDS and 0 <= value <= 1:
+        return percent(value, lang)
+    if unit is None and kpi.kind in TIME_KINDS:
+        return duration(value, Labels(lang))
+    return with_unit(round(value, 1), unit, lang)

@@ -8,7 +8,7 @@ URL; the schema is migrated by Alembic when the store opens).
         store.sync_workspace(Workspace.open("shop"))     # a version per changed journey file
         admin = store.add_user("ana@example.org", "correct horse battery", admin=True)
         token, session = store.open_session(admin.id)
-        store.session_for(token)                         # (User, Session) or None
+        store.visit(token)        # the session, its user and their roles; None when closed
 
 The web app and the CLI read the same store; neither the store nor its records know HTTP.
 """
@@ -30,6 +30,7 @@ from parcours.store.records import (
     User,
     VersionDiff,
     VersionInfo,
+    Visit,
 )
 from parcours.store.roles import RULES, Action, Role, allowed
 from parcours.store.sharing import SHARE_TTL
@@ -60,6 +61,7 @@ __all__ = [
     "User",
     "VersionDiff",
     "VersionInfo",
+    "Visit",
     "allowed",
     "check_password",
     "open_store",

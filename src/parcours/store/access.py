@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from parcours.errors import StoreError
 from parcours.store import schema as t
 from parcours.store.base import StoreBase, check_key, sha256
-from parcours.store.records import Grant, Session, User
+from parcours.store.records import Grant, Session, User, Visit
 from parcours.store.roles import Role, strongest
 
 SESSION_TTL = timedelta(hours=12)
@@ -52,25 +52,44 @@ class Access(StoreBase):
             ).one()
         return token, _session(row)
 
-    def session_for(self, token: str) -> tuple[User, Session] | None:
-        """The user and session of ``token``; None when it is unknown, expired, idle for more
-        than :data:`IDLE_TIMEOUT`, or closed."""
+    def visit(self, token: str) -> Visit | None:
+        """The session of ``token`` with its user and the user's roles, in one query; None when
+        the token is unknown, expired, idle for more than :data:`IDLE_TIMEOUT`, or closed. A
+        session's ``last_seen`` is written at most once per :data:`SEEN_EVERY`."""
         now = self.now()
-        s, u = t.sessions.c, t.users.c
+        s, u, g = t.sessions.c, t.users.c, t.grants.c
         query = (
-            sa.select(t.sessions, u.email, u.name, u.admin, u.created_at.label("user_created"))
+            sa.select(
+                t.sessions,
+                u.email,
+                u.name,
+                u.admin,
+                u.created_at.label("user_created"),
+                g.role,
+                g.scope,
+            )
             .join(t.users, u.id == s.user_id)
+            .outerjoin(t.grants, g.user_id == s.user_id)
             .where(s.token_hash == sha256(token), s.revoked_at.is_(None), s.expires_at > now)
         )
-        with self._read() as connection:
-            row = connection.execute(query).first()
-        if row is None or row.last_seen + IDLE_TIMEOUT <= now:
+        with self._peek() as connection:
+            rows = connection.execute(query).all()
+        if not rows or rows[0].last_seen + IDLE_TIMEOUT <= now:
             return None
+        row = rows[0]
         if now - row.last_seen >= SEEN_EVERY:
             with self._write() as connection:
                 connection.execute(t.sessions.update().where(s.id == row.id).values(last_seen=now))
         user = User(row.user_id, row.email, row.name, bool(row.admin), row.user_created)
-        return user, _session(row)
+        grants = tuple(
+            Grant(user.id, Role(r.role), r.scope or None) for r in rows if r.role is not None
+        )
+        return Visit(user, _session(row), grants)
+
+    def session_for(self, token: str) -> tuple[User, Session] | None:
+        """The user and session of ``token`` (see :meth:`visit`)."""
+        found = self.visit(token)
+        return (found.user, found.session) if found else None
 
     def close_session(self, token: str) -> None:
         """Log out: the session of ``token`` can no longer be used."""

@@ -3,7 +3,8 @@
 No account exists until one is added (``parcours user add --admin``). Emails are kept in lower
 case and are unique. After :data:`MAX_FAILURES` failed logins for one email within
 :data:`FAILURE_WINDOW`, logins for it are refused without checking the password until the
-oldest of those failures leaves the window; a success clears the count.
+oldest of those failures leaves the window; a success clears the count. Attempts older than
+:data:`ATTEMPTS_KEPT` are removed as new ones are recorded.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from parcours.store.records import User
 
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
+#: Login attempts are kept this long (throttling reads the last :data:`FAILURE_WINDOW` only);
+#: older ones are removed as new ones are written.
+ATTEMPTS_KEPT = timedelta(days=7)
 #: One message for a wrong password and an unknown email, so that emails cannot be probed.
 WRONG = "wrong email or password (adresse ou mot de passe incorrect)"
 
@@ -82,7 +86,7 @@ class Accounts(StoreBase):
         return _user(row)
 
     def has_users(self) -> bool:
-        with self._read() as connection:
+        with self._peek() as connection:
             return connection.execute(sa.select(t.users.c.id).limit(1)).first() is not None
 
     def users(self) -> list[User]:
@@ -185,11 +189,18 @@ class Accounts(StoreBase):
             self._record(connection, email, client, outcome)
 
     def _record(self, connection: sa.Connection, email: str, client: str, outcome: str) -> None:
+        """Record an attempt and remove those older than :data:`ATTEMPTS_KEPT`. Attempts are
+        numbered in time order, so the oldest kept one is found by walking the primary key
+        from its start over the few rows that have just aged out, never the whole table."""
+        now = self.now()
         connection.execute(
-            t.login_attempts.insert().values(
-                email=email, client=client, outcome=outcome, at=self.now()
-            )
+            t.login_attempts.insert().values(email=email, client=client, outcome=outcome, at=now)
         )
+        a = t.login_attempts.c
+        oldest_kept = connection.execute(
+            sa.select(a.id).where(a.at >= now - ATTEMPTS_KEPT).order_by(a.id).limit(1)
+        ).scalar()
+        connection.execute(t.login_attempts.delete().where(a.id < oldest_kept))
 
     def _revoke_sessions(self, connection: sa.Connection, user_id: int) -> None:
         connection.execute(

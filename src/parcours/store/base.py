@@ -44,6 +44,18 @@ class StoreBase:
             yield connection
 
     @contextmanager
+    def _peek(self) -> Iterator[sa.Connection]:
+        """A connection for one statement, which is atomic by itself: on PostgreSQL it runs
+        without BEGIN and COMMIT around it (two round trips fewer); SQLite, in process, keeps
+        its transaction."""
+        if self.engine.dialect.name == "sqlite":
+            with self._read() as connection:
+                yield connection
+            return
+        with self.engine.connect() as connection:
+            yield connection.execution_options(isolation_level="AUTOCOMMIT")
+
+    @contextmanager
     def _write(self) -> Iterator[sa.Connection]:
         """A write transaction; on SQLite it takes the write lock at its start."""
         with self.engine.connect() as connection:

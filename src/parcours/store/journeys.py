@@ -159,12 +159,12 @@ class Journeys(StoreBase):
 
     def journeys(self) -> list[JourneyRecord]:
         """Every journey of the store, by key."""
-        with self._read() as connection:
+        with self._peek() as connection:
             rows = connection.execute(sa.select(t.journeys).order_by(_J.key))
             return [_record(row) for row in rows]
 
     def journey(self, key: str) -> JourneyRecord | None:
-        with self._read() as connection:
+        with self._peek() as connection:
             row = connection.execute(sa.select(t.journeys).where(_J.key == check_key(key))).first()
         return _record(row) if row else None
 

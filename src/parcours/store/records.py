@@ -13,7 +13,7 @@ from parcours.model import Journey, parse_journey
 from parcours.model.diff import JourneyDiff
 from parcours.model.documents import Format
 from parcours.model.vocabulary import Status
-from parcours.store.roles import Role
+from parcours.store.roles import Role, strongest
 
 #: The states of a tracked opportunity: the map's own (idea, planned, in_progress, done, dropped).
 OPPORTUNITY_STATUSES: tuple[str, ...] = tuple(status.value for status in Status)
@@ -28,6 +28,8 @@ def _plain(value: Any) -> Any:
         return value.value
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
     return value
 
 
@@ -63,6 +65,20 @@ class Grant(_Record):
     user_id: int
     role: Role
     journey: str | None
+
+
+@dataclass(frozen=True)
+class Visit(_Record):
+    """A live session, its user and the user's roles, as one read of the store gives them."""
+
+    user: User
+    session: Session
+    grants: tuple[Grant, ...]
+
+    def role(self, journey: str | None) -> Role | None:
+        """The user's role on ``journey``: the stronger of their workspace role and their role
+        on that journey (the workspace role alone when ``journey`` is None)."""
+        return strongest(*(g.role for g in self.grants if g.journey in (None, journey)))
 
 
 @dataclass(frozen=True)

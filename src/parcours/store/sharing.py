@@ -61,7 +61,7 @@ class Sharing(StoreBase):
 
     def share_for(self, token: str) -> ShareLink | None:
         """The share link of ``token``; None when it is unknown, expired or revoked."""
-        with self._read() as connection:
+        with self._peek() as connection:
             row = connection.execute(
                 _SHARE.where(
                     _S.token_hash == sha256(token),

@@ -19,8 +19,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event
 
-from parcours._optional import require
-from parcours.errors import StoreError
+from parcours.data.sql import normalise_url
+from parcours.errors import DataError, StoreError
 from parcours.settings import Settings
 from parcours.store.access import Access
 from parcours.store.accounts import Accounts
@@ -31,16 +31,18 @@ from parcours.store.sharing import Sharing
 from parcours.store.tracking import Tracking
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-_POSTGRES = ("postgresql://", "postgres://")
+#: A web server asks the store from its event loop and from a few worker threads (background
+#: jobs, uvicorn's thread pool): ten connections kept, twenty more at a peak.
+PG_POOL = {"pool_size": 10, "max_overflow": 20, "pool_recycle": 1800}
 
 
 def engine_url(url: str) -> str:
-    """The SQLAlchemy URL for ``url``: ``postgresql://`` and ``postgres://`` use pg8000."""
-    for scheme in _POSTGRES:
-        if url.startswith(scheme):
-            require("pg8000", extra="sql", feature="A PostgreSQL store")
-            return "postgresql+pg8000://" + url.removeprefix(scheme)
-    return url
+    """The SQLAlchemy URL for ``url``: a PostgreSQL URL naming no driver gets the first one
+    installed (psycopg 3, then pg8000; see :func:`parcours.data.sql.normalise_url`)."""
+    try:
+        return normalise_url(url)
+    except DataError as exc:
+        raise StoreError(str(exc)) from None
 
 
 def create_engine(url: str) -> sa.Engine:
@@ -55,7 +57,7 @@ def create_engine(url: str) -> sa.Engine:
             "postgresql://user@host/database"
         ) from exc
     if parsed.get_backend_name() != "sqlite":
-        return sa.create_engine(parsed, pool_pre_ping=True)
+        return sa.create_engine(parsed, pool_pre_ping=True, **PG_POOL)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     # a web server's threads each hold a connection: a small pool made writers wait seconds
@@ -128,8 +130,9 @@ class Store(Accounts, Access, Comments, Tracking, Journeys, Sharing, StoreBase):
             return cls(engine)
         except sa.exc.DBAPIError as exc:
             engine.dispose()
+            reason = " ".join(str(exc.orig).split())  # drivers' messages span lines
             raise StoreError(
-                f"{_where(engine)}: cannot open the store ({exc.orig}); check the URL and that "
+                f"{_where(engine)}: cannot open the store ({reason}); check the URL and that "
                 "the database server is running"
             ) from exc
         except BaseException:

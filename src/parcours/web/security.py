@@ -21,7 +21,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 
-from parcours.store import Action, JourneyRecord, ShareLink, Store, User, allowed
+from parcours.store import Action, JourneyRecord, ShareLink, Store, User, Visit, allowed
 
 SESSION_COOKIE = "__Host-parcours"
 CSRF_COOKIE = "__Host-csrf"
@@ -33,6 +33,8 @@ class Actor:
     nobody yet (``anonymous``)."""
 
     user: User | None = None
+    #: the user's session and roles, read with the session in one query
+    visit: Visit | None = None
     share: ShareLink | None = None
     local: bool = False
     csrf: str = ""
@@ -83,7 +85,10 @@ def authorize(store: Store, actor: Actor, action: Action, resource: Resource) ->
         raise HTTPException(404 if key != actor.share.journey else 403)
     user = actor.user
     assert user is not None
-    role = actor.asked("role", key, lambda: store.role_for(user.id, key))
+    if actor.visit is not None:
+        role = actor.visit.role(key)
+    else:
+        role = actor.asked("role", key, lambda: store.role_for(user.id, key))
     if allowed(role, user.admin, action):
         return
     visible = allowed(role, user.admin, Action.VIEW)
@@ -108,10 +113,9 @@ def actor_of(request: Request) -> Actor:
             raise HTTPException(404)
         return Actor(share=share)
     session = request.cookies.get(SESSION_COOKIE)
-    found = store.session_for(session) if session else None
-    if found is not None:
-        user, record = found
-        return Actor(user=user, csrf=record.csrf_token)
+    visit = store.visit(session) if session else None
+    if visit is not None:
+        return Actor(user=visit.user, visit=visit, csrf=visit.session.csrf_token)
     csrf = request.cookies.get(CSRF_COOKIE) or request.state.new_csrf
     if request.app.state.local and not store.has_users():
         return Actor(local=True, csrf=csrf)

@@ -12,11 +12,10 @@ from fastapi import HTTPException, Request
 
 from parcours.data.workspace import Workspace
 from parcours.errors import EngineError
-from parcours.insight.measure import RATE_KINDS
 from parcours.model import Journey
 from parcours.model.measures import Measures
 from parcours.model.text import localize
-from parcours.model.vocabulary import KpiKind, Lang
+from parcours.model.vocabulary import RATE_KINDS, KpiKind, Lang
 from parcours.render.html import render_fragment
 from parcours.snapshot import Snapshot, load_snapshot, snapshot_path
 from parcours.store import Store
