@@ -138,14 +138,16 @@ class _Merger:
         sides = (self.base, self.mine, self.theirs)
         b, m, t = (items(j) for j in sides)
         names = _names(sides)
-        top = self._fields("journey", self.base.id, "", fields(self.base), *map(fields, sides[1:]))
+        top = self._fields(
+            "journey", self.base.id, "", fields(self.base), fields(self.mine), fields(self.theirs)
+        )
         merged: dict[str, dict[str, dict[str, Any]]] = {}
         for what in KINDS:
             if what in ("touchpoint", "pain point"):
                 for side, index in (("mine", m), ("theirs", t)):
                     self._revive_children(what, b, index, merged["stage"], side)
             merged[what] = self._items(what, b[what], m[what], t[what], names, sides)
-        stage_order = self._order("stages", *(list(x["stage"]) for x in (b, m, t)), merged["stage"])
+        stage_order = self._order("stages", [list(x["stage"]) for x in (b, m, t)], merged["stage"])
         stages = []
         for stage_id in stage_order:
             stage = dict(merged["stage"][stage_id])
@@ -156,7 +158,7 @@ class _Merger:
                 ]
                 kept = {i: v for i, v in merged[what].items() if v["stage"] == stage_id}
                 path = f"stages[{stage_id}].{key}"
-                stage[key] = [_without_stage(kept[i]) for i in self._order(path, *orders, kept)]
+                stage[key] = [_without_stage(kept[i]) for i in self._order(path, orders, kept)]
             stages.append(stage)
         document = {
             **top,
@@ -180,7 +182,7 @@ class _Merger:
         merged: dict[str, dict[str, dict[str, Any]]],
     ) -> list[dict[str, Any]]:
         key = _PLACE[what][0]
-        order = self._order(key, list(b[what]), list(m[what]), list(t[what]), merged[what])
+        order = self._order(key, [list(x[what]) for x in (b, m, t)], merged[what])
         return [dict(merged[what][i]) for i in order]
 
     def _pick(self, path: str, conflict: Conflict) -> Side:
@@ -202,7 +204,7 @@ class _Merger:
         out = {}
         for key in dict.fromkeys([*t, *m]):
             bv, mv, tv = b.get(key), m.get(key), t.get(key)
-            if mv == tv or mv == bv:
+            if mv in (tv, bv):
                 out[key] = tv
             elif tv == bv:
                 out[key] = mv
@@ -228,12 +230,14 @@ class _Merger:
             prefix = _path(what, item_id, tv or mv or bv or {})
             name = names.get((what, item_id), "")
             if bv is None or (mv is not None and tv is not None):
-                both = self._fields(what, item_id, f"{prefix}.", bv or {}, mv or tv, tv or mv, name)
-                out[item_id] = both  # type: ignore[arg-type]
+                mine, theirs = mv or tv or {}, tv or mv or {}
+                out[item_id] = self._fields(
+                    what, item_id, f"{prefix}.", bv or {}, mine, theirs, name
+                )
                 continue
             if mv is None and tv is None:
                 continue
-            kept, gone = ("mine", "theirs") if tv is None else ("theirs", "mine")
+            kept: Side = "mine" if tv is None else "theirs"
             value = mv if tv is None else tv
             if whole is not None:  # a stage is edited when anything in it changed
                 edited = whole[kept][item_id] != whole["base"][item_id]
@@ -273,13 +277,12 @@ class _Merger:
     def _order(
         self,
         path: str,
-        b: list[str],
-        m: list[str],
-        t: list[str],
+        orders: list[list[str]],
         keep: Mapping[str, Any],
     ) -> list[str]:
         """The ids of ``keep`` in order: the side that reordered wins; what a side added
         follows the item it follows there (several runs after one item: by their first id)."""
+        b, m, t = orders
         shared = set(b) & set(m) & set(t) & set(keep)
         ob, om, ot = ([i for i in x if i in shared] for x in (b, m, t))
         if om == ob:
