@@ -61,7 +61,7 @@ def test_an_overlapping_edit_comes_back_as_a_conflict_and_writes_nothing(
 
 def test_errors_name_the_input(store: Store, ana: User) -> None:
     save_edit(store, "small", JOURNEY_YAML, 0, ana.id)
-    with pytest.raises(JourneyValidationError, match="small.yaml:5"):
+    with pytest.raises(JourneyValidationError, match=r"small\.yaml:5"):
         save_edit(store, "small", JOURNEY_YAML.replace("id: discover", "id: Discover!"), 1, None)
     with pytest.raises(StoreError, match="no version 9"):
         save_edit(store, "small", RENAMED, 9, None)

@@ -62,6 +62,7 @@ def add_users(store: Store) -> dict[str, int]:
 
 def client_for(workspace: Path, store: Store, *, local: bool = True) -> TestClient:
     app = create_app(Settings.load(workspace), store=store, local=local)
+    app.state.live.max_seconds = 0  # TestClient reads whole answers: event streams end at once
     return TestClient(app, base_url="https://testserver", follow_redirects=False)
 
 

@@ -27,7 +27,7 @@ from parcours.data.workspace import Workspace
 from parcours.render.html import stylesheet
 from parcours.settings import Settings
 from parcours.store import Store, open_store
-from parcours.web import account, journeys, quarantine, refresh, shares, versions
+from parcours.web import account, editing, journeys, live, quarantine, refresh, shares, versions
 from parcours.web.jobs import Jobs
 from parcours.web.pages import is_api, render_error
 from parcours.web.security import CSRF_COOKIE, LoginRequired, new_csrf
@@ -51,6 +51,7 @@ def create_app(settings: Settings, *, store: Store | None = None, local: bool = 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        await app.state.live.aclose()
         app.state.jobs.shutdown()
         if store is None:
             opened.close()
@@ -68,9 +69,11 @@ def create_app(settings: Settings, *, store: Store | None = None, local: bool = 
     app.state.store = opened
     app.state.local = local
     app.state.jobs = Jobs(workspace)
+    app.state.live = live.Live(opened)
+    app.state.drafts = editing.Drafts()
     app.add_api_route("/static/map.css", _map_css, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=str(files("parcours.web") / "static")), "static")
-    for module in (account, journeys, versions, shares, refresh, quarantine):
+    for module in (account, journeys, editing, live, versions, shares, refresh, quarantine):
         app.include_router(module.router)
     app.add_middleware(SecurityHeaders)
     app.add_exception_handler(HTTPException, _http_error)

@@ -54,6 +54,11 @@ def journey_at(request: Request, key: str) -> Shown:
     return _parsed(store, key, record.latest)
 
 
+def stored(store: Store, key: str, number: int) -> Shown:
+    """Version ``number`` of journey ``key``, parsed once."""
+    return _parsed(store, key, number)
+
+
 @lru_cache(maxsize=256)
 def _parsed(store: Store, key: str, number: int) -> Shown:
     version = store.version(key, number)
