@@ -11,7 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.routing import Route
 
-from parcours.store import Action, Role, Store, allowed
+from parcours.model.merge import Merge
+from parcours.store import Action, Conflicted, Role, Store, allowed
 
 from .conftest import JOURNEY, OTHER, PASSWORD, ROLES, client_for, csrf, login
 
@@ -40,6 +41,12 @@ NEEDS: dict[tuple[str, str], str] = {
     ("GET", "/journeys/{key}/diff"): "view",
     ("GET", "/api/journeys/{key}/diff"): "view",
     ("POST", "/journeys/{key}/versions/{number}/restore"): "edit",
+    ("PUT", "/api/journeys/{key}"): "edit",
+    ("GET", "/journeys/{key}/merge/{draft}"): "edit",
+    ("GET", "/api/journeys/{key}/merge/{draft}"): "edit",
+    ("POST", "/journeys/{key}/merge/{draft}"): "edit",
+    ("GET", "/journeys/{key}/events"): "view",
+    ("POST", "/journeys/{key}/presence"): "edit",
     ("GET", "/journeys/{key}/shares"): "manage",
     ("GET", "/api/journeys/{key}/shares"): "manage",
     ("POST", "/journeys/{key}/shares"): "manage",
@@ -95,7 +102,15 @@ def _fill(path: str, journey: str | None, ids: dict[str, object]) -> str:
         .replace("{share_id}", str(ids["share"].get(journey, 999)))
         .replace("{job_id}", str(ids["job"]))
         .replace("{token}", str(ids["token"]))
+        .replace("{draft}", str(ids["draft"].get(journey, "no-such-draft")))
     )
+
+
+def pending(client: TestClient, store: Store, key: str) -> str:
+    """The token of an edit of version 1 of ``key`` waiting on the merge page of ``client``."""
+    mine = store.version(key, 1).journey
+    latest = store.version(key).number
+    return str(client.app.state.drafts.park(Conflicted(key, 1, latest, mine, Merge(mine))))  # type: ignore[attr-defined]
 
 
 @pytest.mark.slow
@@ -117,12 +132,13 @@ def test_authorization_matrix(workspace: Path, store: Store, users: dict[str, in
             headers={"X-CSRF-Token": csrf(setup)},
         )
         job = int(started.headers["location"].rsplit("/", 1)[1])
-    ids = {"share": shares, "job": job, "token": token}
+    ids = {"share": shares, "job": job, "token": token, "draft": {}}
     wrong = []
     for role in (*ROLES, "anonymous", "share"):
         with client_for(workspace, store) as client:
             if role not in ("anonymous", "share"):
                 login(client, f"{role}@example.org")
+            ids["draft"] = {key: pending(client, store, key) for key in (JOURNEY, OTHER)}
             for method, path in routes(client):
                 need = NEEDS[(method, path)]
                 if need == "public":
@@ -132,8 +148,14 @@ def test_authorization_matrix(workspace: Path, store: Store, users: dict[str, in
                     if need == "share" and role != "share":
                         continue
                     url = _fill(path, journey, ids)
-                    data = {"csrf": csrf(client), "period": "2026-02"}
-                    answer = client.post(url, data=data) if method == "POST" else client.get(url)
+                    data = {"csrf": csrf(client), "period": "2026-02", "where": "journey"}
+                    if method == "PUT":  # not a valid map: saves nothing, 422 when allowed
+                        headers = {"X-CSRF-Token": csrf(client), "If-Match": '"v1"'}
+                        answer = client.put(url, json={}, headers=headers)
+                    elif method == "POST":
+                        answer = client.post(url, data=data)
+                    else:
+                        answer = client.get(url)
                     denied = answer.status_code in (401, 403, 404) or (
                         answer.status_code == 303
                         and answer.headers["location"].startswith("/login")
