@@ -28,8 +28,9 @@ from parcours.store.journeys import guess_format
 from parcours.store.records import JourneyVersion
 from parcours.store.store import Store
 
-#: Saves that find yet another newer version while merging try again this many times.
-ATTEMPTS = 5
+#: A merged edit that finds yet another newer version when saved is merged again, this many
+#: times at most (then VersionConflict: others keep saving faster than the merge).
+ATTEMPTS = 20
 
 
 def etag(number: int) -> str:
