@@ -21,14 +21,13 @@ import argparse
 import asyncio
 import random
 import shutil
-import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
+from serving import served
 
 from parcours.data.workspace import Workspace, create_workspace
 from parcours.settings import Settings
@@ -203,25 +202,8 @@ def main() -> None:
     worst = 0
     for editors in args.editors:
         root = prepare(editors)
-        server = subprocess.Popen(
-            [sys.executable, "-m", "parcours.cli", "serve", str(root), "--port", str(args.port)],
-            stdout=subprocess.DEVNULL,
-        )
-        base_url = f"http://127.0.0.1:{args.port}"
-        try:
-            for _ in range(1200):
-                try:
-                    httpx.get(f"{base_url}/login", timeout=1)
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
+        with served(root, args.port) as base_url:
             tally, lost = asyncio.run(run(base_url, editors, args.changes))
-        finally:
-            server.terminate()
-            try:
-                server.wait(10)
-            except subprocess.TimeoutExpired:
-                server.kill()
         row = (editors, tally.saves, tally.accepted, tally.merged, tally.conflicts)
         print(" ".join(f"{v:>11}" for v in (*row, tally.gave_up, tally.errors)) + f" {lost:>6}")
         worst = max(worst, lost, tally.errors)

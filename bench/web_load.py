@@ -20,12 +20,11 @@ import os
 import random
 import re
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
+from serving import served
 
 from parcours.demo import build_demo
 from parcours.settings import Settings
@@ -120,27 +119,9 @@ def main() -> None:
     args = parser.parse_args()
     root = prepare(args.store)
     env = {**os.environ, **({"PARCOURS_STORE": args.store} if args.store else {})}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "parcours.cli", "serve", str(root), "--port", str(args.port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{args.port}"
-    try:
-        for _ in range(200):
-            try:
-                httpx.get(f"{base}/login", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+    with served(root, args.port, env) as base:
         random.seed(7)
         timings, errors = asyncio.run(load(base, args.users, args.seconds, args.think))
-    finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
     store = re.sub(r"//[^@/]*@", "//", args.store) if args.store else "SQLite (workspace)"
     total = sum(map(len, timings.values()))
     print(

@@ -32,13 +32,16 @@ def test_loopback_addresses() -> None:
     assert not is_loopback("example.org")
 
 
+def start_serve(workspace: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """`parcours serve WORKSPACE` in a child process; it and its port."""
+    port = free_port()
+    command = [sys.executable, "-m", "parcours.cli", "serve", str(workspace), "--port", str(port)]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL), port
+
+
 def test_parcours_serve_shows_the_measured_demo_map(workspace: Path, store: Store) -> None:
     store.close()
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "parcours.cli", "serve", str(workspace), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-    )
+    server, port = start_serve(workspace)
     try:
         page = None
         for _ in range(300):
@@ -67,11 +70,7 @@ def test_ctrl_c_stops_the_server_while_an_event_stream_is_open(
     workspace: Path, store: Store
 ) -> None:
     store.close()
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "parcours.cli", "serve", str(workspace), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-    )
+    server, port = start_serve(workspace)
     try:
         url = f"http://127.0.0.1:{port}/journeys/{JOURNEY}/events"
         for _ in range(300):
