@@ -158,3 +158,28 @@ def test_events_stream_versions_and_presence(app_client: TestClient) -> None:
     assert viewer_post.status_code == 403
     login(app_client, "nobody@example.org")
     assert app_client.get(f"/journeys/{JOURNEY}/events").status_code == 404
+
+
+def test_one_watch_per_journey_sees_versions_saved_by_anyone(store: Store) -> None:
+    """However many subscribers, one task asks the store; a version saved outside the app
+    (here straight into the store, as the CLI does) reaches every subscriber."""
+    import asyncio
+
+    from parcours.web.live import Live
+
+    async def scenario() -> tuple[str, str, int]:
+        live = Live(store, poll_seconds=0.01)
+        first = live.subscribe(JOURNEY)
+        task = live.channels[JOURNEY].task
+        second = live.subscribe(JOURNEY)
+        assert live.channels[JOURNEY].task is task
+        text = store.version(JOURNEY).text + "\n# edited by the CLI\n"
+        await asyncio.to_thread(store.import_journey, JOURNEY, text, author_id=None)
+        got = await asyncio.wait_for(asyncio.gather(first.get(), second.get()), 30)
+        polls = live.polls
+        await live.aclose()
+        return got[0], got[1], polls
+
+    one, two, polls = asyncio.run(scenario())
+    assert one == two == "version"
+    assert polls >= 1
