@@ -128,5 +128,8 @@ class Server:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        live = getattr(getattr(self.server.config.app, "state", None), "live", None)
+        if live is not None:  # end the event streams, as `parcours serve` does on Ctrl-C
+            live.stop()
         self.server.should_exit = True
         self.thread.join(10)

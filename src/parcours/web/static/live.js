@@ -33,6 +33,7 @@
     people.textContent = "";
     if (!list.length) return;
     var ul = document.createElement("ul");
+    ul.setAttribute("aria-label", people.getAttribute("data-live-presence-label") || "");
     list.forEach(function (who) {
       var li = document.createElement("li");
       li.textContent = who.label;
