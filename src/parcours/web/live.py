@@ -168,7 +168,6 @@ async def events(
     lang = lang_of(request)
     store = live.store
     words = WORDS[lang]
-    queue = live.subscribe(key)
     url = f"/journeys/{key}"
 
     def version_event(info: VersionInfo) -> str:
@@ -187,6 +186,7 @@ async def events(
         return _event("presence", people)
 
     async def stream() -> AsyncIterator[str]:
+        queue = live.subscribe(key)  # here: a stream never started leaves no subscriber
         seen = live.channels[key].latest if since is None else since
         try:
             yield f"retry: 3000\n\n{presence_event()}"
