@@ -62,6 +62,7 @@ def add_users(store: Store) -> dict[str, int]:
 
 def client_for(workspace: Path, store: Store, *, local: bool = True) -> TestClient:
     app = create_app(Settings.load(workspace), store=store, local=local)
+    app.state.live.max_seconds = 0  # TestClient reads whole answers: event streams end at once
     return TestClient(app, base_url="https://testserver", follow_redirects=False)
 
 
@@ -127,5 +128,8 @@ class Server:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        live = getattr(getattr(self.server.config.app, "state", None), "live", None)
+        if live is not None:  # end the event streams, as `parcours serve` does on Ctrl-C
+            live.stop()
         self.server.should_exit = True
         self.thread.join(10)

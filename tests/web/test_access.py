@@ -11,7 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.routing import Route
 
-from parcours.store import Action, Role, Store, allowed
+from parcours.model.merge import Merge
+from parcours.store import Action, Conflicted, Role, Store, allowed
 
 from .conftest import JOURNEY, OTHER, PASSWORD, ROLES, client_for, csrf, login
 
@@ -47,6 +48,12 @@ NEEDS: dict[tuple[str, str], str] = {
     ("GET", "/journeys/{key}/edit/form"): "edit",
     ("GET", "/journeys/{key}/edit/card"): "edit",
     ("GET", "/journeys/{key}/edit/preview"): "edit",
+    ("PUT", "/api/journeys/{key}"): "edit",
+    ("GET", "/journeys/{key}/merge/{draft}"): "edit",
+    ("GET", "/api/journeys/{key}/merge/{draft}"): "edit",
+    ("POST", "/journeys/{key}/merge/{draft}"): "edit",
+    ("GET", "/journeys/{key}/events"): "view",
+    ("POST", "/journeys/{key}/presence"): "edit",
     ("GET", "/journeys/{key}/shares"): "manage",
     ("GET", "/api/journeys/{key}/shares"): "manage",
     ("POST", "/journeys/{key}/shares"): "manage",
@@ -129,7 +136,15 @@ def _fill(path: str, journey: str | None, ids: dict[str, object]) -> str:
         .replace("{finding}", "not-a-finding")
         .replace("{verdict}", "accept")
         .replace("{fmt}", "yaml")
+        .replace("{draft}", str(ids["draft"].get(journey, "no-such-draft")))
     )
+
+
+def parked_draft(client: TestClient, store: Store, key: str) -> str:
+    """The token of an edit of version 1 of ``key`` waiting on the merge page of ``client``."""
+    mine = store.version(key, 1).journey
+    latest = store.version(key).number
+    return str(client.app.state.drafts.park(Conflicted(key, 1, latest, mine, Merge(mine))))  # type: ignore[attr-defined]
 
 
 def _wrong_answers(client: TestClient, role: str, ids: dict[str, object]) -> list[str]:
@@ -146,8 +161,14 @@ def _wrong_answers(client: TestClient, role: str, ids: dict[str, object]) -> lis
             if need == "share" and role != "share":
                 continue
             url = _fill(path, journey, ids)
-            data = {"csrf": csrf(client), "period": "2026-02"}
-            answer = client.post(url, data=data) if method == "POST" else client.get(url)
+            data = {"csrf": csrf(client), "period": "2026-02", "where": "journey"}
+            if method == "PUT":  # not a valid map: saves nothing, 422 when allowed
+                headers = {"X-CSRF-Token": csrf(client), "If-Match": '"v1"'}
+                answer = client.put(url, json={}, headers=headers)
+            elif method == "POST":
+                answer = client.post(url, data=data)
+            else:
+                answer = client.get(url)
             denied = answer.status_code in (401, 403, 404) or (
                 answer.status_code == 303 and answer.headers["location"].startswith("/login")
             )
@@ -191,6 +212,7 @@ def test_authorization_matrix(workspace: Path, store: Store, users: dict[str, in
             "token": token,
             "comment": comments,
             "opportunity": opportunities,
+            "draft": {key: parked_draft(setup, store, key) for key in (JOURNEY, OTHER)},
         }
         wrong = [
             problem

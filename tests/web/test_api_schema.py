@@ -18,6 +18,7 @@ schemathesis = pytest.importorskip("schemathesis")
 @pytest.mark.slow
 def test_the_api_keeps_its_schema(workspace: Path) -> None:
     from hypothesis import HealthCheck, given, settings
+    from schemathesis.specs.openapi.checks import positive_data_acceptance
 
     with open_store(Settings.load(workspace)) as store:
         app = create_app(Settings.load(workspace), store=store)
@@ -26,7 +27,11 @@ def test_the_api_keeps_its_schema(workspace: Path) -> None:
 
         @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
         def check(case: object) -> None:
-            case.call_and_validate()  # type: ignore[attr-defined]
+            # a state change needs a CSRF token and, for PUT, the ETag of a version: generated
+            # requests cannot be accepted (their answers are still checked against the document)
+            changes = case.method != "GET"  # type: ignore[attr-defined]
+            excluded = [positive_data_acceptance] if changes else []
+            case.call_and_validate(excluded_checks=excluded)  # type: ignore[attr-defined]
 
         for result in schema.get_all_operations():
             operation = result.ok()

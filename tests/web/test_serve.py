@@ -3,6 +3,7 @@ workspace on a network address."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import time
@@ -31,13 +32,16 @@ def test_loopback_addresses() -> None:
     assert not is_loopback("example.org")
 
 
+def start_serve(workspace: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """`parcours serve WORKSPACE` in a child process; it and its port."""
+    port = free_port()
+    command = [sys.executable, "-m", "parcours.cli", "serve", str(workspace), "--port", str(port)]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL), port
+
+
 def test_parcours_serve_shows_the_measured_demo_map(workspace: Path, store: Store) -> None:
     store.close()
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "parcours.cli", "serve", str(workspace), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-    )
+    server, port = start_serve(workspace)
     try:
         page = None
         for _ in range(300):
@@ -60,3 +64,30 @@ def test_serve_needs_a_workspace(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["serve", str(tmp_path / "nowhere")])
     assert result.exit_code == 1 and "init-workspace" in result.output
     assert not (tmp_path / "nowhere").exists()
+
+
+def test_ctrl_c_stops_the_server_while_an_event_stream_is_open(
+    workspace: Path, store: Store
+) -> None:
+    store.close()
+    server, port = start_serve(workspace)
+    try:
+        url = f"http://127.0.0.1:{port}/journeys/{JOURNEY}/events"
+        for _ in range(300):
+            try:
+                with httpx.stream("GET", url, timeout=10) as stream:
+                    first = next(stream.iter_lines())
+                    assert first.startswith("retry:")
+                    server.send_signal(signal.SIGINT)
+                    # the stream ends (uvicorn would otherwise wait for it), then the server;
+                    # it stops as on Ctrl-C in a terminal ("Aborted!")
+                    server.wait(20)
+                break
+            except httpx.ConnectError:
+                assert server.poll() is None, f"parcours serve ended with {server.returncode}"
+                time.sleep(0.1)
+        assert server.poll() is not None
+    finally:
+        if server.poll() is None:
+            server.kill()
+        server.wait(10)

@@ -47,17 +47,12 @@ def diff_journeys(old: Journey, new: Journey) -> JourneyDiff:
     """Journey fields, personas, stages, touchpoints, pain points and opportunities that were
     added, removed or changed from ``old`` to ``new``."""
     changes: list[Change] = []
-    fields = _changed_fields(old, new)
-    if fields:
-        changes.append(Change("changed", "journey", new.id, fields))
-    for what, before, after in (
-        ("persona", _by_id(old.personas), _by_id(new.personas)),
-        ("stage", _by_id(old.stages), _by_id(new.stages)),
-        ("touchpoint", _located(old, "touchpoints"), _located(new, "touchpoints")),
-        ("pain point", _located(old, "pain_points"), _located(new, "pain_points")),
-        ("opportunity", _by_id(old.opportunities), _by_id(new.opportunities)),
-    ):
-        changes.extend(_compare(what, before, after))
+    changed = _changed_fields(old, new)
+    if changed:
+        changes.append(Change("changed", "journey", new.id, changed))
+    before, after = items(old), items(new)
+    for what in before:
+        changes.extend(_compare(what, before[what], after[what]))
     if [s.id for s in old.stages if s.id in _by_id(new.stages)] != [
         s.id for s in new.stages if s.id in _by_id(old.stages)
     ]:
@@ -65,36 +60,54 @@ def diff_journeys(old: Journey, new: Journey) -> JourneyDiff:
     return JourneyDiff(tuple(changes))
 
 
-def _by_id(items: tuple[Any, ...]) -> dict[str, dict[str, Any]]:
-    return {item.id: _fields(item) for item in items}
+#: The kinds of item a journey holds by id, in the order diffs and merges walk them.
+KINDS = ("persona", "stage", "touchpoint", "pain point", "opportunity")
+
+
+def items(journey: Journey) -> dict[str, dict[str, dict[str, Any]]]:
+    """Each kind of item of ``journey`` (see :data:`KINDS`): its items by id, as their own
+    fields (JSON values, nested collections left out); touchpoints and pain points carry the
+    stage they sit in as the field ``stage``. Dicts keep the document's order."""
+    return {
+        "persona": _by_id(journey.personas),
+        "stage": _by_id(journey.stages),
+        "touchpoint": _located(journey, "touchpoints"),
+        "pain point": _located(journey, "pain_points"),
+        "opportunity": _by_id(journey.opportunities),
+    }
+
+
+def _by_id(things: tuple[Any, ...]) -> dict[str, dict[str, Any]]:
+    return {item.id: fields(item) for item in things}
 
 
 def _located(journey: Journey, collection: str) -> dict[str, dict[str, Any]]:
     """Touchpoints or pain points by id, with the stage they sit in as a field."""
     return {
-        item.id: {**_fields(item), "stage": stage.id}
+        item.id: {**fields(item), "stage": stage.id}
         for stage in journey.stages
         for item in getattr(stage, collection)
     }
 
 
-def _fields(item: BaseModel) -> dict[str, Any]:
+def fields(item: BaseModel) -> dict[str, Any]:
+    """The fields of ``item`` as JSON values, its nested collections left out."""
     return item.model_dump(mode="json", exclude=_NESTED & set(type(item).model_fields))
 
 
 def _changed_fields(old: BaseModel, new: BaseModel) -> tuple[str, ...]:
-    before, after = _fields(old), _fields(new)
+    before, after = fields(old), fields(new)
     return tuple(k for k in after if before.get(k) != after[k])
 
 
 def _compare(
     what: str, before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]
 ) -> Iterator[Change]:
-    for item_id, fields in after.items():
+    for item_id, values in after.items():
         if item_id not in before:
             yield Change("added", what, item_id)
             continue
-        changed = tuple(k for k in fields if before[item_id].get(k) != fields[k])
+        changed = tuple(k for k in values if before[item_id].get(k) != values[k])
         if changed:
             yield Change("changed", what, item_id, changed)
     for item_id in before:

@@ -15,6 +15,7 @@ The web app and the CLI read the same store; neither the store nor its records k
 
 from parcours.store.access import IDLE_TIMEOUT, SESSION_TTL
 from parcours.store.accounts import FAILURE_WINDOW, MAX_FAILURES
+from parcours.store.editing import Conflicted, Saved, etag, save_edit
 from parcours.store.passwords import MAX_LENGTH, MIN_LENGTH, check_password
 from parcours.store.records import (
     ANCHOR_KINDS,
@@ -50,10 +51,12 @@ __all__ = [
     "AcceptedFinding",
     "Action",
     "Comment",
+    "Conflicted",
     "Grant",
     "JourneyRecord",
     "JourneyVersion",
     "Role",
+    "Saved",
     "Session",
     "ShareLink",
     "Store",
@@ -64,5 +67,7 @@ __all__ = [
     "Visit",
     "allowed",
     "check_password",
+    "etag",
     "open_store",
+    "save_edit",
 ]

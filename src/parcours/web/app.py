@@ -31,8 +31,10 @@ from parcours.web import (
     account,
     board,
     comments,
+    editing,
     editor,
     journeys,
+    live,
     present,
     quarantine,
     refresh,
@@ -62,6 +64,7 @@ def create_app(settings: Settings, *, store: Store | None = None, local: bool = 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        await app.state.live.aclose()
         app.state.jobs.shutdown()
         if store is None:
             opened.close()
@@ -79,12 +82,16 @@ def create_app(settings: Settings, *, store: Store | None = None, local: bool = 
     app.state.store = opened
     app.state.local = local
     app.state.jobs = Jobs(workspace)
+    app.state.live = live.Live(opened)
+    app.state.drafts = editing.Drafts()
     app.add_api_route("/static/map.css", _map_css, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=str(files("parcours.web") / "static")), "static")
     routers = (
         account,
         journeys,
         editor,
+        editing,
+        live,
         versions,
         shares,
         refresh,

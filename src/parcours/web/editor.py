@@ -12,7 +12,6 @@ changed, nothing is saved and the answer (409) names what changed and who change
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib.resources import files
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
@@ -40,7 +39,6 @@ router = APIRouter(tags=["editor"])
 EditorView = Literal["grid", "linear"]
 #: Saves tried again when someone else saved in between (each re-reads the latest version).
 RETRIES = 5
-_LIVE = files("parcours.web") / "static" / "live.js"
 
 
 class EditorPage(BaseModel):
@@ -55,7 +53,6 @@ class EditorPage(BaseModel):
     lanes: dict[str, list[dict[str, Any]]]
     findings: list[dict[str, str]]
     may_undo: bool
-    live: bool = Field(False, exclude=True)
     values: dict[str, Any] = Field(default_factory=dict, exclude=True)
 
 
@@ -76,7 +73,6 @@ async def editor_page(
         lanes={what: [lane.to_dict() for lane in lanes] for what, lanes in LANES.items()},
         findings=[f.to_dict() for f in findings],
         may_undo=bool(_undo_stack(request, actor, key)),
-        live=_LIVE.is_file(),
         values=board_values(key, shown.journey, view, lang, findings),
     )
 

@@ -15,7 +15,7 @@ from parcours.model.vocabulary import Lang
 from parcours.render.chart import Chart, series_chart
 from parcours.render.html import VIEWS, ViewName, resolve_view
 from parcours.snapshot import ALL
-from parcours.store import Action, Store
+from parcours.store import Action, Store, etag
 from parcours.web.pages import lang_of, twin
 from parcours.web.security import Actor, Member, Viewer, journeys_of, may
 from parcours.web.views import (
@@ -122,7 +122,12 @@ async def journeys_page(request: Request, actor: Member) -> JourneysPage:
     )
 
 
-@twin(router, "/journeys/{key}", "/api/journeys/{key}", "journey.html")
+def _version_tag(page: JourneyPage) -> dict[str, str]:
+    """The ETag of the version shown: send it back as ``If-Match`` to save an edit of it."""
+    return {"ETag": etag(page.version)}
+
+
+@twin(router, "/journeys/{key}", "/api/journeys/{key}", "journey.html", _version_tag)
 async def journey_page(
     request: Request,
     key: str,

@@ -81,17 +81,23 @@ def render_error(request: Request, status: int, detail: Any) -> HTMLResponse:
 
 
 def twin(
-    router: APIRouter, page: str, api: str, template: str
+    router: APIRouter,
+    page: str,
+    api: str,
+    template: str,
+    headers: Callable[[Any], dict[str, str]] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register ``build`` as the JSON route ``api`` and, through the same function (a
-    dependency of the page), the page ``page`` rendered with ``template``."""
+    dependency of the page), the page ``page`` rendered with ``template``. ``headers`` gives
+    the JSON answer's headers from the data (an ``ETag``...)."""
 
     def register(build: Callable[..., Any]) -> Callable[..., Any]:
         model = get_type_hints(build)["return"]
 
         async def json_twin(data: BaseModel = Depends(build)) -> Response:  # noqa: B008
             # serialised by pydantic's core at once (FastAPI would validate the model again)
-            return Response(data.model_dump_json(), media_type="application/json")
+            extra = headers(data) if headers else None
+            return Response(data.model_dump_json(), media_type="application/json", headers=extra)
 
         json_twin.__name__, json_twin.__doc__ = build.__name__, build.__doc__
         ok: dict[int | str, dict[str, Any]] = {

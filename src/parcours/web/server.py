@@ -4,6 +4,7 @@ without accounts."""
 from __future__ import annotations
 
 import ipaddress
+from types import FrameType
 
 from parcours.errors import ServeError
 from parcours.settings import Settings
@@ -37,6 +38,16 @@ def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000) -> N
                 "127.0.0.1."
             )
         app = create_app(settings, store=store, local=local)
-        uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
+        config = uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False)
+        live = app.state.live
+
+        class Server(uvicorn.Server):
+            # uvicorn waits for open connections when told to stop (Ctrl-C): end the event
+            # streams first, or they would keep it waiting
+            def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+                live.stop()
+                super().handle_exit(sig, frame)
+
+        Server(config).run()
     finally:
         store.close()

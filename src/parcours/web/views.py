@@ -72,6 +72,11 @@ def remember(store: Store, key: str, number: int, journey: Journey) -> Shown:
     return shown
 
 
+def stored(store: Store, key: str, number: int) -> Shown:
+    """Version ``number`` of journey ``key``, parsed once."""
+    return _parsed(store, key, number)
+
+
 @lru_cache(maxsize=256)
 def _parsed(store: Store, key: str, number: int) -> Shown:
     return _shown(store.version(key, number).journey, number)
