@@ -1,19 +1,22 @@
 """Rich progress on standard error for long commands, shown on a terminal or when asked:
-:func:`progress_bar` for imports (bytes read per input), :func:`working` for a step whose
-length is not known in advance (measuring, reading feedback, finding insights)."""
+:func:`progress_bar` for imports (bytes read per input), :func:`counting` for items counted
+(feedback rows, with the time left), :func:`working` for a step whose length is not known in
+advance (measuring, finding insights)."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
 from rich.progress import (
     BarColumn,
     DownloadColumn,
+    MofNCompleteColumn,
     Progress,
     SpinnerColumn,
+    TaskProgressColumn,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -62,3 +65,32 @@ def working(label: str, enabled: bool | None = None) -> Iterator[None]:
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         bar.add_task(label, total=None)
         yield
+
+
+#: ``on_progress(done, total)``: ``done`` items of ``total`` (None while unknown).
+OnCount = Callable[[int, "int | None"], None]
+
+
+@contextmanager
+def counting(label: str, unit: str, enabled: bool | None = None) -> Iterator[OnCount | None]:
+    """Yield ``on_progress(done, total)`` drawing a bar of ``done``/``total`` ``unit`` with
+    the rate and the time left, on standard error (``enabled=None``: only on a terminal);
+    None when disabled."""
+    if not _shown(enabled):
+        yield None
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(unit),
+        TaskProgressColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
+        task = bar.add_task(label, total=None)
+
+        def on_progress(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield on_progress
