@@ -85,7 +85,7 @@ def get_encoder(name: EncoderName | str) -> Encoder:
     """Encoder ``name`` (``e5`` or ``use``), loaded once per process and thread count."""
     if name not in ENCODERS:
         raise VoiceError(f"Unknown encoder {name!r}; choose one of {', '.join(ENCODERS)}.")
-    return _load(name, jobs())  # type: ignore[arg-type]
+    return _load(name, jobs())
 
 
 @lru_cache(maxsize=2)
