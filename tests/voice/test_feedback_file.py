@@ -79,7 +79,7 @@ def test_parquet_and_missing_column(tmp_path: Path) -> None:
     pd.DataFrame({"id": ["x", "y"], "avis": ["Trop cher", "Parfait"]}).to_parquet(path)
     assert FeedbackFile(path).count_rows() == 2
     assert [r.id for r in analyse_file(path, "avis", id_col="id", tier="lexicon")] == ["x", "y"]
-    with pytest.raises(VoiceError, match="no text column 'comment'.*avis"):
+    with pytest.raises(VoiceError, match=r"no text column 'comment'.*avis"):
         analyse_file(path, "comment", tier="lexicon")
 
 
