@@ -151,3 +151,20 @@ def test_cache_builds_once_and_leaves_nothing_on_failure(tmp_path: Path) -> None
     with pytest.raises(VoiceError, match="no space left"):
         cached("other", broken, what="other", root=tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")) == ["m"]
+
+
+def test_jobs_default_to_the_cpu_quota_and_reach_onnxruntime(
+    e5_encoder: Encoder, monkeypatch
+) -> None:
+    import os
+
+    from parcours.settings import Settings, cpu_quota
+    from parcours.voice.encoders import jobs
+
+    assert 1 <= cpu_quota() <= len(os.sched_getaffinity(0))
+    assert e5_encoder._model.session.get_session_options().intra_op_num_threads == jobs()
+    monkeypatch.setenv("PARCOURS_JOBS", "3")
+    assert jobs() == 3 and Settings.load(env={"PARCOURS_JOBS": "3"}).jobs == 3
+    monkeypatch.setenv("PARCOURS_JOBS", "many")
+    with pytest.raises(VoiceError, match="PARCOURS_JOBS='many'"):
+        jobs()
