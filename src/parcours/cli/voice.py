@@ -23,7 +23,7 @@ FEEDBACK = click.Path(exists=True, dir_okay=False, path_type=Path)
     type=click.Choice(["accurate", "fast", "lexicon"]),
     default="accurate",
     show_default=True,
-    help="accurate: e5 (~100 texts/s); fast: USE (~800 texts/s); lexicon: no model.",
+    help="accurate: e5 on onnxruntime; fast: USE (several times faster); lexicon: no model.",
 )
 @click.option(
     "--jobs",

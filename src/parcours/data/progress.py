@@ -15,6 +15,7 @@ from rich.progress import (
     DownloadColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     SpinnerColumn,
     TaskProgressColumn,
     TextColumn,
@@ -30,6 +31,12 @@ def _shown(enabled: bool | None) -> bool:
     return sys.stderr.isatty() if enabled is None else enabled
 
 
+def _bars(*counts: ProgressColumn) -> Progress:
+    """Bars on standard error: the label, the bar, ``counts``, the time left."""
+    columns = (TextColumn("{task.description}"), BarColumn(), *counts, TimeRemainingColumn())
+    return Progress(*columns, console=Console(stderr=True), transient=False)
+
+
 @contextmanager
 def progress_bar(enabled: bool | None = None) -> Iterator[OnInput | None]:
     """Yield an ``on_input`` callback drawing one bar per input, or None when disabled.
@@ -39,13 +46,7 @@ def progress_bar(enabled: bool | None = None) -> Iterator[OnInput | None]:
     if not _shown(enabled):
         yield None
         return
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        DownloadColumn(),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
+    with _bars(DownloadColumn()) as bar:
 
         def on_input(label: str) -> object:
             task = bar.add_task(label if len(label) < 50 else "…" + label[-49:], total=None)
@@ -79,15 +80,7 @@ def counting(label: str, unit: str, enabled: bool | None = None) -> Iterator[OnC
     if not _shown(enabled):
         yield None
         return
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn(unit),
-        TaskProgressColumn(),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
+    with _bars(MofNCompleteColumn(), TextColumn(unit), TaskProgressColumn()) as bar:
         task = bar.add_task(label, total=None)
 
         def on_progress(done: int, total: int | None) -> None:

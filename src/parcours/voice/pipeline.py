@@ -250,33 +250,11 @@ def stream_file(
             on_progress(done, max(total, done) if total is not None else None)
 
 
-def analyse_file(
-    path: str | Path,
-    text_col: str,
-    *,
-    id_col: str | None = None,
-    rating_col: str | None = None,
-    tier: Tier = "accurate",
-    lang: str = "auto",
-    taxonomy: str | Path | None = None,
-    model: str | Path | None = None,
-    jobs: int | None = None,
-) -> VoiceResults:
+def analyse_file(path: str | Path, text_col: str, **options: Any) -> VoiceResults:
     """:func:`analyse_feedback` on a column of a CSV, JSONL or Parquet file, all rows in one
-    result (:func:`stream_file` for large files)."""
-    chunks = stream_file(
-        path,
-        text_col,
-        id_col=id_col,
-        rating_col=rating_col,
-        tier=tier,
-        lang=lang,
-        taxonomy=taxonomy,
-        model=model,
-        jobs=jobs,
-    )
-    records = tuple(record for chunk in chunks for record in chunk)
-    return VoiceResults(_check_tier(tier), records)
+    result; ``options`` are :func:`stream_file`'s (use it for large files)."""
+    records = tuple(record for chunk in stream_file(path, text_col, **options) for record in chunk)
+    return VoiceResults(_check_tier(options.get("tier", "accurate")), records)
 
 
 def _check_columns(path: Path, frame: pd.DataFrame, **columns: str | None) -> None:
