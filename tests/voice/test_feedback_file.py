@@ -43,6 +43,8 @@ def test_one_column_csv_keeps_commas_and_semicolons(tmp_path: Path) -> None:
     results = analyse_file(path, "text", tier="lexicon")
     assert [r.id for r in results] == [0, 1, 2]
     assert results[1].sentiment.label == "negative"
+    path.write_text("text\n", encoding="utf-8")  # a header, no rows
+    assert len(analyse_file(path, "text", tier="lexicon")) == 0
 
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])

@@ -231,6 +231,8 @@ def stream_file(
     done = 0
     for frame in source.chunks(chunk_rows):
         _check_columns(path, frame, text=text_col, id=id_col, rating=rating_col)
+        if frame.empty:  # a header without rows
+            continue
         ratings = None
         if rating_col is not None:
             ratings = pd.to_numeric(frame[rating_col].replace("", None), errors="coerce").tolist()
