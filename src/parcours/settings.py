@@ -54,6 +54,8 @@ class Settings(BaseModel):
     spark_master: str | None = None
     memory_limit: str | None = None
     threads: int | None = None
+    #: Threads of the voice encoders (``parcours voice --jobs``); None: :func:`cpu_quota`.
+    jobs: int | None = Field(default=None, ge=1)
     #: The relational store: a SQLAlchemy URL (``sqlite:///...``, ``postgresql://...``) or a
     #: SQLite file path relative to the workspace; None: ``.parcours/store.sqlite``.
     store: str | None = None
@@ -99,6 +101,20 @@ class Settings(BaseModel):
         if self.store and "://" in self.store:
             return self.store
         return f"sqlite:///{self.resolve(Path(self.store) if self.store else STORE_FILE)}"
+
+
+def cpu_quota() -> int:
+    """The CPUs this process may use: its affinity (``taskset``, a container's cpuset) capped
+    by a cgroup v2 quota (``cpu.max``, e.g. ``docker --cpus``), at least 1."""
+    count = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    count = count or 1
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+        if quota != "max":
+            count = min(count, max(1, int(int(quota) // int(period))))
+    except (OSError, ValueError):
+        pass
+    return max(1, count)
 
 
 def invalid_settings(

@@ -23,7 +23,12 @@ FEEDBACK = click.Path(exists=True, dir_okay=False, path_type=Path)
     type=click.Choice(["accurate", "fast", "lexicon"]),
     default="accurate",
     show_default=True,
-    help="accurate: e5 (~20 texts/s); fast: USE (~300 texts/s); lexicon: no model.",
+    help="accurate: e5 on onnxruntime; fast: USE (several times faster); lexicon: no model.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Threads of the encoders (overrides the `jobs` setting; default: the CPU quota).",
 )
 @click.option(
     "--taxonomy",
@@ -49,14 +54,16 @@ def voice(
     taxonomy: str | None,
     model: Path | None,
     fmt: str,
+    jobs: int | None,
     progress: bool | None,
 ) -> None:
     """Analyse the feedback in FILE (CSV, JSONL, Parquet): one result per input row."""
-    from parcours.data.progress import working
-    from parcours.voice.pipeline import analyse_file
+    from parcours.data.progress import counting
+    from parcours.settings import Settings
+    from parcours.voice.pipeline import stream_file
 
-    with working(f"reading {file.name} ({tier})", progress):
-        results = analyse_file(
+    with counting(f"{file.name} ({tier})", "rows", progress) as on_progress:
+        chunks = stream_file(
             file,
             text_col,
             id_col=id_col,
@@ -65,12 +72,15 @@ def voice(
             lang=lang,
             taxonomy=taxonomy,
             model=model,
+            jobs=Settings.load(jobs=jobs).jobs,
+            on_progress=on_progress,
         )
-    if fmt == "csv":
-        click.echo(results.to_csv(), nl=False)
-        return
-    for record in results:
-        click.echo(json.dumps(record.to_dict(), ensure_ascii=False, default=str))
+        for index, results in enumerate(chunks):
+            if fmt == "csv":
+                click.echo(results.to_csv(header=index == 0), nl=False)
+                continue
+            for record in results:
+                click.echo(json.dumps(record.to_dict(), ensure_ascii=False, default=str))
 
 
 COMMANDS = [voice]

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from itertools import pairwise
 
 import numpy as np
 
+from parcours.settings import cpu_quota
+
 
 def cores() -> int:
-    """The CPUs this process may run on: its affinity (narrowed by ``taskset`` or a container's
-    cpuset) where the system tells it, else the machine's count."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return os.cpu_count() or 1
+    """The CPUs this process may use (:func:`parcours.settings.cpu_quota`)."""
+    return cpu_quota()
 
 
 def ranges(items: int, parts: int) -> list[tuple[int, int]]:

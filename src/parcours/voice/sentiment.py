@@ -135,8 +135,23 @@ def classify(
     texts: Sequence[str] | None = None,
 ) -> SentimentResults:
     """Sentiments from features already computed with :func:`features` (of ``texts``, whose
-    cues then move the probabilities)."""
-    return from_probabilities(head.probabilities(vectors), tier, ratings, texts)
+    cues then move the probabilities). A lexicon polarity of
+    exactly 0 (no sentiment word) is no evidence: neutral, with a score of 0, whatever the bias
+    of a refitted head."""
+    probs = head.probabilities(vectors)
+    if head.encoder == "lexicon":
+        probs[np.asarray(vectors)[:, 0] == 0] = _no_evidence(head)
+    return from_probabilities(probs, tier, ratings, texts)
+
+
+def _no_evidence(head: Head) -> np.ndarray:
+    """Neutral probabilities for a text without evidence: the head's calibration at a logit
+    of 0, made symmetric, neutral first."""
+    p = head.calibration.probabilities(np.zeros(1))[0]
+    side = (p[0] + p[2]) / 2
+    return (
+        np.array([side, 1 - 2 * side, side]) if 1 - 2 * side > side else np.array([0.25, 0.5, 0.25])
+    )
 
 
 def one_reader(head: Head | str | Path | None, model: str | Path | None) -> None:
