@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Hashable
-from datetime import date, timedelta
-from typing import Any, Literal
+from datetime import timedelta
+from typing import Any
 
 import numpy as np
 
@@ -29,11 +29,10 @@ from parcours.engine.funnel_plan import Step
 from parcours.engine.funnel_result import FunnelResult
 from parcours.engine.journeys import paths_from_events
 from parcours.engine.markov import CONVERSION
+from parcours.engine.period import Every, Period
 from parcours.errors import EngineError
 from parcours.model import KPI, Journey, KpiKind, KpiPeriod
 
-Every = Literal["day", "week", "month"]
-Period = date | None
 #: A retention KPI without a ``period``: still active this long after the first event there.
 RETAINED_AFTER = timedelta(days=30)
 #: Each KPI period as an SQL interval (DuckDB and Spark).
