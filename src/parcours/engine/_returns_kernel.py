@@ -11,13 +11,16 @@ import numpy as np
 def visits(
     key: np.ndarray,
     ts: np.ndarray,
+    order: np.ndarray,
     stage: np.ndarray,
     touchpoint: np.ndarray,
     channel: np.ndarray,
     stages: int,
     places: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per customer and place met (place ``stage`` or ``stages + touchpoint``; -1 in
+    """Over the rows in (customer, time, event_seq) order (``key`` and ``ts`` sorted, row
+    ``i`` being row ``order[i]`` of ``stage``, ``touchpoint`` and ``channel``), per customer and
+    place met (place ``stage`` or ``stages + touchpoint``; -1 in
     ``touchpoint`` or ``channel`` is NULL): the place, the time of its first event, the channel
     of its first visit start with a channel (-1: none) and its number of visits.
 
@@ -39,7 +42,8 @@ def visits(
         seen = 0
         previous_stage = -1
         previous_touchpoint = -1
-        for r in range(row, end):
+        for i in range(row, end):
+            r = order[i]
             for level in range(2):
                 if level == 0:
                     place, previous = stage[r], previous_stage
@@ -56,7 +60,7 @@ def visits(
                     met[seen] = p
                     seen += 1
                     out_place[s] = p
-                    out_first[s] = ts[r]
+                    out_first[s] = ts[i]
                     out_channel[s] = channel[r]
                     out_runs[s] = 0
                 elif out_channel[s] < 0:

@@ -67,6 +67,7 @@ class JourneyKpis:
         self.stage_ids = [s.id for s in journey.stages]
         self.spans = f"parcours_spans_{next(_tables)}"
         self._reached: dict[str, dict[Period, tuple[int, int]]] = {}
+        self._customers: dict[str, dict[str, dict[Period, int]]] = {}  # level → place → counts
 
     def __enter__(self) -> JourneyKpis:
         groups, times = f"{self.spans}_places", "min(first) AS first, max(last) AS last"
@@ -156,12 +157,16 @@ class JourneyKpis:
         event's period."""
         if self.every is None:
             sql = f"SELECT NULL, count(*) FROM {self.spans} s WHERE {self._spans_at(level, place)}"
-        else:
-            sql = (
-                f"SELECT {self._period('timestamp')} AS p, count(DISTINCT customer_id) "
-                f"FROM {{events}} WHERE {self.at(level, place)} GROUP BY 1"
-            )
-        return {p: int(rows[0][0]) for p, rows in self._grouped(sql).items()}
+            return {p: int(rows[0][0]) for p, rows in self._grouped(sql).items()}
+        if level not in self._customers:  # every place of the level in one pass
+            counted: dict[str, dict[Period, int]] = {}
+            for p, at, n in self.log.rows(
+                f"SELECT {self._period('timestamp')} AS p, {level}, count(DISTINCT customer_id) "
+                f"FROM {{events}} WHERE {level} IS NOT NULL GROUP BY 1, 2"
+            ):
+                counted.setdefault(str(at), {})[_day(p)] = int(n)
+            self._customers[level] = counted
+        return dict(self._customers[level].get(place, {}))
 
     def median_time(self, level: str, place: str) -> dict[Period, float | None]:
         """The median time customers spend at a place (their first to last event there)."""

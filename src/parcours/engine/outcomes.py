@@ -163,7 +163,8 @@ class Outcomes:
     def by_customer(self) -> list[Contrast]:
         """Per stage and value of each attribute of the customers (the keys of the customers
         table's ``attributes``) with from 2 to :data:`MAX_VALUES` values, the customers who
-        have it: one pass over the stages' customers for every attribute."""
+        have it: one pass over the stages' customers for every attribute (a grouping set
+        each)."""
         if not self.log.has_table("customers"):
             return []
         if "attributes" not in self.log.table_columns("customers"):
@@ -187,11 +188,6 @@ class Outcomes:
         chosen = [k for k, n in zip(keys, counts, strict=True) if 2 <= int(n) <= MAX_VALUES]
         if not chosen:
             return []
-        unpivoted = " UNION ALL ".join(
-            f"SELECT c.customer_id, {literal(k, self.dialect)} AS k, {values[k]} AS v "
-            "FROM {customers} c"
-            for k in chosen
-        )
         # each customer's outcomes as one number: base-4 digit i is 0 (never at stage i),
         # 1 (came, did not move on) or 3 (moved on); customers are grouped by it, not by stage
         digits = " ".join(
@@ -199,23 +195,33 @@ class Outcomes:
             for i, stage in enumerate(self.stages)
         )
         signature = f"sum(CASE stage {digits} END * CASE WHEN moved THEN 3 ELSE 1 END)"
+        columns = [f"v{i}" for i in range(len(chosen))]
+        attributes = ", ".join(f"{values[k]} AS {c}" for k, c in zip(chosen, columns, strict=True))
+        sets = ", ".join(f"(sig, m, {c})" for c in columns)
+        # one pass over the customers: every attribute read from the same row, grouped per set
         found = self.log.rows(
-            f"SELECT s.sig, a.k, a.v, {self._cohort('u')} AS m, count(*) FROM "
+            f"SELECT grouping_id({', '.join(columns)}) AS g, sig, m, {', '.join(columns)}, "
+            f"count(*) FROM (SELECT s.sig, {self._cohort('u')} AS m, {attributes} FROM "
             f"(SELECT customer_id, {signature} AS sig FROM {self.name} GROUP BY customer_id) s "
-            f"JOIN ({unpivoted}) a ON a.customer_id = s.customer_id "
-            f"JOIN {self.kpis.spans} u ON u.customer_id = s.customer_id AND u.level = 'customer' "
-            f"WHERE a.v IS NOT NULL GROUP BY s.sig, a.k, a.v, {self._cohort('u')}"
+            "JOIN {customers} c ON c.customer_id = s.customer_id "
+            f"JOIN {self.kpis.spans} u ON u.customer_id = s.customer_id AND u.level = 'customer'"
+            f") q GROUP BY GROUPING SETS ({sets})"
         )
         tables: dict[tuple[str, str, str, date | None], list[int]] = {}
         seen: dict[str, set[str]] = {}
-        for sig, k, v, cohort, n in found:
-            seen.setdefault(str(k), set()).add(str(v))
+        every = (1 << len(columns)) - 1  # grouping_id: a bit set for each column not grouped
+        for g, sig, cohort, *row in found:
+            index = len(columns) - (every ^ int(g)).bit_length()
+            k, v = chosen[index], row[index]
+            if v is None:
+                continue
+            seen.setdefault(k, set()).add(str(v))
             for i, stage in enumerate(self.stages):
                 digit = (int(sig) // 4**i) % 4
                 if digit:
-                    row = tables.setdefault((stage, str(k), str(v), _day(cohort)), [0, 0])
-                    row[0] += int(n)
-                    row[1] += int(n) if digit == 3 else 0
+                    cell = tables.setdefault((stage, k, str(v), _day(cohort)), [0, 0])
+                    cell[0] += int(row[-1])
+                    cell[1] += int(row[-1]) if digit == 3 else 0
         return [
             Contrast(stage, f"customer.{k}", v, n, m, None, cohort)
             for (stage, k, v, cohort), (n, m) in tables.items()

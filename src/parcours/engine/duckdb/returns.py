@@ -9,8 +9,6 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from parcours.engine._returns_kernel import visits
 from parcours.engine._sort_kernel import bucket_sort
@@ -26,34 +24,38 @@ _EPOCH = date(1970, 1, 1)
 
 def returns(log: EventLog, every: Every | None) -> list[Returns]:
     """Per place, period of the first event there and channel: customers, returners, visits."""
+    bound = "FROM {events} WHERE stage IS NOT NULL"
+    listed = log.rows(
+        f"SELECT list(DISTINCT stage), list(DISTINCT touchpoint), list(DISTINCT channel) {bound}"
+    )[0]
+    stage_names, touchpoint_names, channel_names = ([v for v in n if v is not None] for n in listed)
+    if not stage_names:
+        return []
     seq = "event_seq" if log.has_column("event_seq") else "0"
     table = log.arrow(
-        "SELECT hash(customer_id) AS key, epoch_us(timestamp) AS ts, "
-        f"{seq} AS seq, stage, touchpoint, channel FROM {{events}} WHERE stage IS NOT NULL"
+        f"SELECT hash(customer_id) AS key, epoch_us(timestamp) AS ts, {seq} AS seq, "
+        f"{_code('stage')} AS s, {_code('touchpoint')} AS t, {_code('channel')} AS c {bound}",
+        [stage_names, touchpoint_names, channel_names],
     )
-    if table.num_rows == 0:
-        return []
-    stage, stage_names = _codes(table["stage"])
-    touchpoint, touchpoint_names = _codes(table["touchpoint"])
-    channel, channel_names = _codes(table["channel"])
-    key = table["key"].to_numpy().astype(np.uint64, copy=False)
-    ts = table["ts"].to_numpy().astype(np.int64, copy=False)
+    key = table["key"].to_numpy()
+    ts = table["ts"].to_numpy()
+    stage, touchpoint, channel = (table[c].to_numpy() for c in ("s", "t", "c"))
     seqs = table["seq"].to_numpy()
     del table
     if len(seqs) > 1 and not bool(np.all(seqs[1:] >= seqs[:-1])):  # not in arrival order
         by_seq = np.argsort(seqs, kind="stable")
         key, ts = key[by_seq], ts[by_seq]
         stage, touchpoint, channel = stage[by_seq], touchpoint[by_seq], channel[by_seq]
-    order = _order(key, ts)
+    del seqs
+    rows = len(key)
+    bits = min(max((rows // 16).bit_length(), 1), 26)  # about one customer per bucket
+    sorted_key, sorted_ts = np.empty(rows, dtype=np.uint64), np.empty(rows, dtype=np.int64)
+    order = np.empty(rows, dtype=np.int64)
+    bucket_sort(key, ts, bits, sorted_key, sorted_ts, order)  # stable: event_seq breaks ties
+    del key, ts
     places = len(stage_names) + len(touchpoint_names)
     place, first, first_channel, runs = visits(
-        key[order],
-        ts[order],
-        stage[order],
-        touchpoint[order],
-        channel[order],
-        len(stage_names),
-        places,
+        sorted_key, sorted_ts, order, stage, touchpoint, channel, len(stage_names), places
     )
     day = first // _DAY_US
     low = int(day.min())
@@ -89,20 +91,9 @@ def returns(log: EventLog, every: Every | None) -> list[Returns]:
     ]
 
 
-def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
-    """A string column as int32 codes (-1: NULL) and the names of the codes."""
-    encoded = pc.dictionary_encode(column).combine_chunks()
-    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
-    return codes, [str(v) for v in encoded.dictionary.to_pylist()]
-
-
-def _order(key: np.ndarray, ts: np.ndarray) -> np.ndarray:
-    """The rows' order by (key, time), ties in row order (a stable bucket sort)."""
-    rows = len(key)
-    bits = min(max((rows // 16).bit_length(), 1), 26)  # about one customer per bucket
-    order = np.empty(rows, dtype=np.int64)
-    bucket_sort(key, ts, bits, np.empty(rows, dtype=np.uint64), np.empty(rows, np.int64), order)
-    return order
+def _code(column: str) -> str:
+    """The position of ``column``'s value in the list given for it (-1: NULL), as an integer."""
+    return f"CAST(coalesce(list_position(?, {column}), 0) - 1 AS INTEGER)"
 
 
 def _period(day: date, every: Every | None) -> date | None:
