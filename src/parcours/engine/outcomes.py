@@ -200,7 +200,7 @@ class Outcomes:
         sets = ", ".join(f"(sig, m, {c})" for c in columns)
         # one pass over the customers: every attribute read from the same row, grouped per set
         found = self.log.rows(
-            f"SELECT grouping_id({', '.join(columns)}) AS g, sig, m, {', '.join(columns)}, "
+            f"SELECT grouping_id(sig, m, {', '.join(columns)}) AS g, sig, m, {', '.join(columns)}, "
             f"count(*) FROM (SELECT s.sig, {self._cohort('u')} AS m, {attributes} FROM "
             f"(SELECT customer_id, {signature} AS sig FROM {self.name} GROUP BY customer_id) s "
             "JOIN {customers} c ON c.customer_id = s.customer_id "
@@ -210,6 +210,7 @@ class Outcomes:
         tables: dict[tuple[str, str, str, date | None], list[int]] = {}
         seen: dict[str, set[str]] = {}
         every = (1 << len(columns)) - 1  # grouping_id: a bit set for each column not grouped
+        # (sig and m, always grouped, are the high bits: 0)
         for g, sig, cohort, *row in found:
             index = len(columns) - (every ^ int(g)).bit_length()
             k, v = chosen[index], row[index]
