@@ -1,7 +1,7 @@
-"""Loops and rework: the compiled pass of DuckDB (``returns``) counts the same customers,
-returners and visits as the SQL window it replaced (``returns_sql``, Spark's), on a hand-made
-log with loops, events bound to a stage only, no channel, ties in time and rows stored out of
-order."""
+"""The compiled walks of DuckDB over a bound journey count what the SQL they replaced counts
+(Spark's): loops and rework (``returns`` against ``returns_sql``) and each stage's customers by
+earlier event (``earlier_events`` against ``earlier_events_sql``), on a hand-made log with
+loops, events bound to a stage only, no channel, ties in time and rows stored out of order."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pytest
 from parcours.engine import EventLog
 from parcours.engine.backend import Backend
 from parcours.engine.binding import bound
+from parcours.engine.outcomes import earlier_events_sql
 from parcours.engine.returns import Returns, returns, returns_sql
 from parcours.model import parse_journey
 
@@ -45,8 +46,14 @@ EVENTS = [
     ("c4", "2026-03-05 09:00", "faq_view", None),
     ("c4", "2026-03-05 10:00", "payment_started", "web"),
     ("c4", "2026-03-06 10:00", "page_view", "app"),  # the stage's first channel: app
+    ("c5", "2026-03-10 09:00", "newsletter", "email"),  # before the stage: moves on
+    ("c5", "2026-03-10 10:00", "page_view", "web"),
+    ("c5", "2026-03-11 10:00", "payment_started", "web"),
+    ("c6", "2026-03-12 09:00", "newsletter", "email"),  # before the stage: stays
+    ("c6", "2026-03-12 10:00", "page_view", "web"),
 ]
-FEB_23, MARCH_2, MARCH_30 = date(2026, 2, 23), date(2026, 3, 2), date(2026, 3, 30)
+FEB_23, MARCH_2, MARCH_9 = date(2026, 2, 23), date(2026, 3, 2), date(2026, 3, 9)
+MARCH_30 = date(2026, 3, 30)
 
 
 @pytest.fixture(scope="module")
@@ -68,15 +75,19 @@ def test_returns_per_week_by_hand(log: Backend) -> None:
             Returns("stage", "visite", FEB_23, "web", 1, 1, 2),  # c1
             Returns("stage", "visite", MARCH_2, "web", 1, 1, 2),  # c3
             Returns("stage", "visite", MARCH_2, "app", 1, 1, 2),  # c4: NULL, then app
+            Returns("stage", "visite", MARCH_9, "web", 2, 0, 2),  # c5, c6
             Returns("stage", "visite", MARCH_30, None, 1, 0, 1),  # c2
             Returns("stage", "paiement", FEB_23, "web", 1, 1, 2),  # c1
             Returns("stage", "paiement", MARCH_2, "web", 2, 0, 2),  # c3, c4
+            Returns("stage", "paiement", MARCH_9, "web", 1, 0, 1),  # c5
             Returns("touchpoint", "site", FEB_23, "web", 1, 1, 3),  # c1: after the FAQ too
             Returns("touchpoint", "site", MARCH_2, "web", 1, 1, 2),  # c3
             Returns("touchpoint", "site", MARCH_2, "app", 1, 0, 1),  # c4
+            Returns("touchpoint", "site", MARCH_9, "web", 2, 0, 2),  # c5, c6
             Returns("touchpoint", "site", MARCH_30, "app", 1, 0, 1),  # c2
             Returns("touchpoint", "paiement", FEB_23, "web", 1, 1, 2),  # c1
             Returns("touchpoint", "paiement", MARCH_2, "web", 2, 0, 2),  # c3, c4
+            Returns("touchpoint", "paiement", MARCH_9, "web", 1, 0, 1),  # c5
         ],
         key=repr,
     )
@@ -86,4 +97,15 @@ def test_returns_per_week_by_hand(log: Backend) -> None:
 def test_compiled_pass_equals_the_sql_window(log: Backend, every: str | None) -> None:
     compiled = sorted(returns(log, every), key=repr)  # type: ignore[arg-type]
     assert compiled == sorted(returns_sql(log, every), key=repr)  # type: ignore[arg-type]
-    assert sum(r.customers for r in compiled if r.level == "stage") == 4 + 3  # c1-c4, c1 c3 c4
+    assert (
+        sum(r.customers for r in compiled if r.level == "stage") == 6 + 4
+    )  # c1-c6, then c1 c3 c4 c5
+
+
+def test_earlier_events_by_hand_and_as_the_sql(log: Backend) -> None:
+    """Only c5 and c6 had an event (the newsletter) strictly before their first event at the
+    first stage; c5 reached payment afterwards. Ties in time are not earlier (c3)."""
+    assert log.earlier_events(["visite", "paiement"]) == [("visite", "newsletter", 2, 1)]
+    assert earlier_events_sql(log, ["visite", "paiement"]) == [("visite", "newsletter", 2, 1)]
+    backwards = ["paiement", "visite"]  # any order of the stages, the same counts
+    assert sorted(log.earlier_events(backwards)) == sorted(earlier_events_sql(log, backwards))

@@ -123,6 +123,13 @@ class Backend(Protocol):
         (:func:`parcours.engine.returns.returns`)."""
         ...
 
+    def earlier_events(self, stages: list[str]) -> list[tuple[str, str, int, int]]:
+        """Per stage of a bound log but the last (``stages``: the map's order) and event name:
+        the customers who had the event before their first event at the stage, and those of
+        them who reached the next stage (:meth:`parcours.engine.outcomes.Outcomes.
+        by_earlier_event`)."""
+        ...
+
     def conversion_rows(
         self, conversion: str, value: str | None, channel: str, ages: bool = True
     ) -> list[tuple[Any, ...]]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from parcours.engine.backend import Backend
 from parcours.engine.binding import compile_matcher
 from parcours.engine.dialect import first_by, json_keys, json_text, literal
 from parcours.engine.journey_kpis import JourneyKpis
@@ -116,14 +117,9 @@ class Outcomes:
 
     def by_earlier_event(self) -> list[Contrast]:
         """Per stage and event name, the customers who had that event before their first
-        event at the stage."""
-        found = self.log.rows(
-            f"SELECT o.stage, e.event, count(*), {_moved('o.moved')} FROM {self.name} o "
-            "JOIN (SELECT customer_id, event, min(timestamp) AS first FROM {events} "
-            "GROUP BY customer_id, event) e "
-            "ON e.customer_id = o.customer_id AND e.first < o.first GROUP BY o.stage, e.event"
-        )
-        return [Contrast(str(s), "event", str(v), int(n), int(m or 0)) for s, v, n, m in found]
+        event at the stage (a compiled walk on DuckDB, :func:`earlier_events_sql` on Spark)."""
+        found = self.log.earlier_events(self.kpis.stage_ids)
+        return [Contrast(s, "event", v, n, m) for s, v, n, m in found]
 
     def by_channel(self) -> list[Contrast]:
         """Per touchpoint (of a stage but the last) met on several channels, and per channel,
@@ -250,6 +246,33 @@ class Outcomes:
             RatedOutcome(str(t), str(s or "review"), float(r), int(n), int(c or 0))
             for t, s, r, n, c in found
         ]
+
+
+def earlier_events_sql(log: Backend, stages: list[str]) -> list[tuple[str, str, int, int]]:
+    """Per stage but the last and event name, in SQL on any engine: the customers who had the
+    event before their first event at the stage, and those who reached the next stage."""
+    if len(stages) < 2:
+        return []
+    dialect = log.dialect
+    following = " ".join(
+        f"WHEN {literal(a, dialect)} THEN {literal(b, dialect)}"
+        for a, b in itertools.pairwise(stages)
+    )
+    listed = ", ".join(literal(s, dialect) for s in stages[:-1])
+    spans = (
+        "(SELECT customer_id, stage, min(timestamp) AS first, max(timestamp) AS last "
+        "FROM {events} WHERE stage IS NOT NULL GROUP BY customer_id, stage)"
+    )
+    found = log.rows(
+        f"SELECT o.stage, e.event, count(*), {_moved('o.moved')} FROM ("
+        "SELECT s.customer_id, s.stage, s.first, coalesce(n.last >= s.first, false) AS moved "
+        f"FROM {spans} s LEFT JOIN {spans} n ON n.customer_id = s.customer_id "
+        f"AND n.stage = CASE s.stage {following} END WHERE s.stage IN ({listed})) o "
+        "JOIN (SELECT customer_id, event, min(timestamp) AS first FROM {events} "
+        "GROUP BY customer_id, event) e "
+        "ON e.customer_id = o.customer_id AND e.first < o.first GROUP BY o.stage, e.event"
+    )
+    return [(str(s), str(v), int(n), int(m or 0)) for s, v, n, m in found]
 
 
 def _day(value: Hashable | None) -> date | None:

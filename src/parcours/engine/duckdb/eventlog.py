@@ -218,6 +218,11 @@ class EventLog:
 
         return returns(self, every)
 
+    def earlier_events(self, stages: list[str]) -> list[tuple[str, str, int, int]]:
+        from parcours.engine.duckdb.returns import earlier_events
+
+        return earlier_events(self, stages)
+
     def conversion_rows(
         self, conversion: str, value: str | None, channel: str, ages: bool = True
     ) -> list[tuple[Any, ...]]:

@@ -45,7 +45,8 @@ def ordered(
             f"WHERE {where}"
         )[0]
         listed |= {
-            c: sorted(str(v) for v in n if v is not None) for c, n in zip(found, lists, strict=True)
+            c: sorted(str(v) for v in n or [] if v is not None)
+            for c, n in zip(found, lists, strict=True)
         }
     seq = "event_seq" if log.has_column("event_seq") else "0"
     coded = ", ".join(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from parcours.engine._returns_kernel import earlier_events as walk_earlier_events
 from parcours.engine._returns_kernel import visits
 from parcours.engine.duckdb.ordered import ordered
 from parcours.engine.period import Every
@@ -70,6 +71,25 @@ def returns(log: EventLog, every: Every | None) -> list[Returns]:
             v,
         )
         for (p, start, lane), (n, r, v) in totals.items()
+    ]
+
+
+def earlier_events(log: EventLog, stages: list[str]) -> list[tuple[str, str, int, int]]:
+    """:meth:`parcours.engine.backend.Backend.earlier_events`, by a compiled walk."""
+    rows = ordered(log, ["stage", "event"], names={"stage": stages})
+    events = rows.names["event"]
+    customers, moved = walk_earlier_events(
+        rows.key,
+        rows.ts,
+        rows.order,
+        rows.codes["stage"],
+        rows.codes["event"],
+        len(stages),
+        len(events),
+    )
+    return [
+        (stages[s], events[e], int(customers[s, e]), int(moved[s, e]))
+        for s, e in zip(*np.nonzero(customers), strict=True)
     ]
 
 

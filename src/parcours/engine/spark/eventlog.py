@@ -169,6 +169,11 @@ class SparkEventLog:
 
         return returns_sql(self, every)
 
+    def earlier_events(self, stages: list[str]) -> list[tuple[str, str, int, int]]:
+        from parcours.engine.outcomes import earlier_events_sql
+
+        return earlier_events_sql(self, stages)
+
     def conversion_rows(
         self, conversion: str, value: str | None, channel: str, ages: bool = True
     ) -> list[tuple[Any, ...]]:
