@@ -24,10 +24,16 @@ stages:
   - name: Visite
     match: {events: [page_view, faq_view]}
     touchpoints:
-      - {id: site, name: Site, channel: website, match: {events: [page_view]}}
+      - id: site
+        name: Site
+        channel: website
+        match: {events: [page_view]}
   - name: Paiement
     touchpoints:
-      - {id: paiement, name: Paiement, channel: website, match: {events: [payment_started]}}
+      - id: paiement
+        name: Paiement
+        channel: website
+        match: {events: [payment_started]}
 """
 #: (customer, time, event, channel); event_seq is the position in this list
 EVENTS = [

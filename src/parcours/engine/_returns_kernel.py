@@ -9,6 +9,15 @@ import numpy as np
 
 
 @numba.njit(cache=True, nogil=True)
+def _run_end(key: np.ndarray, row: int) -> int:
+    """The row after the last one of the customer whose rows start at ``row``."""
+    end = row + 1
+    while end < len(key) and key[end] == key[row]:
+        end += 1
+    return end
+
+
+@numba.njit(cache=True, nogil=True)
 def visits(
     key: np.ndarray,
     ts: np.ndarray,
@@ -38,9 +47,7 @@ def visits(
     count = 0
     row = 0
     while row < n:
-        end = row + 1
-        while end < n and key[end] == key[row]:
-            end += 1
+        end = _run_end(key, row)
         seen = 0
         previous_stage = -1
         previous_touchpoint = -1
@@ -100,9 +107,7 @@ def earlier_events(
     n = len(key)
     row = 0
     while row < n:
-        end = row + 1
-        while end < n and key[end] == key[row]:
-            end += 1
+        end = _run_end(key, row)
         seen = 0
         for i in range(row, end):
             r = order[i]
