@@ -14,6 +14,7 @@ over all time, no voice). Prints a markdown table with the best and the median o
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import time
@@ -65,19 +66,29 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     ws, events = workspace(args.customers)
+    load = os.getloadavg()[0]
     series = timed(lambda: series_workspace(ws, every="week"), args.repeat)
+    cpu = time.process_time()  # DuckDB's threads included: what the load does not inflate
     timeline = series_workspace(ws, every="week")[SAMPLE]
+    series_cpu = time.process_time() - cpu
     measured = timed(lambda: measure_workspace(ws), args.repeat)
+    cpu = time.process_time()
+    measure_workspace(ws)
+    measured_cpu = time.process_time() - cpu
     weeks = len(timeline.series[0].points)
-    print("| customers | events | analysis | series × weeks | best s | median s |")
-    print("|---|---|---|---|---|---|")
+    print(
+        "| customers | events | analysis | series × weeks | best s | median s | CPU s | "
+        "load (1 min) |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     print(
         f"| {args.customers:,} | {events:,} | weekly series of every KPI | "
-        f"{len(timeline.series)} × {weeks} | {min(series):.2f} | {statistics.median(series):.2f} |"
+        f"{len(timeline.series)} × {weeks} | {min(series):.2f} | {statistics.median(series):.2f} | "
+        f"{series_cpu:.2f} | {load:.1f} → {os.getloadavg()[0]:.1f} |"
     )
     print(
         f"| {args.customers:,} | {events:,} | measured map (all time) | – | "
-        f"{min(measured):.2f} | {statistics.median(measured):.2f} |"
+        f"{min(measured):.2f} | {statistics.median(measured):.2f} | {measured_cpu:.2f} | |"
     )
 
 

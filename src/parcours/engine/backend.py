@@ -29,6 +29,8 @@ from parcours.engine.dialect import Dialect
 from parcours.engine.flows_result import Direction, FlowResult
 from parcours.engine.funnel_plan import FunnelLevels, FunnelPlan
 from parcours.engine.paths_result import PathsResult
+from parcours.engine.period import Every
+from parcours.engine.returns_result import Returns
 from parcours.errors import EngineError
 
 #: The tables a log may hold beside its events, by role (their contracts: parcours.data.schema).
@@ -116,6 +118,18 @@ class Backend(Protocol):
 
     def flows(self, event: str, steps: int, direction: Direction) -> FlowResult:
         """Sankey links around each customer's first ``event``."""
+        ...
+
+    def returns(self, every: Every | None) -> list[Returns]:
+        """Per place, period and channel of a bound log: customers who came back to a place
+        (:func:`parcours.engine.returns.returns`)."""
+        ...
+
+    def earlier_events(self, stages: list[str]) -> list[tuple[str, str, int, int]]:
+        """Per stage of a bound log but the last (``stages``: the map's order) and event name:
+        the customers who had the event before their first event at the stage, and those of
+        them who reached the next stage (:meth:`parcours.engine.outcomes.Outcomes.
+        by_earlier_event`)."""
         ...
 
     def conversion_rows(

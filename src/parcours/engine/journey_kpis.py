@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Hashable
-from datetime import date, timedelta
-from typing import Any, Literal
+from datetime import timedelta
+from typing import Any
 
 import numpy as np
 
@@ -29,11 +29,10 @@ from parcours.engine.funnel_plan import Step
 from parcours.engine.funnel_result import FunnelResult
 from parcours.engine.journeys import paths_from_events
 from parcours.engine.markov import CONVERSION
+from parcours.engine.period import Every, Period
 from parcours.errors import EngineError
 from parcours.model import KPI, Journey, KpiKind, KpiPeriod
 
-Every = Literal["day", "week", "month"]
-Period = date | None
 #: A retention KPI without a ``period``: still active this long after the first event there.
 RETAINED_AFTER = timedelta(days=30)
 #: Each KPI period as an SQL interval (DuckDB and Spark).
@@ -68,6 +67,7 @@ class JourneyKpis:
         self.stage_ids = [s.id for s in journey.stages]
         self.spans = f"parcours_spans_{next(_tables)}"
         self._reached: dict[str, dict[Period, tuple[int, int]]] = {}
+        self._customers: dict[str, dict[str, dict[Period, int]]] = {}  # level → place → counts
 
     def __enter__(self) -> JourneyKpis:
         groups, times = f"{self.spans}_places", "min(first) AS first, max(last) AS last"
@@ -157,12 +157,16 @@ class JourneyKpis:
         event's period."""
         if self.every is None:
             sql = f"SELECT NULL, count(*) FROM {self.spans} s WHERE {self._spans_at(level, place)}"
-        else:
-            sql = (
-                f"SELECT {self._period('timestamp')} AS p, count(DISTINCT customer_id) "
-                f"FROM {{events}} WHERE {self.at(level, place)} GROUP BY 1"
-            )
-        return {p: int(rows[0][0]) for p, rows in self._grouped(sql).items()}
+            return {p: int(rows[0][0]) for p, rows in self._grouped(sql).items()}
+        if level not in self._customers:  # every place of the level in one pass
+            counted: dict[str, dict[Period, int]] = {}
+            for p, at, n in self.log.rows(
+                f"SELECT {self._period('timestamp')} AS p, {level}, count(DISTINCT customer_id) "
+                f"FROM {{events}} WHERE {level} IS NOT NULL GROUP BY 1, 2"
+            ):
+                counted.setdefault(str(at), {})[_day(p)] = int(n)
+            self._customers[level] = counted
+        return dict(self._customers[level].get(place, {}))
 
     def median_time(self, level: str, place: str) -> dict[Period, float | None]:
         """The median time customers spend at a place (their first to last event there)."""

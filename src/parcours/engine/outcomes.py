@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from parcours.engine.backend import Backend
 from parcours.engine.binding import compile_matcher
 from parcours.engine.dialect import first_by, json_keys, json_text, literal
 from parcours.engine.journey_kpis import JourneyKpis
@@ -116,14 +117,9 @@ class Outcomes:
 
     def by_earlier_event(self) -> list[Contrast]:
         """Per stage and event name, the customers who had that event before their first
-        event at the stage."""
-        found = self.log.rows(
-            f"SELECT o.stage, e.event, count(*), {_moved('o.moved')} FROM {self.name} o "
-            "JOIN (SELECT customer_id, event, min(timestamp) AS first FROM {events} "
-            "GROUP BY customer_id, event) e "
-            "ON e.customer_id = o.customer_id AND e.first < o.first GROUP BY o.stage, e.event"
-        )
-        return [Contrast(str(s), "event", str(v), int(n), int(m or 0)) for s, v, n, m in found]
+        event at the stage (a compiled walk on DuckDB, :func:`earlier_events_sql` on Spark)."""
+        found = self.log.earlier_events(self.kpis.stage_ids)
+        return [Contrast(s, "event", v, n, m) for s, v, n, m in found]
 
     def by_channel(self) -> list[Contrast]:
         """Per touchpoint (of a stage but the last) met on several channels, and per channel,
@@ -163,7 +159,8 @@ class Outcomes:
     def by_customer(self) -> list[Contrast]:
         """Per stage and value of each attribute of the customers (the keys of the customers
         table's ``attributes``) with from 2 to :data:`MAX_VALUES` values, the customers who
-        have it: one pass over the stages' customers for every attribute."""
+        have it: one pass over the stages' customers for every attribute (a grouping set
+        each)."""
         if not self.log.has_table("customers"):
             return []
         if "attributes" not in self.log.table_columns("customers"):
@@ -187,11 +184,6 @@ class Outcomes:
         chosen = [k for k, n in zip(keys, counts, strict=True) if 2 <= int(n) <= MAX_VALUES]
         if not chosen:
             return []
-        unpivoted = " UNION ALL ".join(
-            f"SELECT c.customer_id, {literal(k, self.dialect)} AS k, {values[k]} AS v "
-            "FROM {customers} c"
-            for k in chosen
-        )
         # each customer's outcomes as one number: base-4 digit i is 0 (never at stage i),
         # 1 (came, did not move on) or 3 (moved on); customers are grouped by it, not by stage
         digits = " ".join(
@@ -199,23 +191,34 @@ class Outcomes:
             for i, stage in enumerate(self.stages)
         )
         signature = f"sum(CASE stage {digits} END * CASE WHEN moved THEN 3 ELSE 1 END)"
+        columns = [f"v{i}" for i in range(len(chosen))]
+        attributes = ", ".join(f"{values[k]} AS {c}" for k, c in zip(chosen, columns, strict=True))
+        sets = ", ".join(f"(sig, m, {c})" for c in columns)
+        # one pass over the customers: every attribute read from the same row, grouped per set
         found = self.log.rows(
-            f"SELECT s.sig, a.k, a.v, {self._cohort('u')} AS m, count(*) FROM "
+            f"SELECT grouping_id(sig, m, {', '.join(columns)}) AS g, sig, m, {', '.join(columns)}, "
+            f"count(*) FROM (SELECT s.sig, {self._cohort('u')} AS m, {attributes} FROM "
             f"(SELECT customer_id, {signature} AS sig FROM {self.name} GROUP BY customer_id) s "
-            f"JOIN ({unpivoted}) a ON a.customer_id = s.customer_id "
-            f"JOIN {self.kpis.spans} u ON u.customer_id = s.customer_id AND u.level = 'customer' "
-            f"WHERE a.v IS NOT NULL GROUP BY s.sig, a.k, a.v, {self._cohort('u')}"
+            "JOIN {customers} c ON c.customer_id = s.customer_id "
+            f"JOIN {self.kpis.spans} u ON u.customer_id = s.customer_id AND u.level = 'customer'"
+            f") q GROUP BY GROUPING SETS ({sets})"
         )
         tables: dict[tuple[str, str, str, date | None], list[int]] = {}
         seen: dict[str, set[str]] = {}
-        for sig, k, v, cohort, n in found:
-            seen.setdefault(str(k), set()).add(str(v))
+        every = (1 << len(columns)) - 1  # grouping_id: a bit set for each column not grouped
+        # (sig and m, always grouped, are the high bits: 0)
+        for g, sig, cohort, *row in found:
+            index = len(columns) - (every ^ int(g)).bit_length()
+            k, v = chosen[index], row[index]
+            if v is None:
+                continue
+            seen.setdefault(k, set()).add(str(v))
             for i, stage in enumerate(self.stages):
                 digit = (int(sig) // 4**i) % 4
                 if digit:
-                    row = tables.setdefault((stage, str(k), str(v), _day(cohort)), [0, 0])
-                    row[0] += int(n)
-                    row[1] += int(n) if digit == 3 else 0
+                    cell = tables.setdefault((stage, k, str(v), _day(cohort)), [0, 0])
+                    cell[0] += int(row[-1])
+                    cell[1] += int(row[-1]) if digit == 3 else 0
         return [
             Contrast(stage, f"customer.{k}", v, n, m, None, cohort)
             for (stage, k, v, cohort), (n, m) in tables.items()
@@ -243,6 +246,33 @@ class Outcomes:
             RatedOutcome(str(t), str(s or "review"), float(r), int(n), int(c or 0))
             for t, s, r, n, c in found
         ]
+
+
+def earlier_events_sql(log: Backend, stages: list[str]) -> list[tuple[str, str, int, int]]:
+    """Per stage but the last and event name, in SQL on any engine: the customers who had the
+    event before their first event at the stage, and those who reached the next stage."""
+    if len(stages) < 2:
+        return []
+    dialect = log.dialect
+    following = " ".join(
+        f"WHEN {literal(a, dialect)} THEN {literal(b, dialect)}"
+        for a, b in itertools.pairwise(stages)
+    )
+    listed = ", ".join(literal(s, dialect) for s in stages[:-1])
+    spans = (
+        "(SELECT customer_id, stage, min(timestamp) AS first, max(timestamp) AS last "
+        "FROM {events} WHERE stage IS NOT NULL GROUP BY customer_id, stage)"
+    )
+    found = log.rows(
+        f"SELECT o.stage, e.event, count(*), {_moved('o.moved')} FROM ("
+        "SELECT s.customer_id, s.stage, s.first, coalesce(n.last >= s.first, false) AS moved "
+        f"FROM {spans} s LEFT JOIN {spans} n ON n.customer_id = s.customer_id "
+        f"AND n.stage = CASE s.stage {following} END WHERE s.stage IN ({listed})) o "
+        "JOIN (SELECT customer_id, event, min(timestamp) AS first FROM {events} "
+        "GROUP BY customer_id, event) e "
+        "ON e.customer_id = o.customer_id AND e.first < o.first GROUP BY o.stage, e.event"
+    )
+    return [(str(s), str(v), int(n), int(m or 0)) for s, v, n, m in found]
 
 
 def _day(value: Hashable | None) -> date | None:

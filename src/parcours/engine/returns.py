@@ -10,31 +10,24 @@ bound to no place are skipped. The log must be bound (:func:`parcours.engine.bin
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass
 
 from parcours.engine.backend import Backend
 from parcours.engine.dialect import first_by
-from parcours.engine.journey_kpis import Every, Period
+from parcours.engine.period import Every, Period
+from parcours.engine.returns_result import Returns
 
-
-@dataclass(frozen=True)
-class Returns:
-    """The customers of a place (``level`` ``stage`` or ``touchpoint``) whose first event there
-    fell in the period starting on ``start`` and came on ``channel``, and how many of them came
-    back to it after leaving it (``returned``); ``visits`` counts their separate visits."""
-
-    level: str
-    place: str
-    start: Period
-    channel: str | None
-    customers: int
-    returned: int
-    visits: int
+__all__ = ["Returns", "returns", "returns_sql"]
 
 
 def returns(log: Backend, every: Every | None) -> list[Returns]:
-    """Per place, period and channel: the customers and those who returned (see the module).
-    One ordered pass over the events bound to a stage gives both levels."""
+    """Per place, period and channel: the customers and those who returned (see the module),
+    on the log's engine (a compiled pass on DuckDB, :func:`returns_sql` on Spark)."""
+    return log.returns(every)
+
+
+def returns_sql(log: Backend, every: Every | None) -> list[Returns]:
+    """:func:`returns` in SQL, on any engine: one ordered pass (a window) over the events
+    bound to a stage gives both levels."""
     period = (
         "CAST(NULL AS DATE)" if every is None else f"CAST(date_trunc('{every}', first) AS DATE)"
     )

@@ -27,6 +27,8 @@ from parcours.engine.dialect import Dialect
 from parcours.engine.flows_result import Direction, FlowResult
 from parcours.engine.funnel_plan import FunnelLevels, FunnelPlan
 from parcours.engine.paths_result import PathsResult
+from parcours.engine.period import Every
+from parcours.engine.returns_result import Returns
 from parcours.errors import EngineError
 
 #: Columns an event log must have.
@@ -210,6 +212,16 @@ class EventLog:
         from parcours.engine.duckdb.flows import flows
 
         return flows(self, event, steps, direction)
+
+    def returns(self, every: Every | None) -> list[Returns]:
+        from parcours.engine.duckdb.returns import returns
+
+        return returns(self, every)
+
+    def earlier_events(self, stages: list[str]) -> list[tuple[str, str, int, int]]:
+        from parcours.engine.duckdb.returns import earlier_events
+
+        return earlier_events(self, stages)
 
     def conversion_rows(
         self, conversion: str, value: str | None, channel: str, ages: bool = True

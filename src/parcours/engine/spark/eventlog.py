@@ -23,6 +23,8 @@ from parcours.engine.dialect import Dialect
 from parcours.engine.flows_result import Direction, FlowResult
 from parcours.engine.funnel_plan import FunnelLevels, FunnelPlan
 from parcours.engine.paths_result import PathsResult
+from parcours.engine.period import Every
+from parcours.engine.returns_result import Returns
 from parcours.engine.spark.frames import collect, first_line, frame_of
 from parcours.engine.spark.session import spark_session
 from parcours.errors import EngineError
@@ -161,6 +163,16 @@ class SparkEventLog:
         from parcours.engine.spark.flows import flows
 
         return flows(self, event, steps, direction)
+
+    def returns(self, every: Every | None) -> list[Returns]:
+        from parcours.engine.returns import returns_sql
+
+        return returns_sql(self, every)
+
+    def earlier_events(self, stages: list[str]) -> list[tuple[str, str, int, int]]:
+        from parcours.engine.outcomes import earlier_events_sql
+
+        return earlier_events_sql(self, stages)
 
     def conversion_rows(
         self, conversion: str, value: str | None, channel: str, ages: bool = True
