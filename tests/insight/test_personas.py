@@ -149,7 +149,7 @@ def test_a_segment_without_segments_names_the_command(log: EventLog) -> None:
 
 
 def test_the_snapshot_keeps_cards_and_each_segments_measures(log: EventLog) -> None:
-    taken = _snapshot(log, JOURNEY, "all", Filter(), None)
+    _, taken = _snapshot(log, JOURNEY, "all", Filter(), None)
     assert [c["segment"] for c in taken.personas] == ["c1", "c2"]
     assert taken.segments["c1"].stages["discover"].customers == 3
     assert taken.segments["c2"].stages["cart"].customers == 2

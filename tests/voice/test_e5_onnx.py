@@ -162,10 +162,13 @@ def test_jobs_default_to_the_cpu_quota_and_reach_onnxruntime(
     import os
 
     from parcours.settings import Settings, cpu_quota
+    from parcours.voice import encoders
     from parcours.voice.encoders import jobs
 
     assert 1 <= cpu_quota() <= len(os.sched_getaffinity(0))
     assert e5_encoder._model.session.get_session_options().intra_op_num_threads == jobs()
+    # an earlier analyse_feedback(jobs=N) in this process leaves its count set: the default here
+    monkeypatch.setattr(encoders, "_jobs", None)
     monkeypatch.setenv("PARCOURS_JOBS", "3")
     assert jobs() == 3 and Settings.load(env={"PARCOURS_JOBS": "3"}).jobs == 3
     monkeypatch.setenv("PARCOURS_JOBS", "many")
