@@ -87,7 +87,7 @@ def _cpu() -> float:
 def run_import(parquet: Path, database: Path, memory_limit: str | None) -> dict[str, object]:
     """Import in this process, as ``parcours ingest`` does, then build the hot columns; returns
     the figures (called in a child process)."""
-    from parcours.data.stage import file_hash
+    from parcours.data.staging import file_hash
     from parcours.data.workspace import Workspace, create_workspace
     from parcours.engine.columns import columns_meta, event_columns
     from parcours.engine.workspace_tables import workspace_tables

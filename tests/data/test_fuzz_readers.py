@@ -16,7 +16,7 @@ from parcours.data import ColumnMapping, read_events
 from parcours.data.mapping import EPOCH_FORMATS
 from parcours.data.rows import LINE, RowReader
 from parcours.data.schema import EVENTS
-from parcours.data.stage import wanted_for
+from parcours.data.staging import wanted_for
 from parcours.data.text import CsvReader, JsonLinesReader
 from parcours.errors import DataError
 

@@ -31,7 +31,7 @@ from parcours.data.report import FileReport
 from parcours.data.rows import LINE
 from parcours.data.schema import CONTRACTS, IMPORTS_ADDED, IMPORTS_DDL, QUARANTINE_DDL, Contract
 from parcours.data.source import Format, SourceConfig
-from parcours.data.stage import (
+from parcours.data.staging import (
     Advance,
     FileHashes,
     Staged,
