@@ -1,7 +1,7 @@
 """Warnings, not errors, for what a user mistyped and parcours would otherwise pass over
 silently: event names a journey's bindings expect and the data never holds (``measure``,
-``refresh``, ``lint``), and source columns that map to nothing (``ingest``, ``refresh``), each
-with the closest existing name."""
+``refresh``, ``lint``) or a funnel's steps name (``funnel``), and source columns that map to
+nothing (``ingest``, ``refresh``), each with the closest existing name."""
 
 from __future__ import annotations
 
@@ -84,3 +84,13 @@ def test_measure_and_lint_warn_about_event_names_the_data_never_holds(workspace:
     assert linted.exit_code == 0, linted.output  # a warning does not fail lint
     assert UNSEEN.removeprefix("warning: ") in linted.stdout
     assert "[binding-seen-events]" in linted.stdout
+
+
+def test_funnel_warns_about_steps_the_data_never_holds(workspace: Path) -> None:
+    counted = run("funnel", workspace / "events.csv", "--steps", "visite_site,paiment")
+    assert counted.exit_code == 0, counted.output  # a warning, not an error: the funnel runs
+    assert (
+        "warning: step 'paiment' never occurs in the data; did you mean 'paiement'?"
+        in counted.stderr
+    )
+    assert "visite_site" not in counted.stderr

@@ -133,10 +133,14 @@ def funnel_command(
 ) -> None:
     """Customers reaching each step of a funnel, PostHog semantics."""
     from parcours.engine import Exclusion, funnel
+    from parcours.engine.funnel import unseen_steps
 
     names = [s.strip() for s in steps.split(",") if s.strip()]
+    log = _open(file, cols)
+    for warning in unseen_steps(log, [*names, *exclude]):
+        click.echo(f"warning: {warning}", err=True)
     result = funnel(
-        _open(file, cols),
+        log,
         names,
         window=window,
         order=order,  # type: ignore[arg-type]

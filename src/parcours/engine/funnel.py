@@ -18,6 +18,7 @@ from parcours.engine.backend import Backend
 from parcours.engine.durations import parse_duration, to_microseconds
 from parcours.engine.funnel_plan import Exclusion, FunnelOrder, FunnelPlan, Step, check
 from parcours.engine.funnel_result import FunnelResult, FunnelSegment, build_steps
+from parcours.model.lint import closest
 
 
 def funnel(
@@ -73,3 +74,14 @@ def _segments(
         segs.append(FunnelSegment(value=value, steps=steps))
     segs.sort(key=lambda s: (-s.steps[-1].customers, -s.steps[0].customers, str(s.value)))
     return tuple(segs)
+
+
+def unseen_steps(log: Backend, steps: Sequence[str]) -> list[str]:
+    """Warnings for the steps named ``steps`` that no event of ``log`` bears, each with the
+    closest names that occur: a misspelled step counts no one, silently."""
+    seen = {str(event) for (event,) in log.rows("SELECT DISTINCT event FROM {events}")}
+    return [
+        f"step {step!r} never occurs in the data{closest(step, seen)}"
+        for step in dict.fromkeys(steps)
+        if step not in seen
+    ]

@@ -226,6 +226,11 @@ def _unknown_events(
     for where, match in bound:
         if match is not None:
             for pattern in match.unknown_events(catalogue):
-                close = difflib.get_close_matches(pattern, sorted(catalogue), n=3, cutoff=0.6)
-                hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
-                yield f"{where}.match", f"event {pattern!r} {what}{hint}"
+                yield f"{where}.match", f"event {pattern!r} {what}{closest(pattern, catalogue)}"
+
+
+def closest(name: str, names: Iterable[str]) -> str:
+    """``; did you mean 'x'?`` with the names of ``names`` closest to ``name``; empty when
+    none is close."""
+    close = difflib.get_close_matches(name, sorted(names), n=3, cutoff=0.6)
+    return f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
