@@ -144,11 +144,26 @@ def invalid_settings(
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """The TOML file's tables (UTF-8, a byte-order mark allowed); a SettingsError naming the
+    line and column of what cannot be read."""
     if not path.exists():
         return {}
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SettingsError(f"{path}: cannot be read ({exc.strerror}). Check the file.") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        start = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
+        line = raw.count(b"\n", 0, start) + 1
+        column = start - (raw.rfind(b"\n", 0, start) + 1) + 1
+        raise SettingsError(
+            f"{path}, line {line}, column {column}: not UTF-8 text (byte 0x{raw[start]:02x}). "
+            "Save the file as UTF-8."
+        ) from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: not valid TOML: {exc}. Fix the file.") from None
 
