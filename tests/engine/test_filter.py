@@ -84,6 +84,9 @@ def test_a_segment_on_attributes_needs_a_customers_table(log: EventLog) -> None:
     )
     lea = Filter(segment={"persona": "lea"}).apply(with_customers)
     assert customers(lea) == ["a"]
+    nobody = Filter(segment={"personna": "lea"})  # a misspelled attribute keeps nobody: an error
+    with pytest.raises(EngineError, match=r"no customer has the attribute 'personna'.*: persona"):
+        nobody.apply(with_customers)
 
 
 def test_a_first_event_cohort_follows_customers_over_their_whole_journey(log: EventLog) -> None:

@@ -81,9 +81,12 @@ def _columns(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _open(file: str, opts: dict[str, Any]) -> Backend:
+    return _filtered(_read(file, opts), opts)
+
+
+def _read(file: str, opts: dict[str, Any]) -> Backend:
     from parcours.data import ColumnMapping, read_events
     from parcours.engine import EventLog
-    from parcours.engine.filter import parse_filter
 
     # A role whose flag keeps its default is left to the reader (XES has its own defaults).
     columns = {role: opts[flag] for flag, role in _ROLES.items() if opts[flag] != role}
@@ -93,8 +96,14 @@ def _open(file: str, opts: dict[str, Any]) -> Backend:
         click.echo(
             f"Note: {quarantined} row(s) of {file} could not be used (quarantined).", err=True
         )
+    return EventLog(loaded.connection, loaded.table)
+
+
+def _filtered(log: Backend, opts: dict[str, Any]) -> Backend:
+    from parcours.engine.filter import parse_filter
+
     chosen = parse_filter(opts["since"], opts["until"], opts["conditions"], opts["segment"])
-    return chosen.apply(EventLog(loaded.connection, loaded.table))
+    return chosen.apply(log)
 
 
 def _emit(data: dict[str, Any], frame: pd.DataFrame, fmt: str, lang: str) -> None:
@@ -136,11 +145,11 @@ def funnel_command(
     from parcours.engine.funnel import unseen_steps
 
     names = [s.strip() for s in steps.split(",") if s.strip()]
-    log = _open(file, cols)
-    for warning in unseen_steps(log, [*names, *exclude]):
+    data = _read(file, cols)
+    for warning in unseen_steps(data, [*names, *exclude]):  # in the data, before any filter
         click.echo(f"warning: {warning}", err=True)
     result = funnel(
-        log,
+        _filtered(data, cols),
         names,
         window=window,
         order=order,  # type: ignore[arg-type]

@@ -29,7 +29,7 @@ from typing import Any
 
 from parcours.engine.backend import TABLES, Backend
 from parcours.engine.binding import compile_matcher
-from parcours.engine.dialect import Dialect, json_text, literal, timestamp
+from parcours.engine.dialect import Dialect, json_keys, json_text, literal, timestamp
 from parcours.errors import EngineError
 from parcours.model import Condition, EventMatcher
 from parcours.model.vocabulary import MatchOp
@@ -151,6 +151,7 @@ class Filter:
                     f"run `parcours ingest`, or segment on an event property ({EVENT_KEY}{key}="
                     f"{value})."
                 )
+            _check_attribute(log, key, value)
             attribute = json_text(key, dialect, nested=False, column="attributes")
             sets.append(
                 f"SELECT customer_id FROM {{customers}} WHERE {attribute} = "
@@ -180,6 +181,23 @@ class Filter:
                 f"HAVING {' AND '.join(first)}"
             )
         return sets
+
+
+def _check_attribute(log: Backend, key: str, value: str) -> None:
+    """A segment on a customer attribute no customer has keeps nobody: an error listing the
+    attributes the customers table holds, rather than an empty measure."""
+    keys: list[str] = []
+    if "attributes" in log.table_columns("customers"):
+        found = log.rows(
+            f"SELECT DISTINCT {json_keys('attributes', log.dialect)} FROM {{customers}}"
+        )
+        keys = sorted(str(k) for (k,) in found if k is not None)
+    if key not in keys:
+        raise EngineError(
+            f"the segment {key}={value}: no customer has the attribute {key!r}; the customers' "
+            f"attributes are: {', '.join(keys) or 'none'} (or segment on an event property: "
+            f"{EVENT_KEY}{key}={value})."
+        )
 
 
 def parse_filter(
