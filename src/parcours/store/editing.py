@@ -132,8 +132,7 @@ def save_edit(
                 return Conflicted(key, base, conflict.latest, mine, merge)
             text, expected, merged = dump_journey(merge.journey, fmt), conflict.latest, True
             continue
-        path = workspace.journeys().get(key) if workspace is not None else None
-        if path is not None:
-            store.export_journey(key, path)
+        if workspace is not None:
+            store.write_back(key, workspace)
         return Saved(version, base, merged)
     raise VersionConflict(key, expected, store.journey(key).latest)  # type: ignore[union-attr]

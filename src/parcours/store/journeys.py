@@ -228,6 +228,13 @@ class Journeys(StoreBase):
             handle.write(text)
         return path
 
+    def write_back(self, key: str, workspace: Workspace) -> None:
+        """The workspace's file of journey ``key``, when it has one, follows the store's latest
+        version (after an edit, a merge, a restore made outside the file)."""
+        path = workspace.journeys().get(key)
+        if path is not None:
+            self.export_journey(key, path)
+
 
 def read_text(path: Path) -> str:
     """A journey file's text, exactly (a byte-order mark and line endings kept); a located

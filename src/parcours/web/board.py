@@ -167,7 +167,7 @@ def judge_finding(
             store.dismiss_finding(key, finding, user_id=user)
         else:
             store.accept_finding(key, _findings(request, key), finding, author_id=user)
-            store.export_journey(key, request.app.state.workspace.journeys()[key])
+            store.write_back(key, request.app.state.workspace)
     except VersionConflict as error:
         raise HTTPException(409, str(error)) from None
     except (StoreError, JourneyError) as error:

@@ -217,20 +217,12 @@ def _save(
                 raise EditConflict(f"the map kept changing while saving ({key!r})") from None
             continue
         saved = remember(store, key, version.number, journey)
-        _write_back(request, key)
+        request.app.state.store.write_back(key, request.app.state.workspace)
         if message is None:
             undo = UndoStep(inverse(shown.journey, op, journey), said)
             _undo_stack(request, actor, key).append(undo)
         return saved, said
     raise AssertionError  # pragma: no cover
-
-
-def _write_back(request: Request, key: str) -> None:
-    """The workspace's journey file follows the store (as a restore does)."""
-    workspace: Workspace = request.app.state.workspace
-    path = workspace.journeys().get(key)
-    if path is not None:
-        request.app.state.store.export_journey(key, path)
 
 
 def _save_and_draw(

@@ -92,5 +92,5 @@ def restore(request: Request, key: str, number: int, actor: Editor) -> RedirectR
     if not 1 <= number <= shown.version:
         raise HTTPException(404, f"{key!r} has versions 1 to {shown.version}")
     store.restore(key, number, author_id=actor.user.id if actor.user else None)
-    store.export_journey(key, request.app.state.workspace.journeys()[key])
+    store.write_back(key, request.app.state.workspace)
     return RedirectResponse(f"/journeys/{key}/versions", status_code=303)
