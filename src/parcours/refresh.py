@@ -30,6 +30,7 @@ from parcours.insight.insights import journey_insights
 from parcours.insight.measure import MeasuredJourney, Tier, each_journey, measure
 from parcours.insight.opportunities import RankedOpportunity, rank_measured
 from parcours.insight.personas import SegmentCard, segment_cards
+from parcours.insight.trend import measure_series
 from parcours.model import Journey
 from parcours.model.vocabulary import Lang
 from parcours.render import export, format_from
@@ -102,7 +103,8 @@ def draw_measured(
         ranked: tuple[RankedOpportunity, ...] = ()
         if chosen == "matrix":
             findings = rank(journey_insights(log, journey, where=where))
-            ranked = rank_measured(result, findings).items
+            weekly = measure_series(log, journey, every="week", where=where).series
+            ranked = rank_measured(result, findings, weekly).items
         return result, cards, ranked
 
     return _draw(workspace, each_journey(workspace, names, analyse), view, output, lang)

@@ -195,7 +195,7 @@ def _snapshot(
         ).measures
         for card in cards
     }
-    ranked = rank_measured(measured, findings)
+    ranked = rank_measured(measured, findings, timeline.series)
     return measured, Snapshot(
         journey=journey.id,
         period=period,

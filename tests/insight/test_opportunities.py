@@ -3,10 +3,15 @@ its measures and findings; on the matrix view beside the declared ones, escaped.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
 
+from parcours.engine.kpis import KpiValue
+from parcours.engine.series import Series, SeriesPoint
 from parcours.insight.findings import Finding, Insights, Place
 from parcours.insight.opportunities import (
     RankedOpportunity,
@@ -14,6 +19,7 @@ from parcours.insight.opportunities import (
     rank_opportunities,
 )
 from parcours.insight.pain_points import proposal_id
+from parcours.insight.worsening import worsening
 from parcours.model import Journey
 from parcours.model.measures import Measured, Measures
 from parcours.render.html import render_html
@@ -120,4 +126,83 @@ def test_the_matrix_shows_ranked_beside_declared(
     assert page.count('class="card opportunity"') == 2  # the declared ones, still there
     assert ("Classées d'après les mesures" if lang == "fr" else "Ranked from the measures") in (
         page.replace("&#39;", "'")
+    )
+
+
+def _weekly(where: str, measure: str, kind: str, values: list[float], n: int = 100) -> Series:
+    starts = [date(2026, 1, 5) + timedelta(weeks=i) for i in range(len(values))]
+    points = tuple(SeriesPoint(s, KpiValue(v, n)) for s, v in zip(starts, values, strict=True))
+    return Series(where, measure, kind, "week", points)
+
+
+#: Conversion at s1 over eight weeks: 50 % on average, then 40 % the last four.
+FALLING = _weekly(
+    "stages.s1", "conversion", "conversion", [0.5, 0.52, 0.48, 0.5, 0.4, 0.42, 0.38, 0.4]
+)
+
+
+def test_a_worsening_trend_raises_urgency_and_is_the_reason() -> None:
+    (found,) = worsening(JOURNEY, [FALLING])["s1"]
+    assert (found.stage, found.touchpoint, found.measure) == ("s1", None, "conversion")
+    assert (found.before, found.after) == pytest.approx((0.5, 0.4))
+    # Welch: both windows have variance 0.0008 / 3, t = 0.1 / sqrt(2 x 0.0008 / 12) = 8.66, 6 df
+    assert found.p_value == pytest.approx(2 * stats.t.sf(0.1 / (2 * 0.0008 / 12) ** 0.5, 6))
+    ranked = {o.id: o for o in rank_opportunities(JOURNEY, MEASURES, series=[FALLING]).items}
+    before = {o.id: o for o in rank_opportunities(JOURNEY, MEASURES).items}
+    assert (before["o1"].urgency, ranked["o1"].urgency) == (1, 2)  # p1 is at s1
+    assert ranked["o2"].urgency == before["o2"].urgency == 1  # s2 does not worsen
+    assert (
+        ranked["o1"].reason["en"].endswith(", worsening: conversion at stage “One” 50.0% → 40.0%")
+    )
+    assert (
+        ranked["o1"]
+        .reason["fr"]
+        .endswith(", en dégradation : conversion à l'étape « One » 50,0 % → 40,0 %")
+    )
+    assert ranked["o1"].trend[0]["measure"] == "conversion"
+    assert RankedOpportunity.from_dict(ranked["o1"].to_dict()) == ranked["o1"]
+
+
+def test_a_lower_is_better_kpi_worsens_when_it_rises() -> None:
+    journey = Journey.model_validate(
+        {
+            "id": "j",
+            "name": "J",
+            "stages": [
+                {"id": "a", "name": "A", "kpis": [{"id": "wait", "kind": "waiting_time"}]},
+            ],
+        }
+    )
+    rising = _weekly("stages.a", "wait", "waiting_time", [60, 62, 58, 60, 90, 88, 92, 90])
+    (found,) = worsening(journey, [rising])["a"]
+    assert (found.before, found.after) == pytest.approx((60, 90))
+    falling = _weekly("stages.a", "wait", "waiting_time", [90, 88, 92, 90, 60, 62, 58, 60])
+    assert worsening(journey, [falling]) == {}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    level=st.floats(0.01, 0.99),
+    n=st.integers(1, 10_000),
+    gains=st.lists(st.floats(0, 0.5), min_size=8, max_size=20),
+)
+def test_no_worsening_from_a_steady_or_improving_series(
+    level: float, n: int, gains: list[float]
+) -> None:
+    steady = _weekly("stages.s1", "conversion", "conversion", [level] * len(gains), n)
+    assert worsening(JOURNEY, [steady]) == {}
+    # each period at least as good as every earlier one: never a worsening
+    rising = [min(1.0, level + sum(gains[: i + 1])) for i in range(len(gains))]
+    assert worsening(JOURNEY, [_weekly("stages.s1", "conversion", "conversion", rising, n)]) == {}
+    # a constant added to every value of a steady series does not make a trend
+    shifted = [min(1.0, level + 0.1)] * len(gains)
+    assert worsening(JOURNEY, [_weekly("stages.s1", "conversion", "conversion", shifted, n)]) == {}
+
+
+def test_too_short_a_series_is_not_judged() -> None:
+    assert (
+        worsening(
+            JOURNEY, [_weekly("stages.s1", "conversion", "conversion", [0.5] * 3 + [0.1] * 4)]
+        )
+        == {}
     )

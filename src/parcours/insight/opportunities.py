@@ -11,7 +11,9 @@ touchpoints of the pain points it addresses) and one opportunity per story the d
 - **Urgency** (1-5) from recency: the days from the end of the most recent dated finding
   (incident, loop) at its place to the end of the data: 5 within :data:`RECENT`\\[0] days, 4
   within [1], 3 within [2], else 2; with no dated finding, 3 while a KPI of its place misses its
-  target, else 1.
+  target, else 1. Then from the trend: one more (at most 5) when a measure of its place worsens
+  over the calendar series (:mod:`parcours.insight.worsening`: its conversion or a KPI of the
+  stage or its touchpoints, the last weeks against those before), the worst one in the reason.
 
 A ranked opportunity is important (urgent) from :data:`~parcours.model.journey.
 EISENHOWER_THRESHOLD` (3) up, as a declared one is: ``do``, ``plan``, ``delegate``, ``drop``.
@@ -22,18 +24,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from parcours.insight.findings import Finding, Insights
 from parcours.insight.measure import MeasuredJourney
 from parcours.insight.pain_points import proposal_id
+from parcours.insight.worsening import Worsening, worsening
 from parcours.model import Journey
 from parcours.model.journey import EISENHOWER_THRESHOLD
 from parcours.model.measures import Measures
 from parcours.model.text import localize
 from parcours.model.vocabulary import Quadrant
+
+if TYPE_CHECKING:
+    from parcours.engine.series import Series
 
 #: Days since a finding ended under which its opportunity has urgency 5, 4, 3.
 RECENT = (7, 30, 90)
@@ -54,6 +60,7 @@ class RankedOpportunity:
     recency_days: int | None  # from its most recent dated finding's end to the data's end
     reason: Mapping[str, str]
     findings: tuple[str, ...] = field(default=())  # ids of the findings behind it
+    trend: tuple[Mapping[str, Any], ...] = field(default=())  # measures worsening at its place
 
     @property
     def quadrant(self) -> Quadrant:
@@ -77,6 +84,7 @@ class RankedOpportunity:
             "recency_days": self.recency_days,
             "reason": dict(self.reason),
             "findings": list(self.findings),
+            "trend": [dict(t) for t in self.trend],
         }
 
     @classmethod
@@ -93,6 +101,7 @@ class RankedOpportunity:
             recency_days=data.get("recency_days"),
             reason=dict(data.get("reason", {})),
             findings=tuple(data.get("findings", ())),
+            trend=tuple(data.get("trend", ())),
         )
 
 
@@ -119,6 +128,7 @@ class _Place:
     missed: int
     recency: int | None
     findings: tuple[str, ...]
+    worse: tuple[Worsening, ...] = ()
 
 
 def rank_opportunities(
@@ -128,10 +138,14 @@ def rank_opportunities(
     findings: Iterable[Finding] = (),
     kpis: Sequence[Mapping[str, Any]] = (),
     as_of: date | None = None,
+    series: Iterable[Series] = (),
 ) -> RankedOpportunities:
     """The declared opportunities of ``journey`` and one per finding (drift left out), ranked
     as the module's docstring says; ``kpis`` are the measured KPIs' JSON forms (``where``,
-    ``met``); ``as_of`` the data's last day (default: the latest finding's end)."""
+    ``met``); ``as_of`` the data's last day (default: the latest finding's end); ``series``
+    the map's measures per calendar period (:func:`~parcours.insight.trend.measure_series`),
+    whose worsening trends raise urgency."""
+    worse = worsening(journey, series)
     stories = [f for f in findings if f.kind != "drift" and f.where.stage]
     ends = [f.end for f in stories if f.end is not None]
     last = as_of or (max(ends) if ends else None)
@@ -154,7 +168,9 @@ def rank_opportunities(
         cost = sum(_lost(measures, s) for s in stages)
         days, behind = recency(stages)
         title = {lang: localize(opportunity.title, lang) for lang in ("fr", "en")}
-        place = _Place(cost, stages, sum(missed.get(s, 0) for s in stages), days, behind)
+        found = (w for s in stages for w in worse.get(s, ()))
+        trend = tuple(sorted(found, key=lambda w: -w.relative))
+        place = _Place(cost, stages, sum(missed.get(s, 0) for s in stages), days, behind, trend)
         places[opportunity.id] = (title, "designed", place)
     for finding in stories:
         assert finding.where.stage is not None
@@ -163,26 +179,36 @@ def rank_opportunities(
         if finding.end is not None and last is not None:
             days = max(0, (last - finding.end).days)
         title = {lang: finding.summary.get(lang, "") for lang in ("fr", "en")}
-        place = _Place(finding.cost, (stage,), missed.get(stage, 0), days, (proposal_id(finding),))
+        place = _Place(
+            finding.cost,
+            (stage,),
+            missed.get(stage, 0),
+            days,
+            (proposal_id(finding),),
+            tuple(worse.get(stage, ())),
+        )
         places[proposal_id(finding)] = (title, "finding", place)
     largest = max((p.cost for _, _, p in places.values()), default=0.0)
     ranked = [
-        _ranked(key, title, origin, place, largest)
+        _ranked(journey, key, title, origin, place, largest)
         for key, (title, origin, place) in places.items()
     ]
     ranked.sort(key=lambda o: (-o.importance, -o.urgency, -o.cost, o.id))
     return RankedOpportunities(tuple(ranked))
 
 
-def rank_measured(measured: MeasuredJourney, insights: Insights) -> RankedOpportunities:
-    """:func:`rank_opportunities` for a measured journey and the findings of its data, as of
-    the last day of the measured period."""
+def rank_measured(
+    measured: MeasuredJourney, insights: Insights, series: Iterable[Series] = ()
+) -> RankedOpportunities:
+    """:func:`rank_opportunities` for a measured journey, the findings of its data and its
+    calendar series, as of the last day of the measured period."""
     return rank_opportunities(
         measured.journey,
         measured.measures,
         findings=insights.findings,
         kpis=[k.to_dict() for k in measured.kpis],
         as_of=last_day(measured.measures.period),
+        series=series,
     )
 
 
@@ -202,7 +228,12 @@ def _lost(measures: Measures, stage: str) -> float:
 
 
 def _ranked(
-    key: str, title: Mapping[str, str], origin: str, place: _Place, largest: float
+    journey: Journey,
+    key: str,
+    title: Mapping[str, str],
+    origin: str,
+    place: _Place,
+    largest: float,
 ) -> RankedOpportunity:
     base = 1 + round(4 * place.cost / largest) if largest > 0 else 1
     importance = min(5, base + place.missed)
@@ -210,6 +241,8 @@ def _ranked(
         urgency = next((5 - i for i, days in enumerate(RECENT) if place.recency <= days), 2)
     else:
         urgency = 3 if place.missed else 1
+    if place.worse:
+        urgency = min(5, urgency + 1)
     when = {
         "en": "no dated incident"
         if place.recency is None
@@ -224,6 +257,9 @@ def _ranked(
         "fr": f"{place.cost:.0f} clients perdus, {place.missed} KPI manquant leur cible, "
         f"{when['fr']}",
     }
+    if place.worse:
+        reason["en"] += f", worsening: {place.worse[0].text(journey, 'en')}"
+        reason["fr"] += f", en dégradation : {place.worse[0].text(journey, 'fr')}"
     return RankedOpportunity(
         id=key,
         title=title,
@@ -236,4 +272,5 @@ def _ranked(
         recency_days=place.recency,
         reason=reason,
         findings=place.findings,
+        trend=tuple(w.to_dict() for w in place.worse),
     )
