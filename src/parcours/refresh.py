@@ -14,8 +14,8 @@ not render) and ``render`` (which draws and does not measure), as :mod:`parcours
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,25 +31,39 @@ from parcours.insight.measure import MeasuredJourney, Tier, each_journey, measur
 from parcours.insight.opportunities import RankedOpportunity, rank_measured
 from parcours.insight.personas import SegmentCard, segment_cards
 from parcours.insight.trend import measure_series
+from parcours.insight.what_matters import Before, WhatMatters, what_matters
 from parcours.model import Journey
 from parcours.model.vocabulary import Lang
 from parcours.render import export, format_from
 from parcours.render.html import ViewName
-from parcours.snapshot import measure_and_keep
+from parcours.snapshot import ALL, Snapshot, load_snapshot, measure_and_keep
 
-#: What a measured map is drawn from: the measure, its persona cards, its ranked opportunities.
-Drawable = tuple[MeasuredJourney, tuple[SegmentCard, ...], tuple[RankedOpportunity, ...]]
+
+@dataclass(frozen=True)
+class Drawable:
+    """What a measured map is drawn from: the measure, its persona cards, its ranked
+    opportunities, its ranked findings (JSON forms, each marked on its place) and what matters
+    (at the head of the map)."""
+
+    measured: MeasuredJourney
+    cards: tuple[SegmentCard, ...] = ()
+    ranked: tuple[RankedOpportunity, ...] = ()
+    findings: tuple[Mapping[str, Any], ...] = ()
+    matters: WhatMatters | None = None
 
 
 @dataclass(frozen=True)
 class MeasuredMap:
-    """A journey measured on its workspace's data, and the measured map drawn from it."""
+    """A journey measured on its workspace's data, the measured map drawn from it, and what
+    matters at its head (None when the findings were not looked for)."""
 
     measured: MeasuredJourney
     view: Path
+    matters: WhatMatters | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.measured.to_dict(), "view": str(self.view)}
+        matters = None if self.matters is None else self.matters.to_dict()
+        return {**self.measured.to_dict(), "view": str(self.view), "what_matters": matters}
 
 
 @dataclass(frozen=True)
@@ -75,13 +89,19 @@ def draw_measured(
     lang: Lang | str | None = None,
     view: ViewName | None = None,
     output: str | Path | None = None,
+    insights: bool = True,
 ) -> dict[str, MeasuredMap]:
     """Measure the journeys of ``workspace`` (all, or those named by file stem; see
     :func:`~parcours.insight.measure_workspace`) and write each measured map, in ``view``
     (default: the journey's layout), to ``views/NAME/measured-VIEW.html`` of the workspace; or,
     for one journey, to ``output`` (HTML, SVG, PNG or PDF by its suffix). The persona view
     shows a measured persona card per segment of the workspace (``parcours segment``), the
-    matrix view the opportunities ranked from measures."""
+    matrix view the opportunities ranked from measures.
+
+    With ``insights``, the detectors run too (:func:`~parcours.insight.find_insights`): each
+    finding is marked on its stage or touchpoint, and the map opens with what matters (the top
+    findings, the KPIs missing their target and, for the whole data, what changed since the
+    last refresh: :func:`~parcours.insight.what_matters.what_matters`)."""
     names = list(journeys) if journeys is not None else None
     if output is not None:
         named = workspace.journeys(names)
@@ -100,14 +120,30 @@ def draw_measured(
         result = measure(log, journey, where=where, voice=voice)
         chosen = view or journey.layout.value
         cards = segment_cards(log, journey, where=where).cards if chosen == "persona" else ()
+        if not insights and chosen != "matrix":
+            return Drawable(result, cards)
+        found = rank(journey_insights(log, journey, where=where))
         ranked: tuple[RankedOpportunity, ...] = ()
         if chosen == "matrix":
-            findings = rank(journey_insights(log, journey, where=where))
             weekly = measure_series(log, journey, every="week", where=where).series
-            ranked = rank_measured(result, findings, weekly).items
-        return result, cards, ranked
+            ranked = rank_measured(result, found, weekly).items
+        return Drawable(result, cards, ranked, tuple(found.to_dict()["findings"]))
 
-    return _draw(workspace, each_journey(workspace, names, analyse), view, output, lang)
+    drawables = each_journey(workspace, names, analyse)
+    if insights:
+        for name, drawable in drawables.items():
+            last = None if where else load_snapshot(workspace, name, ALL)
+            drawables[name] = _with_matters(drawable, last)
+    return _draw(workspace, drawables, view, output, lang)
+
+
+def _with_matters(drawable: Drawable, last: Snapshot | None) -> Drawable:
+    """``drawable`` with what matters, against ``last`` (the last refresh, if any)."""
+    before: Before | None = None
+    if last is not None:
+        before = (last.taken_at, last.findings, last.kpis)
+    kpis = [k.to_dict() for k in drawable.measured.kpis]
+    return replace(drawable, matters=what_matters(drawable.findings, kpis, before))
 
 
 def _draw(
@@ -118,7 +154,8 @@ def _draw(
     lang: Lang | str | None,
 ) -> dict[str, MeasuredMap]:
     drawn: dict[str, MeasuredMap] = {}
-    for name, (result, cards, ranked) in results.items():
+    for name, drawable in results.items():
+        result = drawable.measured
         chosen = view or result.journey.layout.value
         if output is None:
             folder = workspace.views_folder(name)
@@ -132,10 +169,12 @@ def _draw(
             view=chosen,
             measures=result.measures,
             lang=lang,
-            personas=cards,
-            opportunities=ranked,
+            personas=drawable.cards,
+            opportunities=drawable.ranked,
+            findings=drawable.findings,
+            matters=drawable.matters,
         )
-        drawn[name] = MeasuredMap(result, path)
+        drawn[name] = MeasuredMap(result, path, drawable.matters)
     return drawn
 
 
@@ -154,7 +193,13 @@ def refresh_workspace(
     journeys are measured."""
     report = workspace.ingest(progress=progress)
     with working("measuring and drawing the journeys", progress):
+        last = {name: load_snapshot(workspace, name, ALL) for name in workspace.journeys()}
         taken = measure_and_keep(workspace, voice=voice)
-        results = {name: (m, s.cards(), s.ranked()) for name, (m, s) in taken.items()}
+        results = {
+            name: _with_matters(
+                Drawable(m, s.cards(), s.ranked(), tuple(s.findings)), last.get(name)
+            )
+            for name, (m, s) in taken.items()
+        }
         drawn = _draw(workspace, results, None, None, lang)
     return RefreshReport(report, drawn)

@@ -79,15 +79,27 @@ def test_refresh_ingests_what_is_new_and_draws_every_journey(simulated: Path) ->
     assert report["ingest"]["loaded"] == 0
     (sport,) = report["journeys"].values()
     assert sport["view"] == str(view) and sport["kpis"]
-    assert view.read_text(encoding="utf-8") == drawn
+    assert _map(view.read_text(encoding="utf-8")) == _map(drawn)
+    # what matters: the first refresh had nothing to compare with, the second compares with it
+    assert '<section class="what-matters"' in drawn and "changes-since" in drawn
+    assert '<ul class="changes">' not in drawn
+    matters = sport["what_matters"]
+    assert matters["since"] is not None and len(matters["top"]) == min(3, matters["found"])
+    assert (matters["new"], matters["gone"], matters["kpis"]) == ([], [], [])
     # the snapshot the web app shows is the refresh's own measure
     snapshot = load_snapshot(Workspace.open(simulated), "sport")
     assert snapshot is not None and list(snapshot.kpis) == sport["kpis"]
     view.unlink()
     measured = run("measure", simulated, "--voice", "lexicon")
     assert measured.exit_code == 0, measured.output
-    assert view.read_text(encoding="utf-8") == drawn
+    assert _map(view.read_text(encoding="utf-8")) == _map(drawn)
     assert measured.output == result.output[len(result.output) - len(measured.output) :]
+
+
+def _map(page: str) -> str:
+    """A measured map without its head's "what matters" (it tells when it was compared)."""
+    head, _, rest = page.partition('<section class="what-matters"')
+    return head + rest.partition("</header>")[2]
 
 
 def test_refresh_of_an_empty_workspace_says_there_is_nothing(tmp_path: Path) -> None:

@@ -155,6 +155,32 @@ def test_insights_json_lists_every_kind_and_the_moments(planted: Workspace) -> N
     assert "ne montrent pas décisifs : page-paiement" in text.output
 
 
+def test_measure_opens_the_map_with_what_matters_and_marks_each_finding(
+    planted: Workspace, found: Insights, tmp_path: Path
+) -> None:
+    page = tmp_path / "map.html"
+    args = ["measure", str(planted.root), "--voice", "none", "--lang", "en", "--view", "grid"]
+    result = CliRunner().invoke(main, [*args, "-o", str(page), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    drawn = page.read_text(encoding="utf-8")
+    head = drawn.split('<section class="what-matters"', 1)[1].split("</header>", 1)[0]
+    top = head.split('<ol class="top-findings">', 1)[1].split("</ol>", 1)[0]
+    assert [f.kind for f in found.findings[:3]] == [
+        part.split('"', 1)[0] for part in top.split('data-kind="')[1:]
+    ]
+    assert found.findings[0].summary["en"].replace("'", "&#39;") in top
+    assert "No earlier measure of the whole data to compare with." in head
+    marked = [f for f in found.findings if f.kind != "drift" and f.where.stage]
+    assert drawn.count('class="finding-marker"') == len(marked) >= 4
+    matters = json.loads(result.output)[SAMPLE]["what_matters"]
+    assert matters["found"] == len(found.findings) and matters["since"] is None
+    bare = tmp_path / "bare.html"
+    result = CliRunner().invoke(main, [*args, "-o", str(bare), "--no-insights"])
+    assert result.exit_code == 0, result.output
+    plain = bare.read_text(encoding="utf-8")
+    assert '<section class="what-matters"' not in plain and 'class="finding-marker"' not in plain
+
+
 def test_map_drift_unclaimed_events_a_silent_touchpoint_and_a_kpi_without_data(
     planted: Workspace,
 ) -> None:

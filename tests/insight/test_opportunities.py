@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,7 +20,7 @@ from parcours.insight.opportunities import (
     rank_opportunities,
 )
 from parcours.insight.pain_points import proposal_id
-from parcours.insight.worsening import worsening
+from parcours.insight.worsening import welch, worsening
 from parcours.model import Journey
 from parcours.model.measures import Measured, Measures
 from parcours.render.html import render_html
@@ -206,3 +207,14 @@ def test_too_short_a_series_is_not_judged() -> None:
         )
         == {}
     )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    first=st.lists(st.integers(-1000, 1000), min_size=2, max_size=10, unique=True),
+    second=st.lists(st.integers(-1000, 1000), min_size=2, max_size=10, unique=True),
+)
+def test_welch_is_scipys_welch_test(first: list[int], second: list[int]) -> None:
+    a, b = np.array(first, dtype=float) / 100, np.array(second, dtype=float) / 100
+    expected = stats.ttest_ind(a, b, equal_var=False).pvalue
+    assert welch(a, b) == pytest.approx(expected, abs=1e-9)

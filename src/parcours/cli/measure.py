@@ -62,6 +62,14 @@ if TYPE_CHECKING:
     help="Read the measured emotion and themes from feedback texts with this tier "
     "(none: from ratings only).",
 )
+@click.option(
+    "--insights/--no-insights",
+    default=True,
+    show_default=True,
+    help="Find the stories in the data (as parcours insights) to mark each finding on its "
+    "place and open the map with what matters: the top findings, the KPIs missing their "
+    "target, what changed since the last refresh (--no-insights: faster, the map alone).",
+)
 @click.option("--since", help="Only events, answers and orders from this date (UTC, YYYY-MM-DD).")
 @click.option("--until", help="Only those before this date (UTC, exclusive).")
 @click.option(
@@ -93,6 +101,7 @@ def measure(
     by: str | None,
     compare_month: str | None,
     voice: str,
+    insights: bool,
     since: str | None,
     until: str | None,
     conditions: tuple[str, ...],
@@ -145,6 +154,7 @@ def measure(
             lang=lang,
             view=view,  # type: ignore[arg-type]
             output=output,
+            insights=insights,
         )
     if fmt == "json":
         click.echo(json.dumps({k: v.to_dict() for k, v in drawn.items()}, ensure_ascii=False))

@@ -119,15 +119,24 @@ def _judged(one: Series, better: Direction) -> Worsening | None:
     if worse <= RELATIVE * abs(before):
         return None
     first, last = (np.array([v.value for v in w], dtype=float) for w in (earlier, recent))
-    if np.ptp(first) == 0 and np.ptp(last) == 0:
-        p_value = 0.0  # two steady levels, one worse: no noise to explain it
-    else:
-        p_value = float(stats.ttest_ind(first, last, equal_var=False).pvalue)
+    p_value = welch(first, last)
     if not p_value < ALPHA:
         return None
     parts = one.where.split(".")
     touchpoint = parts[3] if len(parts) > 3 else None
     return Worsening(parts[1], touchpoint, one.measure, one.kind, before, after, WINDOW, p_value)
+
+
+def welch(first: np.ndarray, second: np.ndarray) -> float:
+    """The two-sided p-value of Welch's t-test that ``first`` and ``second`` share a mean (0
+    when neither varies and their means differ: no noise can explain it)."""
+    one, two = first.var(ddof=1) / first.size, second.var(ddof=1) / second.size
+    spread = one + two
+    gap = abs(first.mean() - second.mean())
+    if spread <= 1e-24 * max(1.0, gap**2):
+        return 0.0 if gap > 0 else 1.0
+    freedom = spread**2 / (one**2 / (first.size - 1) + two**2 / (second.size - 1))
+    return float(2 * stats.t.sf(gap / np.sqrt(spread), freedom))
 
 
 def _mean(window: list[Any]) -> float:

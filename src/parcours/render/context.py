@@ -19,6 +19,7 @@ from parcours.render.labels import Labels
 if TYPE_CHECKING:
     from parcours.insight.opportunities import RankedOpportunity
     from parcours.insight.personas import SegmentCard
+    from parcours.insight.what_matters import KpiChange, WhatMatters
 
 #: Measured fields in the order views list them.
 MEASURED_FIELDS = (
@@ -89,19 +90,21 @@ class View:
         cards: Sequence[SegmentCard] = (),
         ranked: Sequence[RankedOpportunity] = (),
         findings: Sequence[Mapping[str, Any]] = (),
+        matters: WhatMatters | None = None,
     ) -> None:
         self.journey = journey
+        self.matters = matters
         self.cards = tuple(cards)
         self.ranked = tuple(ranked)
+        self.lang = lang
         self._markers: dict[tuple[str, str | None], list[Marker]] = {}
         for number, finding in enumerate(findings, 1):
             where = finding.get("where") or {}
             if not where.get("stage") or finding.get("kind") == "drift":
                 continue
-            text = (finding.get("summary") or {}).get(lang.value, "")
+            text = self.finding_text(finding)
             marker = Marker(int(finding.get("rank", number)), str(finding.get("kind")), text)
             self._markers.setdefault((where["stage"], where.get("touchpoint")), []).append(marker)
-        self.lang = lang
         self.t = Labels(lang)
         self.measures = measures
         self.page = page
@@ -161,6 +164,31 @@ class View:
     def markers(self, stage_id: str, touchpoint_id: str | None = None) -> list[Marker]:
         """The findings about this stage (as a whole) or this touchpoint of it."""
         return self._markers.get((stage_id, touchpoint_id), [])
+
+    # -- what matters --------------------------------------------------------------------------
+    def finding_text(self, finding: Mapping[str, Any]) -> str:
+        """A finding's sentence in the view's language."""
+        return str((finding.get("summary") or {}).get(self.lang.value, ""))
+
+    def kpi_change(self, change: KpiChange) -> str:
+        """A KPI whose target is newly missed or met: its name and place, its value at the last
+        refresh and now, its target (the KPI's id when the map no longer has it)."""
+        parts = change.where.split(".")
+        stage = next((s for s in self.journey.stages if s.id == parts[1]), None)
+        if stage is None:
+            return change.kpi
+        kpis, where = stage.kpis, self.tx(stage.name)
+        if len(parts) > 3:
+            touchpoint = next((t for t in stage.touchpoints if t.id == parts[3]), None)
+            if touchpoint is None:
+                return change.kpi
+            kpis, where = touchpoint.kpis, self.tx(touchpoint.name)
+        kpi = next((k for k in kpis if k.id == change.kpi), None)
+        if kpi is None:
+            return change.kpi
+        now = self.kpi_view(kpi, change.after, where)
+        then = "–" if change.before is None else fmt.kpi_value(change.before, kpi, self.lang)
+        return f"{now.name} ({where}){self.t('colon')}{then} → {now.value}, {now.target}"
 
     def ranked_in(self, quadrant: str) -> list[RankedOpportunity]:
         """The opportunities ranked from measures that fall in ``quadrant``."""

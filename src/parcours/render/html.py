@@ -18,6 +18,7 @@ from parcours.render.context import View
 if TYPE_CHECKING:
     from parcours.insight.opportunities import RankedOpportunity
     from parcours.insight.personas import SegmentCard
+    from parcours.insight.what_matters import WhatMatters
 
 ViewName = Literal["grid", "linear", "persona", "matrix", "emotion"]
 Page = Literal["A4", "A3"]
@@ -73,12 +74,13 @@ def view_data(
     personas: Sequence[SegmentCard] = (),
     opportunities: Sequence[RankedOpportunity] = (),
     findings: Sequence[Mapping[str, Any]] = (),
+    matters: WhatMatters | None = None,
 ) -> View:
     if page not in PAGES:
         raise RenderError(f"unknown page size {page!r}: choose one of {', '.join(PAGES)}")
     lang_of = resolve_lang(journey, lang)
     measured = measures or Measures()
-    return View(journey, lang_of, measured, page, personas, opportunities, findings)
+    return View(journey, lang_of, measured, page, personas, opportunities, findings, matters)
 
 
 def render_html(
@@ -91,6 +93,7 @@ def render_html(
     personas: Sequence[SegmentCard] = (),
     opportunities: Sequence[RankedOpportunity] = (),
     findings: Sequence[Mapping[str, Any]] = (),
+    matters: WhatMatters | None = None,
 ) -> str:
     """The journey as one self-contained HTML page.
 
@@ -101,7 +104,8 @@ def render_html(
     ``opportunities`` those ranked from measures
     (:func:`parcours.insight.opportunities.rank_opportunities`), shown by the matrix view;
     ``findings`` the ranked findings' JSON forms (``Insights.to_dict()["findings"]``), each
-    marked on its stage or touchpoint in the grid and linear views.
+    marked on its stage or touchpoint in the grid and linear views; ``matters`` what matters
+    (:func:`parcours.insight.what_matters.what_matters`), at the head of the page.
     """
     name = resolve_view(journey, view)
     data = view_data(
@@ -112,6 +116,7 @@ def render_html(
         personas=personas,
         opportunities=opportunities,
         findings=findings,
+        matters=matters,
     )
     return environment().get_template(f"{name}.html").render(v=data, view=name, fragment=False)
 

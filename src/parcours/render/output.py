@@ -3,9 +3,9 @@ the grid as CSV."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from parcours.errors import RenderError
 from parcours.model.journey import Journey
@@ -18,6 +18,7 @@ from parcours.render.table import write_csv
 if TYPE_CHECKING:
     from parcours.insight.opportunities import RankedOpportunity
     from parcours.insight.personas import SegmentCard
+    from parcours.insight.what_matters import WhatMatters
 
 Format = Literal["html", "svg", "png", "pdf", "csv"]
 FORMATS: tuple[str, ...] = get_args(Format)
@@ -50,12 +51,15 @@ def export(
     browser: Chromium | None = None,
     personas: Sequence[SegmentCard] = (),
     opportunities: Sequence[RankedOpportunity] = (),
+    findings: Sequence[Mapping[str, Any]] = (),
+    matters: WhatMatters | None = None,
 ) -> Path:
     """Write ``view`` of ``journey`` to ``path`` and return the path.
 
     ``format`` defaults to the suffix of ``path``. PNG, PDF (``page`` A4 or A3, landscape) and
     SVG go through headless Chromium: pass an open ``browser`` to reuse one for many exports.
-    The emotion view's SVG is written directly (vector, no browser).
+    The emotion view's SVG is written directly (vector, no browser). ``personas``,
+    ``opportunities``, ``findings`` and ``matters`` are drawn as :func:`render_html` says.
     """
     path = Path(path)
     kind = format_from(path, format)
@@ -75,6 +79,8 @@ def export(
         page=page,
         personas=personas,
         opportunities=opportunities,
+        findings=findings,
+        matters=matters,
     )
     if kind == "html":
         path.write_text(html, encoding="utf-8")
