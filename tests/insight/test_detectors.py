@@ -194,6 +194,8 @@ def test_map_drift_unclaimed_events_a_silent_touchpoint_and_a_kpi_without_data(
     reviews["match"]["events"] = ["review_opened"]
     offers = next(t for t in evaluation["touchpoints"] if t["id"] == "page-offres")
     offers["kpis"] = [*offers.get("kpis", []), {"id": "nps-offres", "kind": "nps"}]
+    trial = next(t for t in evaluation["touchpoints"] if t["id"] == "essai-application")
+    trial["emotion"] = -1.5  # the data's customers enjoy the trial (+1.5 designed, simulated)
     path = planted.root / "journeys" / "drifted.yaml"
     path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
     try:
@@ -209,6 +211,12 @@ def test_map_drift_unclaimed_events_a_silent_touchpoint_and_a_kpi_without_data(
     assert (silent.where.stage, silent.where.touchpoint) == ("evaluation", "avis-store")
     # a KPI whose survey nobody answers: no NPS is asked on the offers page
     assert any(f.evidence["measure"] == "nps-offres" for f in drifted)
+    felt = next(f for f in drifted if f.evidence["measure"] == "emotion")
+    assert (felt.where.stage, felt.where.touchpoint) == ("evaluation", "essai-application")
+    low, high = felt.evidence["interval"]
+    assert felt.evidence["designed"] == -1.5 and 1 < low < felt.evidence["measured"] < high
+    assert felt.evidence["answers"] >= 30 and felt.evidence["gap"] > 2.5
+    assert [f.evidence["measure"] for f in drifted].count("emotion") == 1  # the rest as designed
     assert all(f.cost == 0 for f in drifted)
     assert found.findings[-1].kind == "drift"  # the stories come first
 

@@ -5,8 +5,8 @@ journeys and ranks what they find by cost (customers lost):
 * loops and rework over calendar time (:mod:`parcours.insight.loops`);
 * failure drivers and segment gaps at each stage (:mod:`parcours.insight.drivers`);
 * moments of truth from data, against those the map declares (:mod:`parcours.insight.moments`);
-* map drift: unclaimed events, silent touchpoints, KPIs without data
-  (:mod:`parcours.insight.drift`).
+* map drift: unclaimed events, silent touchpoints, KPIs without data, a designed emotion far
+  from the measured one (:mod:`parcours.insight.drift`).
 
 One finding per story: a segment gap at a stage where an incident on the same segment is found
 is told by the incident (listed in its ``related``).
@@ -23,7 +23,7 @@ from parcours.engine.filter import Filter
 from parcours.engine.journey_kpis import Every
 from parcours.engine.outcomes import Outcomes
 from parcours.engine.returns import returns
-from parcours.insight.drift import drift
+from parcours.insight.drift import drift, emotion_answers
 from parcours.insight.drivers import failure_drivers, segment_gaps
 from parcours.insight.findings import Finding, Insights, rank
 from parcours.insight.incidents import THRESHOLD
@@ -61,11 +61,12 @@ def journey_story(
             events = outcomes.by_earlier_event()
             segments = outcomes.by_channel() + outcomes.by_customer()
             rated = outcomes.rated()
+        felt = emotion_answers(kpis, journey)
     drivers = failure_drivers(journey, totals, events)
     gaps = segment_gaps(journey, totals, segments)
     moments, judged = moments_of_truth(journey, rated)
     incidents, gaps = _told_by_incidents(incidents, gaps)
-    drifted = drift(journey, coverage, series)
+    drifted = drift(journey, coverage, series, felt)
     return JourneyStory(incidents + looped + drivers + gaps + moments + drifted, judged)
 
 
