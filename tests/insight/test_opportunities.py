@@ -170,13 +170,25 @@ def test_a_lower_is_better_kpi_worsens_when_it_rises() -> None:
             "id": "j",
             "name": "J",
             "stages": [
-                {"id": "a", "name": "A", "kpis": [{"id": "wait", "kind": "waiting_time"}]},
+                {
+                    "id": "a",
+                    "name": "A",
+                    "kpis": [
+                        {
+                            "id": "wait",
+                            "kind": "waiting_time",
+                            "name": {"en": "Wait", "fr": "Attente"},
+                        }
+                    ],
+                },
             ],
         }
     )
     rising = _weekly("stages.a", "wait", "waiting_time", [60, 62, 58, 60, 90, 88, 92, 90])
     (found,) = worsening(journey, [rising])["a"]
     assert (found.before, found.after) == pytest.approx((60, 90))
+    assert found.text(journey, "fr") == "Attente à l'étape « A » 60 → 90"
+    assert found.text(journey, "en") == "Wait at stage “A” 60 → 90"
     falling = _weekly("stages.a", "wait", "waiting_time", [90, 88, 92, 90, 60, 62, 58, 60])
     assert worsening(journey, [falling]) == {}
 

@@ -23,6 +23,7 @@ from scipy import stats
 from parcours.engine.series import Series
 from parcours.insight.wording import place_text, share_text
 from parcours.model import Journey
+from parcours.model.text import localize
 from parcours.model.vocabulary import RATE_KINDS, Direction
 
 #: Periods in each window compared (the last ones against those just before).
@@ -57,7 +58,19 @@ class Worsening:
         """The measure, its place and its two levels: “conversion at stage “X” 42.0% → 35.1%”."""
         where = place_text(journey, self.stage, self.touchpoint, lang)
         before, after = self._level(self.before, lang), self._level(self.after, lang)
-        return f"{self.measure} {where} {before} → {after}"
+        return f"{self._name(journey, lang)} {where} {before} → {after}"
+
+    def _name(self, journey: Journey, lang: str) -> str:
+        """The KPI's name when the map gives one, else the measure's id."""
+        for stage in journey.stages:
+            if stage.id != self.stage:
+                continue
+            places = [t for t in stage.touchpoints if t.id == self.touchpoint]
+            kpis = places[0].kpis if places else stage.kpis
+            kpi = next((k for k in kpis if k.id == self.measure), None)
+            if kpi is not None and kpi.name is not None:
+                return localize(kpi.name, lang)
+        return self.measure
 
     def _level(self, value: float, lang: str) -> str:
         if self.kind in _SHARES:
