@@ -188,8 +188,9 @@ def refresh_workspace(
     """Import what is new in the workspace's sources (:meth:`Workspace.ingest`: files already
     imported are skipped), then measure every journey of the workspace, keep its snapshot
     (what the web app shows, as its own refresh does: :func:`~parcours.snapshot.take_snapshots`)
-    and draw its measured map again (as :func:`draw_measured`). ``progress`` (None: when
-    standard error is a terminal) shows a bar per imported file, then a spinner while the
+    and draw its measured map again (as :func:`draw_measured`), what matters compared with the
+    snapshot it replaces. ``progress`` (None: when standard error is a terminal) shows a bar
+    per imported file, then a spinner while the
     journeys are measured."""
     report = workspace.ingest(progress=progress)
     with working("measuring and drawing the journeys", progress):

@@ -3,9 +3,9 @@ or stage claims (a new event name, a renamed one: at least :data:`UNCLAIMED` of 
 touchpoints that see no event, KPIs of a kind the engine measures that have no data at all, and
 a touchpoint's designed emotion far from the measured one (:func:`emotion_drift`; a stage's
 measured emotion mixes its touchpoints' answers as often as each asks for them: it is judged
-at its touchpoints). Nothing is lost that can
-be counted in customers: their cost is 0 and they rank after the stories, by the share of the
-data they concern (the emotion's gap, in points). A click-through declared on a stage (the
+at its touchpoints). Nothing is lost that can be counted in customers: their cost is 0 and
+they rank after the stories, by the share of the data they concern (the emotion: its gap, in
+points). A click-through declared on a stage (the
 engine measures it at a touchpoint) and custom KPIs are never measured: their silence is no
 drift."""
 
@@ -142,14 +142,12 @@ def emotion_drift(journey: Journey, answers: Mapping[str, Answers]) -> list[Find
     measure (each answer on the −2..+2 scale, :func:`~parcours.engine.kpis.emotion_of_rating`):
     a gap of at least :data:`EMOTION_GAP` points, on at least :data:`EMOTION_ANSWERS` answers,
     the designed value outside the 95 % interval of their mean."""
-    designed = {
-        t.id: (s.id, t.id, t.emotion) for s, t in journey.touchpoints() if t.emotion is not None
-    }
+    designed = {t.id: (s.id, t.emotion) for s, t in journey.touchpoints() if t.emotion is not None}
     out = []
     for touchpoint, rows in answers.items():
         if touchpoint not in designed:
             continue
-        stage, _, wanted = designed[touchpoint]
+        stage, wanted = designed[touchpoint]
         total = sum(n for *_, n in rows)
         if total < EMOTION_ANSWERS:
             continue
