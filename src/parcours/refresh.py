@@ -190,8 +190,7 @@ def refresh_workspace(
     (what the web app shows, as its own refresh does: :func:`~parcours.snapshot.take_snapshots`)
     and draw its measured map again (as :func:`draw_measured`), what matters compared with the
     snapshot it replaces. ``progress`` (None: when standard error is a terminal) shows a bar
-    per imported file, then a spinner while the
-    journeys are measured."""
+    per imported file, then a spinner while the journeys are measured."""
     report = workspace.ingest(progress=progress)
     with working("measuring and drawing the journeys", progress):
         last = {name: load_snapshot(workspace, name, ALL) for name in workspace.journeys()}
