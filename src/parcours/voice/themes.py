@@ -110,7 +110,7 @@ class Taxonomy:
                 numbers[key] = float(data.get(key, getattr(cls, key)))
             except (TypeError, ValueError):
                 raise VoiceError(f"{source}: '{key}' must be a number, like {example}.") from None
-        return cls(tuple(themes), **numbers)
+        return cls(tuple(themes), numbers["threshold"], numbers["keyword_bonus"])
 
     @classmethod
     def from_file(cls, path: str | Path | None = None) -> Taxonomy:
