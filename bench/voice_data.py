@@ -94,11 +94,12 @@ def rows_for(encoder: str, name: str) -> int | None:
 
 
 def text_cache(encoder: EncoderName) -> Path:
-    # e5 runs on onnxruntime since issue 15, with q4 or int8 weights: each cached apart
+    # e5 runs on onnxruntime since issue 15, with int8 or q4 weights: each kind and graph
+    # recipe cached apart
     if encoder == "e5":
-        from parcours.voice.e5_onnx import e5_kind
+        from parcours.voice.e5_onnx import RECIPE, e5_kind
 
-        return CACHE / f"e5-onnx-{e5_kind()}_per_text.npz"
+        return CACHE / f"e5-onnx-{e5_kind()}-r{RECIPE}_per_text.npz"
     return CACHE / f"{encoder}_per_text.npz"
 
 

@@ -56,7 +56,7 @@ def sentiment_rows(tier: str) -> dict[str, float]:
     return out
 
 
-def _travel_themes(texts: list[str], taxonomy: Taxonomy) -> list[tuple[str, ...]]:
+def travel_themes(texts: list[str], taxonomy: Taxonomy) -> list[tuple[str, ...]]:
     use = get_encoder("use")
 
     def themes_of(pieces: list[str]):  # type: ignore[no-untyped-def]
@@ -79,7 +79,7 @@ def theme_rows() -> dict[str, float]:
     taxonomy = Taxonomy.load("travel")
     mapping = yaml.safe_load((HERE / "voice_travel_airline_map.yaml").read_text())
     texts = negative["text"].tolist()
-    themes = _travel_themes(texts, taxonomy)
+    themes = travel_themes(texts, taxonomy)
     reasons = negative["negativereason"].fillna("Can't Tell")
     keep = (reasons != "Can't Tell").to_numpy()
     predicted = [mapping.get(found[0], "another theme") if found else "none" for found in themes]

@@ -2,6 +2,11 @@
 
     python scripts/train_voice_heads.py [e5] [use] [lexicon]
     python scripts/train_voice_heads.py --gate-only [e5] [use]   # keep the binary weights
+    PARCOURS_E5_WEIGHTS=q4 python scripts/train_voice_heads.py e5   # heads/e5-q4.npz
+
+The e5 head is fitted on the embeddings of the e5 weights run (``PARCOURS_E5_WEIGHTS``, int8 by
+default: ``heads/e5.npz``; q4: ``heads/e5-q4.npz``), since a head fitted on one kind of
+embeddings loses F1 on the other (``docs/benchmarks.md``, issue 15).
 
 Training data (licences allow a shipped model): the 2,000 Allociné train reviews (French
 movie reviews, MIT, T. Blard) and the train part of the fixed UCI split (English
@@ -40,10 +45,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 import voice_data
 
 from parcours.voice.clean import clean
+from parcours.voice.e5_onnx import e5_kind
 from parcours.voice.heads import LABELS, Head, fit_head, fit_neutral_gate, fit_ordinal
 from parcours.voice.lexicon import load_lexicon
+from parcours.voice.sentiment import head_file
 
 HEADS = Path(__file__).resolve().parents[1] / "src" / "parcours" / "voice" / "heads"
+TIERS = {"e5": "accurate", "use": "fast", "lexicon": "lexicon"}
 SOURCES = "Allociné train (MIT, T. Blard) + UCI sentiment sentences train split (CC BY 4.0)"
 
 
@@ -130,6 +138,8 @@ def train(kind: str) -> Head:
     calibration_rows = split(frame)
     labels = frame["label"].tolist()
     meta = {"trained_on": SOURCES, "recipe": "scripts/train_voice_heads.py"}
+    if kind == "e5":
+        meta["e5_weights"] = e5_kind()
     if kind == "lexicon":
         # The polarity sum is the logit itself (no sentiment at 0); only the calibration is fit.
         head = Head("lexicon", ("negative", "positive"), np.ones((1, 1)), np.zeros(1), meta=meta)
@@ -176,11 +186,11 @@ def main(kinds: list[str]) -> None:
     kinds = [kind for kind in kinds if kind != "--gate-only"]
     for kind in kinds or ["lexicon", "use", "e5"]:
         if gate_only:
-            head = with_gate(Head.load(HEADS / f"{kind}.npz"), kind)
+            head = with_gate(Head.load(HEADS / head_file(TIERS[kind])), kind)
         else:
             head = train(kind)
             head = head if kind == "lexicon" else with_gate(head, kind)
-        path = head.save(HEADS / f"{kind}.npz")
+        path = head.save(HEADS / head_file(TIERS[kind]))
         print(f"  wrote {path.relative_to(HEADS.parents[3])} ({path.stat().st_size} bytes)")
 
 

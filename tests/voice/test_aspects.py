@@ -9,7 +9,7 @@ from parcours.insight.voice import heard
 from parcours.model import load_journey
 from parcours.samples import sample_path
 from parcours.voice.aspects import split_clauses
-from parcours.voice.cues import adjust
+from parcours.voice.cues import CUE_MAX_WORDS, adjust
 from parcours.voice.pipeline import analyse_feedback
 from parcours.voice.summary import summarise
 
@@ -63,6 +63,9 @@ def test_cues_read_negated_problems_as_positive_and_plain_gripes_as_negative() -
     assert list(adjusted.argmax(axis=1)) == [2, 2, 2, 2, 0, 0, 0, 2]
     untouched = adjust(probabilities[:1], ["Bonjour"])
     np.testing.assert_allclose(untouched, probabilities[:1])
+    review = "Livraison tardive. " + "Le film raconte une longue histoire de famille. " * 6
+    assert len(review.split()) > CUE_MAX_WORDS
+    np.testing.assert_allclose(adjust(probabilities[4:5], [review]), probabilities[4:5])
 
 
 TEXTS = [

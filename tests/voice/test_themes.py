@@ -28,6 +28,14 @@ def test_default_taxonomy_by_meaning(use_encoder: Encoder) -> None:
     assert result.unassigned == [3]
 
 
+def test_keyword_bonus_adds_to_the_similarity(use_encoder: Encoder) -> None:
+    theme = Theme("attente", ("queue*",), ("On a attendu une heure au guichet.",))
+    texts = ["Une queue interminable", "Il pleuvait ce matin"]
+    plain = Taxonomy((theme,), keyword_bonus=0.0).scores(texts, use_encoder)
+    bonus = Taxonomy((theme,), keyword_bonus=0.3).scores(texts, use_encoder)
+    assert bonus[0, 0] == pytest.approx(plain[0, 0] + 0.3) and bonus[1, 0] == plain[1, 0]
+
+
 def test_keywords_only_without_a_model() -> None:
     result = assign(["Le prix est trop élevé", "Rien à voir"], Taxonomy.from_file(), encoder=None)
     assert [m.name for m in result[0]] == ["prix"] and result[1] == ()
@@ -36,9 +44,15 @@ def test_keywords_only_without_a_model() -> None:
 
 def test_user_taxonomy_file_and_errors(tmp_path) -> None:
     path = tmp_path / "taxonomy.yaml"
-    Taxonomy((Theme("attente", ("attente", "queue*")),), threshold=0.5).save(path)
+    Taxonomy((Theme("attente", ("attente", "queue*")),), threshold=0.5, keyword_bonus=0.1).save(
+        path
+    )
     taxonomy = Taxonomy.from_file(path)
     assert taxonomy.names == ("attente",) and taxonomy.threshold == 0.5
+    assert taxonomy.keyword_bonus == 0.1
+    path.write_text("keyword_bonus: beaucoup\nthemes:\n  - id: a\n    keywords: [a]\n")
+    with pytest.raises(VoiceError, match=r"'keyword_bonus' must be a number, like 0\.25"):
+        Taxonomy.from_file(path)
     path.write_text("themes:\n  - name: vide\n", encoding="utf-8")
     with pytest.raises(
         VoiceError, match="line 2, column 5: theme 'vide' needs keywords or examples"

