@@ -76,6 +76,32 @@ def test_pipeline_checks_inputs() -> None:
     assert results[0].lang == "fr" and results.to_frame().shape[0] == 1
 
 
+@pytest.mark.parametrize("tier", ["lexicon", "fast"])
+def test_no_feedback_is_an_empty_result(tier: str, request) -> None:
+    if tier == "fast":
+        request.getfixturevalue("use_encoder")
+    results = analyse_feedback([], tier=tier)
+    assert len(results) == 0 and results.to_dict() == {"tier": tier, "records": []}
+    assert results.to_frame().empty
+
+
+def test_jobs_hold_for_the_call_only(use_encoder: Encoder) -> None:
+    from parcours.voice.encoders import get_encoder, jobs, jobs_set_to
+
+    before = jobs()
+    with jobs_set_to(before + 1):
+        assert jobs() == before + 1
+        threads = get_encoder("use")._model.session.get_session_options().intra_op_num_threads
+        assert threads == before + 1
+    assert jobs() == before
+    results = analyse_feedback(["Livraison rapide, merci"], tier="fast", jobs=before + 1)
+    assert len(results) == 1 and jobs() == before
+    assert get_encoder("use") is use_encoder  # the encoder of the default count is kept
+    with pytest.raises(VoiceError, match="ids"):
+        analyse_feedback(["a"], ids=[1, 2], tier="lexicon", jobs=before + 2)
+    assert jobs() == before
+
+
 def test_public_api_and_lazy_import() -> None:
     for name in parcours.voice.__all__:
         assert getattr(parcours.voice, name) is not None

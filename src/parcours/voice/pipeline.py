@@ -20,7 +20,7 @@ from parcours.voice.aspects import Aspect, read_aspects
 from parcours.voice.clean import clean
 from parcours.voice.discovery import Discovery, discover
 from parcours.voice.emotions import Emotions, EmotionSet, score_emotions
-from parcours.voice.encoders import get_encoder, set_jobs
+from parcours.voice.encoders import get_encoder, jobs_set_to
 from parcours.voice.feedback_file import FeedbackFile
 from parcours.voice.heads import Head
 from parcours.voice.language import detect
@@ -161,11 +161,10 @@ def analyse_feedback(
 
     ``model`` (a local Hugging Face checkpoint folder, the ``hf`` extra) replaces the tier's
     sentiment head; emotions and themes still come from the tier's encoders. ``jobs``: the
-    encoders' threads (:func:`parcours.voice.encoders.set_jobs`).
+    encoders' threads for this call (by default the process's setting,
+    :func:`parcours.voice.encoders.jobs`).
     """
     tier = _check_tier(tier)
-    if jobs is not None:
-        set_jobs(jobs)
     if ids is not None and len(ids) != len(texts):
         raise VoiceError(f"Got {len(ids)} ids for {len(texts)} texts; give one each.")
     if lang not in ("auto", "fr", "en", "other"):
@@ -173,52 +172,55 @@ def analyse_feedback(
     one_reader(head, model)
     resolved_head = _resolve_head(tier, head) if model is None else None
     taxonomy = taxonomy or Taxonomy.from_file()
-    cleaned = [clean("" if pd.isna(text) else str(text)) for text in texts]
-    use = None if tier == "lexicon" else get_encoder("use")
+    with jobs_set_to(jobs):
+        cleaned = [clean("" if pd.isna(text) else str(text)) for text in texts]
+        use = None if tier == "lexicon" else get_encoder("use")
 
-    def sentiments_of(texts: list[str], vectors: Any, rated: Any = None) -> Any:
-        if resolved_head is None:
-            return from_checkpoint(str(model), texts, rated)
-        return classify(vectors, resolved_head, tier, rated, texts)
+        def sentiments_of(texts: list[str], vectors: Any, rated: Any = None) -> Any:
+            if resolved_head is None:
+                return from_checkpoint(str(model), texts, rated)
+            return classify(vectors, resolved_head, tier, rated, texts)
 
-    def themes_of(texts: list[str], use_vectors: Any = None) -> Any:
-        return assign(texts, taxonomy, encoder=use, vectors=use_vectors)
+        def themes_of(texts: list[str], use_vectors: Any = None) -> Any:
+            return assign(texts, taxonomy, encoder=use, vectors=use_vectors)
 
-    vectors = sentiment_features(cleaned, tier)
-    sentiments = sentiments_of(cleaned, vectors, ratings)
-    if use is None:
-        emotions = score_emotions(cleaned, encoder=None, emotion_set=emotion_set)
-        themes = themes_of(cleaned)
-    else:
-        use_vectors = vectors if tier == "fast" else use.embed(cleaned)
-        encoder = use if tier == "fast" else get_encoder("e5")
-        emotions = score_emotions(
-            cleaned, encoder=encoder, vectors=vectors, emotion_set=emotion_set
+        vectors = sentiment_features(cleaned, tier)
+        sentiments = sentiments_of(cleaned, vectors, ratings)
+        if use is None:
+            emotions = score_emotions(cleaned, encoder=None, emotion_set=emotion_set)
+            themes = themes_of(cleaned)
+        else:
+            use_vectors = vectors if tier == "fast" else use.embed(cleaned)
+            encoder = use if tier == "fast" else get_encoder("e5")
+            emotions = score_emotions(
+                cleaned, encoder=encoder, vectors=vectors, emotion_set=emotion_set
+            )
+            themes = themes_of(cleaned, use_vectors)
+
+        def clauses_of(pieces: list[str]) -> Any:
+            piece_vectors = sentiment_features(pieces, tier)
+            piece_use = (
+                None if use is None else piece_vectors if tier == "fast" else use.embed(pieces)
+            )
+            return sentiments_of(pieces, piece_vectors), themes_of(pieces, piece_use)
+
+        aspects, overall, all_themes = read_aspects(cleaned, sentiments, themes, clauses_of)
+        other = set(themes.other)
+        row_ids = list(ids) if ids is not None else list(range(len(texts)))
+        records = tuple(
+            VoiceRecord(
+                id=row_ids[i],
+                text=cleaned[i],
+                lang=detect(cleaned[i]) if lang == "auto" else lang,
+                sentiment=overall[i],
+                emotions=emotions[i],
+                themes=all_themes[i],
+                aspects=aspects[i],
+                other=i in other and not all_themes[i],
+            )
+            for i in range(len(cleaned))
         )
-        themes = themes_of(cleaned, use_vectors)
-
-    def clauses_of(pieces: list[str]) -> Any:
-        piece_vectors = sentiment_features(pieces, tier)
-        piece_use = None if use is None else piece_vectors if tier == "fast" else use.embed(pieces)
-        return sentiments_of(pieces, piece_vectors), themes_of(pieces, piece_use)
-
-    aspects, overall, all_themes = read_aspects(cleaned, sentiments, themes, clauses_of)
-    other = set(themes.other)
-    row_ids = list(ids) if ids is not None else list(range(len(texts)))
-    records = tuple(
-        VoiceRecord(
-            id=row_ids[i],
-            text=cleaned[i],
-            lang=detect(cleaned[i]) if lang == "auto" else lang,
-            sentiment=overall[i],
-            emotions=emotions[i],
-            themes=all_themes[i],
-            aspects=aspects[i],
-            other=i in other and not all_themes[i],
-        )
-        for i in range(len(cleaned))
-    )
-    return VoiceResults(tier, records)
+        return VoiceResults(tier, records)
 
 
 def discover_themes(results: VoiceResults, *, n_themes: int | None = None) -> Discovery:
