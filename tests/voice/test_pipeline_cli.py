@@ -149,3 +149,26 @@ def test_cli_csv_defuses_formulas_and_keeps_rows_whole(tmp_path) -> None:
     assert rows[2]["text"].startswith("'+33")
     assert "merci" in rows[1]["text"]
     assert all(float(r["sentiment_score"]) == float(r["sentiment_score"]) for r in rows)
+
+
+def test_cli_refits_the_head_from_a_ratings_column(tmp_path, use_encoder: Encoder) -> None:
+    """Ratings that say the opposite of the words: only a head refitted on them reads the
+    praise as negative."""
+    praise = ["Parfait, livraison rapide", "Excellent produit, merci", "Très satisfait, top"]
+    gripes = ["Colis jamais arrivé", "Produit cassé, très déçu", "Service client injoignable"]
+    rows = [(text, 1) for text in praise] + [(text, 5) for text in gripes]
+    path = tmp_path / "inverse.csv"
+    lines = ["avis,note"] + [f'"{text} ({i})",{note}' for i in range(4) for text, note in rows]
+    path.write_text("\n".join([*lines, '"Sans note, parfait",']) + "\n", encoding="utf-8")
+    base = ["voice", str(path), "--text-col", "avis", "--tier", "fast", "--no-progress"]
+    shipped = CliRunner().invoke(main, base)
+    refitted = CliRunner().invoke(main, [*base, "--refit-ratings", "note"])
+    assert shipped.exit_code == 0 and refitted.exit_code == 0, refitted.output
+    before = [json.loads(line) for line in shipped.output.splitlines()]
+    after = [json.loads(line) for line in refitted.output.splitlines()]
+    assert len(after) == len(before) == 25 and after[0].keys() == before[0].keys()
+    assert before[0]["sentiment"]["label"] == "positive"
+    assert after[0]["sentiment"]["label"] == "negative"
+    assert after[3]["sentiment"]["label"] in ("positive", "mixed")
+    missing = CliRunner().invoke(main, [*base, "--refit-ratings", "stars"])
+    assert missing.exit_code == 1 and "no rating column 'stars'" in missing.output

@@ -32,6 +32,7 @@ from parcours.voice.sentiment import (
     classify,
     from_checkpoint,
     one_reader,
+    refit,
 )
 from parcours.voice.sentiment import features as sentiment_features
 from parcours.voice.themes import Taxonomy, ThemeMatch, assign
@@ -42,6 +43,7 @@ __all__ = [
     "analyse_feedback",
     "analyse_file",
     "discover_themes",
+    "refit_from_file",
     "stream_file",
 ]
 
@@ -247,6 +249,7 @@ def stream_file(
     tier: Tier = "accurate",
     lang: str = "auto",
     taxonomy: str | Path | None = None,
+    head: Head | str | Path | None = None,
     model: str | Path | None = None,
     jobs: int | None = None,
     chunk_rows: int = CHUNK_ROWS,
@@ -256,10 +259,7 @@ def stream_file(
     rows at a time: yields the results of each chunk as soon as it is analysed, so memory
     stays flat on a file of any length. Without ``id_col`` the id is the row number;
     ``taxonomy`` is a shipped taxonomy's name or a YAML path (:meth:`Taxonomy.load`)."""
-    path = Path(path)
-    if not path.exists():
-        raise VoiceError(f"{path} does not exist; give the path of a feedback file.")
-    source = FeedbackFile(path)
+    source = _feedback_file(path)
     total = source.count_rows() if on_progress else None
     pinned = Taxonomy.load(taxonomy) if taxonomy else Taxonomy.from_file()
     done = 0
@@ -267,9 +267,7 @@ def stream_file(
         _check_columns(path, frame, text=text_col, id=id_col, rating=rating_col)
         if frame.empty:  # a header without rows
             continue
-        ratings = None
-        if rating_col is not None:
-            ratings = pd.to_numeric(frame[rating_col].replace("", None), errors="coerce").tolist()
+        ratings = None if rating_col is None else _ratings(frame[rating_col])
         ids = frame[id_col].tolist() if id_col else list(range(done, done + len(frame)))
         yield analyse_feedback(
             frame[text_col].tolist(),
@@ -278,6 +276,7 @@ def stream_file(
             tier=tier,
             lang=lang,
             taxonomy=pinned,
+            head=head,
             model=model,
             jobs=jobs,
         )
@@ -286,11 +285,55 @@ def stream_file(
             on_progress(done, max(total, done) if total is not None else None)
 
 
+#: Rows of a file that :func:`refit_from_file` reads at most: a few hundred per label suffice.
+REFIT_ROWS = 5000
+
+
+def refit_from_file(
+    path: str | Path,
+    text_col: str,
+    rating_col: str,
+    *,
+    tier: Tier = "accurate",
+    rows: int = REFIT_ROWS,
+    jobs: int | None = None,
+) -> Head:
+    """A sentiment head for ``tier`` refitted on the file's own feedback, its ratings (stars,
+    NPS, CSAT) as labels (:func:`parcours.voice.refit`): the first ``rows`` rows that have a
+    rating are read, no manual label is needed."""
+    texts: list[str] = []
+    ratings: list[float | None] = []
+    for frame in _feedback_file(path).chunks(CHUNK_ROWS):
+        _check_columns(Path(path), frame, text=text_col, rating=rating_col)
+        rated = frame.assign(_rating=_ratings(frame[rating_col])).dropna(subset=["_rating"])
+        texts += ["" if pd.isna(text) else str(text) for text in rated[text_col]]
+        ratings += rated["_rating"].tolist()
+        if len(texts) >= rows:
+            break
+    if not texts:
+        raise VoiceError(f"{path}: no row has a rating in column {rating_col!r} to refit from.")
+    with jobs_set_to(jobs):
+        return refit(texts[:rows], tier=tier, ratings=ratings[:rows])
+
+
 def analyse_file(path: str | Path, text_col: str, **options: Any) -> VoiceResults:
     """:func:`analyse_feedback` on a column of a CSV, JSONL or Parquet file, all rows in one
     result; ``options`` are :func:`stream_file`'s (use it for large files)."""
     records = tuple(record for chunk in stream_file(path, text_col, **options) for record in chunk)
     return VoiceResults(_check_tier(options.get("tier", "accurate")), records)
+
+
+def _feedback_file(path: str | Path) -> FeedbackFile:
+    path = Path(path)
+    if not path.exists():
+        raise VoiceError(f"{path} does not exist; give the path of a feedback file.")
+    return FeedbackFile(path)
+
+
+def _ratings(column: pd.Series) -> list[float | None]:
+    """A column of ratings as numbers (None where empty or not a number)."""
+    numbers = pd.to_numeric(column.replace("", None), errors="coerce")
+    return [None if pd.isna(value) else float(value) for value in numbers]
 
 
 def _check_columns(path: Path, frame: pd.DataFrame, **columns: str | None) -> None:
