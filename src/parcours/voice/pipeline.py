@@ -259,6 +259,7 @@ def stream_file(
     rows at a time: yields the results of each chunk as soon as it is analysed, so memory
     stays flat on a file of any length. Without ``id_col`` the id is the row number;
     ``taxonomy`` is a shipped taxonomy's name or a YAML path (:meth:`Taxonomy.load`)."""
+    path = Path(path)
     source = _feedback_file(path)
     total = source.count_rows() if on_progress else None
     pinned = Taxonomy.load(taxonomy) if taxonomy else Taxonomy.from_file()
