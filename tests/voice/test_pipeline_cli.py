@@ -172,3 +172,5 @@ def test_cli_refits_the_head_from_a_ratings_column(tmp_path, use_encoder: Encode
     assert after[3]["sentiment"]["label"] in ("positive", "mixed")
     missing = CliRunner().invoke(main, [*base, "--refit-ratings", "stars"])
     assert missing.exit_code == 1 and "no rating column 'stars'" in missing.output
+    both = CliRunner().invoke(main, [*base, "--refit-ratings", "note", "--model", str(tmp_path)])
+    assert both.exit_code == 2 and "give one" in both.output

@@ -70,6 +70,10 @@ def voice(
     from parcours.settings import Settings
     from parcours.voice.pipeline import refit_from_file, stream_file
 
+    if refit_col is not None and model is not None:
+        raise click.UsageError(
+            "--refit-ratings refits the tier's head, --model replaces it: give one."
+        )
     threads = Settings.load(jobs=jobs).jobs
     head = None
     if refit_col is not None:
