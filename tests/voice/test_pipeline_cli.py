@@ -174,3 +174,17 @@ def test_cli_refits_the_head_from_a_ratings_column(tmp_path, use_encoder: Encode
     assert missing.exit_code == 1 and "no rating column 'stars'" in missing.output
     both = CliRunner().invoke(main, [*base, "--refit-ratings", "note", "--model", str(tmp_path)])
     assert both.exit_code == 2 and "give one" in both.output
+
+
+def test_refit_from_a_file_needs_rated_rows(tmp_path) -> None:
+    from parcours.voice.pipeline import refit_from_file
+
+    path = tmp_path / "unrated.csv"
+    path.write_text('avis,note\n"Très bien",\n"Nul",abc\n', encoding="utf-8")
+    with pytest.raises(VoiceError, match="no row has a rating in column 'note'"):
+        refit_from_file(path, "avis", "note", tier="lexicon")
+    rated = tmp_path / "rated.csv"
+    rows = [f'"Parfait {i}",5\n"Horrible {i}",1\n' for i in range(6)]
+    rated.write_text("avis,note\n" + "".join(rows), encoding="utf-8")
+    head = refit_from_file(rated, "avis", "note", tier="lexicon", rows=4)
+    assert head.meta["trained_on"] == "refit on user verbatims" and head.is_binary
