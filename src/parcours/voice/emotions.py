@@ -137,7 +137,9 @@ def _keyword_scores(texts: list[str], emotion_set: EmotionSet) -> np.ndarray:
         keyword_pattern(list(emotion_set.keywords[label]) or ["\x00"])
         for label in emotion_set.labels
     ]
-    counts = np.array([[len(p.findall(fold(text))) for p in patterns] for text in texts], float)
+    counts = np.array(
+        [[len(p.findall(fold(text))) for p in patterns] for text in texts], float
+    ).reshape(len(texts), len(patterns))
     totals = counts.sum(axis=1, keepdims=True)
     uniform = np.full_like(counts, 1.0 / max(1, counts.shape[1]))
     return np.where(totals > 0, counts / np.maximum(totals, 1.0), uniform)

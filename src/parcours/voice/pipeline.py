@@ -20,7 +20,7 @@ from parcours.voice.aspects import Aspect, read_aspects
 from parcours.voice.clean import clean
 from parcours.voice.discovery import Discovery, discover
 from parcours.voice.emotions import Emotions, EmotionSet, score_emotions
-from parcours.voice.encoders import get_encoder, set_jobs
+from parcours.voice.encoders import get_encoder, jobs_set_to
 from parcours.voice.feedback_file import FeedbackFile
 from parcours.voice.heads import Head
 from parcours.voice.language import detect
@@ -32,6 +32,7 @@ from parcours.voice.sentiment import (
     classify,
     from_checkpoint,
     one_reader,
+    refit,
 )
 from parcours.voice.sentiment import features as sentiment_features
 from parcours.voice.themes import Taxonomy, ThemeMatch, assign
@@ -42,6 +43,7 @@ __all__ = [
     "analyse_feedback",
     "analyse_file",
     "discover_themes",
+    "refit_from_file",
     "stream_file",
 ]
 
@@ -161,11 +163,10 @@ def analyse_feedback(
 
     ``model`` (a local Hugging Face checkpoint folder, the ``hf`` extra) replaces the tier's
     sentiment head; emotions and themes still come from the tier's encoders. ``jobs``: the
-    encoders' threads (:func:`parcours.voice.encoders.set_jobs`).
+    encoders' threads for this call (by default the process's setting,
+    :func:`parcours.voice.encoders.jobs`).
     """
     tier = _check_tier(tier)
-    if jobs is not None:
-        set_jobs(jobs)
     if ids is not None and len(ids) != len(texts):
         raise VoiceError(f"Got {len(ids)} ids for {len(texts)} texts; give one each.")
     if lang not in ("auto", "fr", "en", "other"):
@@ -173,52 +174,55 @@ def analyse_feedback(
     one_reader(head, model)
     resolved_head = _resolve_head(tier, head) if model is None else None
     taxonomy = taxonomy or Taxonomy.from_file()
-    cleaned = [clean("" if pd.isna(text) else str(text)) for text in texts]
-    use = None if tier == "lexicon" else get_encoder("use")
+    with jobs_set_to(jobs):
+        cleaned = [clean("" if pd.isna(text) else str(text)) for text in texts]
+        use = None if tier == "lexicon" else get_encoder("use")
 
-    def sentiments_of(texts: list[str], vectors: Any, rated: Any = None) -> Any:
-        if resolved_head is None:
-            return from_checkpoint(str(model), texts, rated)
-        return classify(vectors, resolved_head, tier, rated, texts)
+        def sentiments_of(texts: list[str], vectors: Any, rated: Any = None) -> Any:
+            if resolved_head is None:
+                return from_checkpoint(str(model), texts, rated)
+            return classify(vectors, resolved_head, tier, rated, texts)
 
-    def themes_of(texts: list[str], use_vectors: Any = None) -> Any:
-        return assign(texts, taxonomy, encoder=use, vectors=use_vectors)
+        def themes_of(texts: list[str], use_vectors: Any = None) -> Any:
+            return assign(texts, taxonomy, encoder=use, vectors=use_vectors)
 
-    vectors = sentiment_features(cleaned, tier)
-    sentiments = sentiments_of(cleaned, vectors, ratings)
-    if use is None:
-        emotions = score_emotions(cleaned, encoder=None, emotion_set=emotion_set)
-        themes = themes_of(cleaned)
-    else:
-        use_vectors = vectors if tier == "fast" else use.embed(cleaned)
-        encoder = use if tier == "fast" else get_encoder("e5")
-        emotions = score_emotions(
-            cleaned, encoder=encoder, vectors=vectors, emotion_set=emotion_set
+        vectors = sentiment_features(cleaned, tier)
+        sentiments = sentiments_of(cleaned, vectors, ratings)
+        if use is None:
+            emotions = score_emotions(cleaned, encoder=None, emotion_set=emotion_set)
+            themes = themes_of(cleaned)
+        else:
+            use_vectors = vectors if tier == "fast" else use.embed(cleaned)
+            encoder = use if tier == "fast" else get_encoder("e5")
+            emotions = score_emotions(
+                cleaned, encoder=encoder, vectors=vectors, emotion_set=emotion_set
+            )
+            themes = themes_of(cleaned, use_vectors)
+
+        def clauses_of(pieces: list[str]) -> Any:
+            piece_vectors = sentiment_features(pieces, tier)
+            piece_use = (
+                None if use is None else piece_vectors if tier == "fast" else use.embed(pieces)
+            )
+            return sentiments_of(pieces, piece_vectors), themes_of(pieces, piece_use)
+
+        aspects, overall, all_themes = read_aspects(cleaned, sentiments, themes, clauses_of)
+        other = set(themes.other)
+        row_ids = list(ids) if ids is not None else list(range(len(texts)))
+        records = tuple(
+            VoiceRecord(
+                id=row_ids[i],
+                text=cleaned[i],
+                lang=detect(cleaned[i]) if lang == "auto" else lang,
+                sentiment=overall[i],
+                emotions=emotions[i],
+                themes=all_themes[i],
+                aspects=aspects[i],
+                other=i in other and not all_themes[i],
+            )
+            for i in range(len(cleaned))
         )
-        themes = themes_of(cleaned, use_vectors)
-
-    def clauses_of(pieces: list[str]) -> Any:
-        piece_vectors = sentiment_features(pieces, tier)
-        piece_use = None if use is None else piece_vectors if tier == "fast" else use.embed(pieces)
-        return sentiments_of(pieces, piece_vectors), themes_of(pieces, piece_use)
-
-    aspects, overall, all_themes = read_aspects(cleaned, sentiments, themes, clauses_of)
-    other = set(themes.other)
-    row_ids = list(ids) if ids is not None else list(range(len(texts)))
-    records = tuple(
-        VoiceRecord(
-            id=row_ids[i],
-            text=cleaned[i],
-            lang=detect(cleaned[i]) if lang == "auto" else lang,
-            sentiment=overall[i],
-            emotions=emotions[i],
-            themes=all_themes[i],
-            aspects=aspects[i],
-            other=i in other and not all_themes[i],
-        )
-        for i in range(len(cleaned))
-    )
-    return VoiceResults(tier, records)
+        return VoiceResults(tier, records)
 
 
 def discover_themes(results: VoiceResults, *, n_themes: int | None = None) -> Discovery:
@@ -245,6 +249,7 @@ def stream_file(
     tier: Tier = "accurate",
     lang: str = "auto",
     taxonomy: str | Path | None = None,
+    head: Head | str | Path | None = None,
     model: str | Path | None = None,
     jobs: int | None = None,
     chunk_rows: int = CHUNK_ROWS,
@@ -255,9 +260,7 @@ def stream_file(
     stays flat on a file of any length. Without ``id_col`` the id is the row number;
     ``taxonomy`` is a shipped taxonomy's name or a YAML path (:meth:`Taxonomy.load`)."""
     path = Path(path)
-    if not path.exists():
-        raise VoiceError(f"{path} does not exist; give the path of a feedback file.")
-    source = FeedbackFile(path)
+    source = _feedback_file(path)
     total = source.count_rows() if on_progress else None
     pinned = Taxonomy.load(taxonomy) if taxonomy else Taxonomy.from_file()
     done = 0
@@ -265,9 +268,7 @@ def stream_file(
         _check_columns(path, frame, text=text_col, id=id_col, rating=rating_col)
         if frame.empty:  # a header without rows
             continue
-        ratings = None
-        if rating_col is not None:
-            ratings = pd.to_numeric(frame[rating_col].replace("", None), errors="coerce").tolist()
+        ratings = None if rating_col is None else _ratings(frame[rating_col])
         ids = frame[id_col].tolist() if id_col else list(range(done, done + len(frame)))
         yield analyse_feedback(
             frame[text_col].tolist(),
@@ -276,6 +277,7 @@ def stream_file(
             tier=tier,
             lang=lang,
             taxonomy=pinned,
+            head=head,
             model=model,
             jobs=jobs,
         )
@@ -284,11 +286,55 @@ def stream_file(
             on_progress(done, max(total, done) if total is not None else None)
 
 
+#: Rows of a file that :func:`refit_from_file` reads at most: a few hundred per label suffice.
+REFIT_ROWS = 5000
+
+
+def refit_from_file(
+    path: str | Path,
+    text_col: str,
+    rating_col: str,
+    *,
+    tier: Tier = "accurate",
+    rows: int = REFIT_ROWS,
+    jobs: int | None = None,
+) -> Head:
+    """A sentiment head for ``tier`` refitted on the file's own feedback, its ratings (stars,
+    NPS, CSAT) as labels (:func:`parcours.voice.refit`): the first ``rows`` rows that have a
+    rating are read, no manual label is needed."""
+    texts: list[str] = []
+    ratings: list[float | None] = []
+    for frame in _feedback_file(path).chunks(CHUNK_ROWS):
+        _check_columns(Path(path), frame, text=text_col, rating=rating_col)
+        rated = frame.assign(_rating=_ratings(frame[rating_col])).dropna(subset=["_rating"])
+        texts += ["" if pd.isna(text) else str(text) for text in rated[text_col]]
+        ratings += rated["_rating"].tolist()
+        if len(texts) >= rows:
+            break
+    if not texts:
+        raise VoiceError(f"{path}: no row has a rating in column {rating_col!r} to refit from.")
+    with jobs_set_to(jobs):
+        return refit(texts[:rows], tier=tier, ratings=ratings[:rows])
+
+
 def analyse_file(path: str | Path, text_col: str, **options: Any) -> VoiceResults:
     """:func:`analyse_feedback` on a column of a CSV, JSONL or Parquet file, all rows in one
     result; ``options`` are :func:`stream_file`'s (use it for large files)."""
     records = tuple(record for chunk in stream_file(path, text_col, **options) for record in chunk)
     return VoiceResults(_check_tier(options.get("tier", "accurate")), records)
+
+
+def _feedback_file(path: str | Path) -> FeedbackFile:
+    path = Path(path)
+    if not path.exists():
+        raise VoiceError(f"{path} does not exist; give the path of a feedback file.")
+    return FeedbackFile(path)
+
+
+def _ratings(column: pd.Series) -> list[float | None]:
+    """A column of ratings as numbers (None where empty or not a number)."""
+    numbers = pd.to_numeric(column.replace("", None), errors="coerce")
+    return [None if pd.isna(value) else float(value) for value in numbers]
 
 
 def _check_columns(path: Path, frame: pd.DataFrame, **columns: str | None) -> None:
