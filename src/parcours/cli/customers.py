@@ -150,7 +150,8 @@ def clv_command(
     "--clv",
     is_flag=True,
     help="On a workspace: also keep each customer's predicted lifetime value (BG/NBD and "
-    "Gamma-Gamma), for the CLV of each persona card.",
+    "Gamma-Gamma), for the CLV of each persona card; without --value, from the orders' amounts "
+    "when the workspace has them.",
 )
 @click.option(
     "--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True

@@ -23,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 
 from parcours.data.workspace import Workspace
+from parcours.engine.backend import Backend
 from parcours.engine.customers.segments import STATE, SegmentsResult, segments
 
 #: The table's name in the workspace database (its role in a log).
@@ -37,7 +38,7 @@ def workspace_segments(
     engine), the cluster centroids kept in ``segments.json`` at its root (each refresh keeps the
     ids of the segments it finds again) and, when ``save``, each customer's segments written
     into the workspace's ``segments`` table, with their predicted lifetime value when ``clv``
-    (BG/NBD and Gamma-Gamma over the purchases ``options`` name)."""
+    (BG/NBD and Gamma-Gamma over the purchases :func:`clv_purchases` picks)."""
     from parcours.engine.workspace_tables import workspace_tables
 
     values: dict[str, float | None] | None = None
@@ -54,8 +55,20 @@ def _lifetime_values(log: Any, event: str | None, value: str | None) -> dict[str
     from parcours.engine.customers.clv import lifetime_value
     from parcours.engine.customers.summary import customer_summary
 
-    fitted = lifetime_value(customer_summary(log, event=event, value=value))
+    fitted = lifetime_value(customer_summary(log, **clv_purchases(log, event, value)))
     return {c.customer_id: c.clv for c in fitted.customers}
+
+
+def clv_purchases(log: Backend, event: str | None, value: str | None) -> dict[str, str | None]:
+    """The purchases the CLV model reads (``event`` and ``value`` of
+    :func:`~parcours.engine.customers.summary.customer_summary`): the events named ``event``
+    with the property ``value`` when one is named; without a value, the workspace's orders when
+    they carry amounts (without amounts Gamma-Gamma cannot run, and no customer gets a CLV);
+    else the events named ``event``, counted without value."""
+    priced = log.has_table("orders") and "amount" in log.table_columns("orders")
+    if value is None and priced and log.rows("SELECT count(amount) FROM {orders}")[0][0]:
+        return {"event": None, "value": None}
+    return {"event": event, "value": value}
 
 
 def members_table(
