@@ -55,11 +55,14 @@ def _lifetime_values(log: Any, event: str | None, value: str | None) -> dict[str
     from parcours.engine.customers.clv import lifetime_value
     from parcours.engine.customers.summary import customer_summary
 
-    fitted = lifetime_value(customer_summary(log, **clv_purchases(log, event, value)))
+    event, value = clv_purchases(log, event, value)
+    fitted = lifetime_value(customer_summary(log, event=event, value=value))
     return {c.customer_id: c.clv for c in fitted.customers}
 
 
-def clv_purchases(log: Backend, event: str | None, value: str | None) -> dict[str, str | None]:
+def clv_purchases(
+    log: Backend, event: str | None, value: str | None
+) -> tuple[str | None, str | None]:
     """The purchases the CLV model reads (``event`` and ``value`` of
     :func:`~parcours.engine.customers.summary.customer_summary`): the events named ``event``
     with the property ``value`` when one is named; without a value, the workspace's orders when
@@ -67,8 +70,8 @@ def clv_purchases(log: Backend, event: str | None, value: str | None) -> dict[st
     else the events named ``event``, counted without value."""
     priced = log.has_table("orders") and "amount" in log.table_columns("orders")
     if value is None and priced and log.rows("SELECT count(amount) FROM {orders}")[0][0]:
-        return {"event": None, "value": None}
-    return {"event": event, "value": value}
+        return None, None
+    return event, value
 
 
 def members_table(
