@@ -166,13 +166,23 @@ def refresh_workspace(
     (``parcours segment``), its segments are computed again first, as last asked
     (:func:`~parcours.engine.customers.members.segment_again`), so that the persona cards and the
     maps per segment count the new customers."""
-    report = workspace.ingest(progress=progress)
-    segmented = _segment_again(workspace, progress) if report.loaded else None
+    report, segmented = ingest_and_segment(workspace, progress)
     with working("measuring and drawing the journeys", progress):
         taken = measure_and_keep(workspace, voice=voice)
         results = {name: (m, s.cards(), s.ranked()) for name, (m, s) in taken.items()}
         drawn = _draw(workspace, results, None, None, lang)
     return RefreshReport(report, drawn, segmented)
+
+
+def ingest_and_segment(
+    workspace: Workspace, progress: bool | None = False
+) -> tuple[IngestReport, str | None]:
+    """Import what is new in the workspace's sources, then, when that brought rows, segment its
+    customers again as ``parcours segment`` was last asked there: the ingest report, and what
+    became of the segments (a key of :data:`SEGMENTS_DONE`, or None). The first step of
+    :func:`refresh_workspace` and of the web app's refresh."""
+    report = workspace.ingest(progress=progress)
+    return report, _segment_again(workspace, progress) if report.loaded else None
 
 
 def _segment_again(workspace: Workspace, progress: bool | None) -> str | None:

@@ -82,3 +82,17 @@ def test_refresh_says_segments_are_stale_when_it_cannot_segment_again(
     assert "segmented again" not in result.output
     if segmented:
         assert len(_members(space)) == 20
+
+
+def test_the_web_apps_refresh_job_segments_the_new_customers_too(tmp_path: Path) -> None:
+    from parcours.web.jobs import Jobs
+
+    space = _segmented(tmp_path)
+    _events(tmp_path / "data", "events-2.csv", range(20, 30))
+    jobs = Jobs(space)
+    try:
+        job = jobs.refresh(())
+    finally:
+        jobs.shutdown()  # waits for the job
+    assert (job.state, job.error) == ("done", "")
+    assert len(_members(space)) == 30
