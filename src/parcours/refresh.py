@@ -66,16 +66,29 @@ class MeasuredMap:
         return {**self.measured.to_dict(), "view": str(self.view), "what_matters": matters}
 
 
+#: What a refresh did to the workspace's segments (``parcours segment``): segmented again as last
+#: asked, or left as they were though new rows came in (segmented before that was kept).
+SEGMENTS_DONE = {
+    "segmented": "segments: segmented again, as `parcours segment` was last asked",
+    "stale": "segments: older than the rows just imported; run `parcours segment WORKSPACE "
+    "--purchase-event E` again to bring them (and the persona cards) up to date",
+}
+
+
 @dataclass(frozen=True)
 class RefreshReport:
-    """What a refresh did: the ingest of what was new, then each journey measured and drawn."""
+    """What a refresh did: the ingest of what was new, the segments (``segmented``, ``stale``,
+    or None when there are none or nothing new came in: :data:`SEGMENTS_DONE`), then each
+    journey measured and drawn."""
 
     ingest: IngestReport
     journeys: dict[str, MeasuredMap]
+    segments: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "ingest": self.ingest.to_dict(),
+            "segments": self.segments,
             "journeys": {name: drawn.to_dict() for name, drawn in self.journeys.items()},
         }
 
@@ -190,8 +203,11 @@ def refresh_workspace(
     (what the web app shows, as its own refresh does: :func:`~parcours.snapshot.take_snapshots`)
     and draw its measured map again (as :func:`draw_measured`), what matters compared with the
     snapshot it replaces. ``progress`` (None: when standard error is a terminal) shows a bar
-    per imported file, then a spinner while the journeys are measured."""
-    report = workspace.ingest(progress=progress)
+    per imported file, then a spinner while the journeys are measured. When the ingest brought
+    new rows and the workspace was segmented (``parcours segment``), its segments are computed
+    again first, as last asked (:func:`~parcours.engine.customers.members.segment_again`), so
+    that the persona cards and the maps per segment count the new customers."""
+    report, segmented = ingest_and_segment(workspace, progress)
     with working("measuring and drawing the journeys", progress):
         last = {name: load_snapshot(workspace, name, ALL) for name in workspace.journeys()}
         taken = measure_and_keep(workspace, voice=voice)
@@ -202,4 +218,28 @@ def refresh_workspace(
             for name, (m, s) in taken.items()
         }
         drawn = _draw(workspace, results, None, None, lang)
-    return RefreshReport(report, drawn)
+    return RefreshReport(report, drawn, segmented)
+
+
+def ingest_and_segment(
+    workspace: Workspace, progress: bool | None = False
+) -> tuple[IngestReport, str | None]:
+    """Import what is new in the workspace's sources, then, when that brought rows, segment its
+    customers again as ``parcours segment`` was last asked there: the ingest report, and what
+    became of the segments (a key of :data:`SEGMENTS_DONE`, or None). The first step of
+    :func:`refresh_workspace` and of the web app's refresh."""
+    report = workspace.ingest(progress=progress)
+    return report, _segment_again(workspace, progress) if report.loaded else None
+
+
+def _segment_again(workspace: Workspace, progress: bool | None) -> str | None:
+    """``segmented`` when the segments were computed again, ``stale`` when the workspace holds
+    segments but not what was asked for them, None when it holds none."""
+    from parcours.engine.customers.members import segment_again
+    from parcours.engine.workspace_tables import workspace_tables
+
+    with working("segmenting the customers again", progress):
+        if segment_again(workspace) is not None:
+            return "segmented"
+    with workspace_tables(workspace) as log:
+        return "stale" if log.has_table("segments") else None

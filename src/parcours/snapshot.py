@@ -37,6 +37,7 @@ from parcours.insight.measure import MeasuredJourney, Tier, each_journey, measur
 from parcours.insight.opportunities import RankedOpportunity, rank_measured
 from parcours.insight.personas import SegmentCard, segment_cards
 from parcours.insight.trend import measure_series
+from parcours.insight.voice import Memo
 from parcours.model import Journey
 from parcours.model.measures import Measures
 
@@ -185,13 +186,14 @@ def snapshot_path(workspace: Workspace, journey: str, period: str) -> Path:
 def _snapshot(
     log: Backend, journey: Journey, period: str, where: Filter, voice: Tier | None
 ) -> tuple[MeasuredJourney, Snapshot]:
-    measured = measure(log, journey, where=where or None, voice=voice)
+    memo: Memo = {}  # each segment's feedback texts were analysed for the whole map
+    measured = measure(log, journey, where=where or None, voice=voice, memo=memo)
     timeline = measure_series(log, journey, every="week", where=where or None)
     findings = rank(journey_insights(log, journey, where=where or None))
     cards = segment_cards(log, journey, where=where or None)
     per_segment = {
         card.segment: measure(
-            log, journey, where=replace(where, member_of=card.segment), voice=voice
+            log, journey, where=replace(where, member_of=card.segment), voice=voice, memo=memo
         ).measures
         for card in cards
     }

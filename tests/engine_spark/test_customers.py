@@ -46,6 +46,32 @@ def test_journey_features(duck, sparklog):
     pd.testing.assert_frame_equal(got, want, rtol=1e-9)
 
 
+def test_lead_scores(duck, sparklog):
+    import pandas as pd
+
+    from parcours.engine.customers.scoring import score_leads
+    from parcours.engine.customers.scoring_rules import parse_rules
+
+    rules = parse_rules(
+        {
+            "half_life": 30,
+            "thresholds": {"mql": 5, "sql": 15},
+            "groups": {"calls": 4},
+            "rules": [
+                {"name": "call", "event": "call_centre_call", "points": 3, "group": "calls"},
+                {"name": "any", "event": "*", "points": 1, "once": True},
+                {"name": "app", "kind": "fit", "channel": "app", "points": 10},
+            ],
+        },
+        "spark",
+    )
+    want = score_leads(duck, rules)
+    got = score_leads(sparklog, rules)
+    assert len(want.frame) > 1000 and want.frame["score"].gt(0).any()
+    pd.testing.assert_frame_equal(got.frame, want.frame, rtol=1e-9)
+    pd.testing.assert_frame_equal(got.points, want.points, rtol=1e-9)
+
+
 def test_persona_cards_and_a_segment_measured_alike(spark):
     import duckdb
     import pyarrow as pa

@@ -177,3 +177,66 @@ def test_the_persona_view_shows_the_cards_escaped(log: EventLog, lang: str) -> N
     assert ("Parcours type" if lang == "fr" else "Typical path") in page
     assert ("75" in page) and ("150" in page)  # CLV mean and total of c1
     assert "persona-measured" not in render_html(JOURNEY, "persona", lang=lang)
+
+
+@pytest.fixture(scope="module")
+def voiced() -> Iterator[EventLog]:
+    """The hand-made log, its feedback texts said at the delivery touchpoint."""
+    con = duckdb.connect()
+    for name, frame in hand_made_tables().items():
+        if name == "feedback":
+            frame = frame.assign(
+                survey_type="csat", rating=[5.0, 4.0, 1.0], touchpoint="delivery", language="en"
+            )
+        con.register(f"{name}_frame", frame)
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_frame")
+    yield EventLog(con, "events", tables={"segments": "segments", "feedback": "feedback"})
+    con.close()
+
+
+def test_the_measures_per_segment_read_each_feedback_text_once(voiced: EventLog) -> None:
+    """A memo shared by the whole map's measure and each segment's: the segments' texts were
+    analysed for the whole map, so none is analysed again, and the measures are those of a
+    measure of its own."""
+    log = voiced
+    journey = Journey.model_validate(
+        {
+            "id": "shop",
+            "name": "Shop",
+            "conversion": {"events": ["purchase"]},
+            "stages": [
+                {"id": "discover", "name": "Discover", "match": {"events": ["view"]}},
+                {"id": "cart", "name": "Cart", "match": {"events": ["add_to_cart"]}},
+                {
+                    "id": "buy",
+                    "name": "Buy",
+                    "touchpoints": [
+                        {
+                            "id": "delivery",
+                            "name": "Delivery",
+                            "channel": "delivery",
+                            "match": {"events": ["purchase"]},
+                        }
+                    ],
+                },
+            ],
+        }
+    )
+    memo: dict = {}
+    whole = measure(log, journey, voice="lexicon", memo=memo)
+    assert sorted(text for _, text in memo) == sorted(text for _, text in FEEDBACK)
+    analysed = dict(memo)
+    for segment in ("c1", "c2"):
+        alone = measure(log, journey, where=Filter(member_of=segment), voice="lexicon")
+        shared = measure(log, journey, where=Filter(member_of=segment), voice="lexicon", memo=memo)
+        assert shared.measures == alone.measures
+        assert memo == analysed  # the same records: nothing analysed again
+    assert whole.measures == measure(log, journey, voice="lexicon").measures
+    # the records are read from the memo: the first text heard as the third
+    first, third = (("lexicon", FEEDBACK[i][1]) for i in (0, 2))
+    swapped = {**memo, first: memo[third]}
+    shared = measure(log, journey, where=Filter(member_of="c1"), voice="lexicon", memo=swapped)
+    alone = measure(log, journey, where=Filter(member_of="c1"), voice="lexicon")
+    assert shared.measures != alone.measures
+    _, taken = _snapshot(log, journey, "all", Filter(), "lexicon")
+    assert taken.segments["c1"] == alone.measures

@@ -150,7 +150,8 @@ def clv_command(
     "--clv",
     is_flag=True,
     help="On a workspace: also keep each customer's predicted lifetime value (BG/NBD and "
-    "Gamma-Gamma), for the CLV of each persona card.",
+    "Gamma-Gamma), for the CLV of each persona card; without --value, from the orders' amounts "
+    "when the workspace has them.",
 )
 @click.option(
     "--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True
@@ -173,7 +174,8 @@ def segment_command(
 
     FILE is an events file, or a workspace folder: there each customer's segments are kept in
     the workspace (the centroids in segments.json), so that `parcours measure --segment c1`
-    measures one segment and the measured maps show a persona card per segment."""
+    measures one segment and the measured maps show a persona card per segment; `parcours
+    refresh` segments it again, as asked here, once an ingest brings new rows."""
     from pathlib import Path
 
     from parcours.engine.customers.segments import segments
@@ -188,13 +190,8 @@ def segment_command(
     if Path(file).is_dir():
         from parcours.cli.options import open_workspace
         from parcours.engine.customers.members import workspace_segments
-        from parcours.model import load_journey
 
-        space = open_workspace(file)
-        if journey_name is not None:
-            (path,) = space.journeys([journey_name]).values()
-            options["journey"] = load_journey(path)
-        result = workspace_segments(space, clv=clv, **options)
+        result = workspace_segments(open_workspace(file), clv=clv, journey=journey_name, **options)
     else:
         result = segments(_open(file, cols), state=state, **options)
     if fmt == "json":

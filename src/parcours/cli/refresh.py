@@ -37,9 +37,10 @@ def refresh(
     overrides: dict[str, Any],
 ) -> None:
     """Bring WORKSPACE (default: here) up to date: import what is new in its sources (as
-    `parcours ingest`), then measure every journey and write its measured map (as `parcours
-    measure`) to WORKSPACE/views/NAME/measured-VIEW.html."""
-    from parcours.refresh import refresh_workspace
+    `parcours ingest`), segment its customers again when it was segmented (as `parcours
+    segment` was last asked there), then measure every journey and write its measured map (as
+    `parcours measure`) to WORKSPACE/views/NAME/measured-VIEW.html."""
+    from parcours.refresh import SEGMENTS_DONE, refresh_workspace
 
     space = open_workspace(workspace, overrides)
     tier = None if voice == "none" else voice
@@ -48,6 +49,8 @@ def refresh(
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
         return
     click.echo(str(report.ingest))
+    if report.segments is not None:
+        click.echo(SEGMENTS_DONE[report.segments])
     for name, drawn in report.journeys.items():
         echo_measured(name, drawn, lang)
     if not report.journeys:

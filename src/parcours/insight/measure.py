@@ -24,7 +24,7 @@ from parcours.engine.funnel_result import FunnelResult
 from parcours.engine.journey_kpis import SURVEYS, JourneyKpis, Period
 from parcours.engine.workspace_tables import workspace_tables
 from parcours.errors import EngineError
-from parcours.insight.voice import heard
+from parcours.insight.voice import Memo, heard
 from parcours.model import KPI, Journey, KpiKind, load_journey
 from parcours.model.lint import Finding, unseen_events
 from parcours.model.measures import Measured, Measures
@@ -104,11 +104,14 @@ def measure(
     window: str | None = None,
     where: Filter | None = None,
     voice: Tier | None = None,
+    memo: Memo | None = None,
 ) -> MeasuredJourney:
     """Measure ``journey`` on the tables of ``log`` (its events and, when it holds them, its
     feedback and orders), for everything or for what the filter ``where`` keeps. With a
     ``voice`` tier (``fast``, ``accurate``, ``lexicon``), the measured emotion, negative share,
-    themes and verbatims come from the feedback texts; without it, from the ratings."""
+    themes and verbatims come from the feedback texts; without it, from the ratings. ``memo``
+    keeps the texts analysed across measures of the same data
+    (:func:`~parcours.insight.voice.heard`): one per segment reads each text once."""
     with (where or Filter()).seen(log) as scoped:
         if where and scoped.count() == 0:
             raise EngineError(
@@ -116,7 +119,7 @@ def measure(
                 "segment values."
             )
         with bound(scoped, journey) as (tied, coverage), JourneyKpis(tied, journey) as kpis:
-            return _laid_out(kpis, journey, coverage, window, voice)
+            return _laid_out(kpis, journey, coverage, window, voice, memo)
 
 
 def _laid_out(
@@ -125,12 +128,13 @@ def _laid_out(
     coverage: Coverage,
     window: str | None,
     voice: Tier | None,
+    memo: Memo | None = None,
 ) -> MeasuredJourney:
     """The measures of every stage, touchpoint and KPI, laid onto the map."""
     stage_funnel = kpis.stage_funnel(window or WINDOWS[journey.typology])
     credit = kpis.attribution_shares()
     texts = kpis.feedback_texts() if voice else []
-    heard_touchpoints, heard_stages = heard(texts, journey, voice) if voice else ({}, {})
+    heard_touchpoints, heard_stages = heard(texts, journey, voice, memo) if voice else ({}, {})
     stages: dict[str, Measured] = {}
     touchpoints: dict[str, Measured] = {}
     measured_kpis: list[KpiMeasure] = []

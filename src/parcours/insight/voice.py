@@ -6,7 +6,9 @@ masked).
 
 Feedback texts come from the workspace's ``feedback`` table (through
 :meth:`parcours.engine.journey_kpis.JourneyKpis.feedback_texts`); each distinct text is analysed
-once, then :func:`parcours.voice.summary.summarise` groups the answers by place.
+once, then :func:`parcours.voice.summary.summarise` groups the answers by place. Given a
+``memo`` (a :data:`Memo`), texts analysed by an earlier call with it are not analysed again: the
+measures of one data set's parts (a snapshot's map per segment) read each text once.
 """
 
 from __future__ import annotations
@@ -17,20 +19,26 @@ from parcours._optional import require
 from parcours.model import Journey
 from parcours.model.measures import Measured
 
+#: Feedback texts analysed, by (tier, text): their :class:`parcours.voice.pipeline.VoiceRecord`.
+Memo = dict[tuple[str, str], Any]
+
 
 def heard(
-    rows: list[tuple[str | None, str]], journey: Journey, tier: str
+    rows: list[tuple[str | None, str]], journey: Journey, tier: str, memo: Memo | None = None
 ) -> tuple[dict[str, Measured], dict[str, Measured]]:
     """What the feedback texts ``rows`` (touchpoint, text) say, per touchpoint and per stage, as
-    the voice fields of :class:`Measured`; nothing when there is no text."""
+    the voice fields of :class:`Measured`; nothing when there is no text. ``memo``: the texts
+    already analysed (read, and completed with the new ones)."""
     if not rows:
         return {}, {}
     pipeline = require("parcours.voice.pipeline", extra="voice", feature="Feedback analysis")
     summary = require("parcours.voice.summary", extra="voice", feature="Feedback analysis")
-    distinct = list(dict.fromkeys(text for _, text in rows))
-    analysed = pipeline.analyse_feedback(distinct, tier=tier)
-    by_text = dict(zip(distinct, analysed, strict=True))
-    answers = pipeline.VoiceResults(analysed.tier, tuple(by_text[text] for _, text in rows))
+    known: Memo = {} if memo is None else memo
+    new = [t for t in dict.fromkeys(text for _, text in rows) if (tier, t) not in known]
+    if new:
+        analysed = pipeline.analyse_feedback(new, tier=tier)
+        known.update({(tier, text): record for text, record in zip(new, analysed, strict=True)})
+    answers = pipeline.VoiceResults(tier, tuple(known[tier, text] for _, text in rows))
     stage_of = {t.id: s.id for s, t in journey.touchpoints()}
     places = [touchpoint for touchpoint, _ in rows]
     per_touchpoint = summary.summarise(answers, [p if p in stage_of else None for p in places])

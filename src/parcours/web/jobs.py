@@ -17,6 +17,7 @@ from typing import Literal
 
 from parcours.data.workspace import Workspace
 from parcours.errors import ParcoursError
+from parcours.refresh import ingest_and_segment
 from parcours.snapshot import ALL, take_snapshots
 
 State = Literal["queued", "running", "done", "failed"]
@@ -89,7 +90,7 @@ class Jobs:
         try:
             if job.kind == "refresh":
                 step("ingest")
-                self.workspace.ingest()
+                ingest_and_segment(self.workspace)  # the segments follow the new rows
             take_snapshots(self.workspace, job.journeys, period=job.period, on_journey=step)
         except ParcoursError as error:
             job.error = str(error)

@@ -217,3 +217,69 @@ def test_score_commands(tmp_path: Path) -> None:
     assert leads["a"]["reasons"][0]["rule"] == "A demandé une démo"
     missing = runner.invoke(main, ["score", str(events)])
     assert missing.exit_code == 1 and "--template" in missing.output
+
+
+def test_points_match_a_direct_computation_with_negative_points_in_a_capped_group() -> None:
+    """The per-customer arithmetic (decay, once, caps scaling only the positive points of a
+    group, grades, stages) against the same rules applied event by event in plain Python."""
+    import random
+
+    chooser = random.Random(7)
+    names = ["email_opened", "email_bounced", "page_view", "demo_requested"]
+    rows = [
+        (
+            f"c{chooser.randrange(40)}",
+            f"2024-05-{chooser.randrange(1, 32):02d} {chooser.randrange(24):02d}:00",
+            chooser.choice(names),
+            chooser.choice(["web", "email", "store"]),
+            None,
+        )
+        for _ in range(600)
+    ]
+    spec = {
+        "name": "direct",
+        "half_life": 7,
+        "thresholds": {"mql": 10, "sql": 25},
+        "grades": {"fit": {"A": 8, "B": 4}, "engagement": {"1": 20, "2": 8}},
+        "groups": {"email": 6},
+        "rules": [
+            {"name": "opened", "event": "email_opened", "points": 3, "group": "email"},
+            {"name": "bounced", "event": "email_bounced", "points": -2, "group": "email"},
+            {"name": "viewed", "event": "page_view", "points": 2},
+            {"name": "demo", "event": "demo_requested", "points": 12, "once": True},
+            {"name": "store", "kind": "fit", "channel": "store", "points": 8},
+        ],
+    }
+    rules = parse_rules(spec, "direct")
+    result = score_leads(_log(rows), rules, as_of="2024-05-31")
+    now = pd.Timestamp("2024-05-31 23:59:59.999999")
+    capped = 0
+    for customer in sorted({r[0] for r in rows}):
+        mine = [r for r in rows if r[0] == customer]
+        points = {}
+        for rule in spec["rules"]:
+            hits = [
+                0.5 ** ((now - pd.Timestamp(t)).total_seconds() / 86400 / 7)
+                for _, t, e, ch, _ in mine
+                if e == rule.get("event", e) and ch == rule.get("channel", ch)
+            ]
+            if rule.get("kind") == "fit":
+                points[rule["name"]] = rule["points"] * bool(hits)
+            elif rule.get("once"):
+                points[rule["name"]] = rule["points"] * max(hits, default=0.0)
+            else:
+                points[rule["name"]] = rule["points"] * sum(hits)
+        if points["opened"] > 6:  # the only positive rule of the group: scaled to the cap
+            points["opened"] = 6.0
+            capped += 1
+        fit = points["store"]
+        engagement = sum(v for k, v in points.items() if k != "store")
+        got = result.frame.set_index("customer_id").loc[customer]
+        assert dict(result.points.loc[customer]) == pytest.approx(points)
+        assert (got["fit"], got["engagement"]) == pytest.approx((fit, engagement))
+        letter = "A" if fit >= 8 else "B" if fit >= 4 else "C"
+        digit = "1" if engagement >= 20 else "2" if engagement >= 8 else "3"
+        assert got["grade"] == letter + digit
+        score = fit + engagement
+        assert got["stage"] == ("sql" if score >= 25 else "mql" if score >= 10 else "lead")
+    assert capped and (result.points["bounced"] < 0).any()  # both cases are met

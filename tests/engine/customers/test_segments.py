@@ -318,3 +318,33 @@ def test_stages_reached_is_a_feature_given_a_journey() -> None:
     got = journey_features(log, event="purchase", journey=journey)["stages_reached"]
     assert got.to_dict() == {"w": 0.0, "x": 2.0, "y": 1.0, "z": 1.0}
     assert "stages_reached" not in journey_features(log, event="purchase").columns
+
+
+@pytest.mark.parametrize("with_orders", [True, False])
+def test_clv_reads_the_orders_amounts_without_a_value(tmp_path: Path, with_orders: bool) -> None:
+    """``--clv`` without ``--value``: the orders' amounts when the workspace has them (each
+    customer valued), else the purchase events, which carry no value (nobody valued)."""
+    from parcours.data import Workspace, create_workspace
+    from parcours.engine.workspace_tables import workspace_tables
+
+    bought = [(c, day, a) for c, days in BASE.items() for day, a in days]
+    events = [{"customer_id": c, "timestamp": d, "event": "purchase"} for c, d, _ in bought]
+    pd.DataFrame(events).to_csv(tmp_path / "events.csv", index=False)
+    sources: dict[str, dict[str, str]] = {"events": {"path": "events.csv"}}
+    if with_orders:
+        orders = [
+            {"order_id": f"o{i}", "customer_id": c, "timestamp": d, "amount": a}
+            for i, (c, d, a) in enumerate(bought)
+        ]
+        pd.DataFrame(orders).to_csv(tmp_path / "orders.csv", index=False)
+        sources["orders"] = {"kind": "orders", "path": "orders.csv"}
+    create_workspace(tmp_path, sources=sources).ingest()
+    args = ["segment", str(tmp_path), "--purchase-event", "purchase", "--k", "0", "--clv"]
+    found = CliRunner().invoke(main, args)
+    assert found.exit_code == 0, found.output
+    with workspace_tables(Workspace.open(tmp_path)) as log:
+        valued = dict(log.rows("SELECT customer_id, clv FROM {segments} WHERE kind = 'rfm'"))
+    if with_orders:  # Gamma-Gamma values even a one-off buyer (at the population's mean)
+        assert {c for c, v in valued.items() if v is not None and v > 0} == set(BASE)
+    else:
+        assert all(v is None for v in valued.values())

@@ -10,10 +10,11 @@ events on each of the most used channels):
 - given a journey, ``stages_reached``: how many of its stages the customer had an event of
   (a stage's own matcher or one of its touchpoints').
 
-Features are standardised (mean 0, deviation 1); k-means (scikit-learn, ``n_init=2``, seeded)
-runs for each k of ``ks`` on at most :data:`FIT_SAMPLE` customers (a seeded sample; every
-customer is then assigned to the nearest centroid) and the k with the best silhouette (on a
-seeded sample of at most :data:`SILHOUETTE_SAMPLE` of them) is kept; every k's score is
+Features are standardised (mean 0, deviation 1); k-means (scikit-learn, ``n_init=2``, seeded,
+on one thread: the same centroids for a seed on any number of cores) runs for each k of ``ks``
+on at most :data:`FIT_SAMPLE` customers (a seeded sample; every customer is then assigned to
+the nearest centroid) and the k with the best silhouette (on a seeded sample of at most
+:data:`SILHOUETTE_SAMPLE` of them) is kept; every k's score is
 reported, as the justification.
 
 Segment ids stay stable across refreshes: given the centroids of a previous run (in feature
@@ -29,6 +30,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from parcours._optional import require
 from parcours.engine.backend import Backend
@@ -167,8 +169,9 @@ def journey_features(
             {convert} AS days_to_convert{shares}{reached}
         FROM ({daily}) q{join} GROUP BY q.customer_id ORDER BY q.customer_id"""
     )
+    # cast by Arrow: DuckDB's integer sums are 128-bit decimals, which pandas reads one by one
     frame = pd.DataFrame(
-        {n: table.column(i + 1).to_pandas().astype(float) for i, n in enumerate(names)}
+        {n: table.column(i + 1).cast(pa.float64()).to_numpy() for i, n in enumerate(names)}
     )
     frame.index = pd.Index(table.column(0).to_pandas().astype(str), name="customer_id")
     frame.insert(5, "converted", frame["purchases"].gt(0).astype(float))
@@ -188,6 +191,18 @@ def cluster(
 ) -> Clusters:
     """k-means clusters of ``features`` (one row per customer), k by silhouette."""
     require("sklearn", extra="customers", feature="behavioural segments")
+    from threadpoolctl import threadpool_limits
+
+    # One thread: the fits are small (at most FIT_SAMPLE rows), where OpenMP's threads cost more
+    # than they save, and the sums are then taken in one order on any machine, so that a seed
+    # gives the same centroids whatever the number of cores.
+    with threadpool_limits(1):
+        return _cluster(features, ks, previous, seed)
+
+
+def _cluster(
+    features: pd.DataFrame, ks: Sequence[int], previous: Mapping[str, Any] | None, seed: int
+) -> Clusters:
     from sklearn.cluster import KMeans
     from sklearn.metrics import silhouette_score
 

@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from parcours.engine.backend import Backend
 from parcours.engine.customers.scoring_rules import Rule, ScoringRules
@@ -119,14 +121,18 @@ def score_leads(
     )
     if not table.num_rows:
         raise EngineError(f"no events on or before {moment}: nothing to score.")
-    ids = pd.Index(table.column("customer_id").to_numpy(zero_copy_only=False), name="customer_id")
-    matched = table.drop_columns(["customer_id"]).to_pandas().to_numpy(dtype=float, na_value=0.0)
-    names = [r.name for r in rules.rules]
-    points = pd.DataFrame(matched * [r.points for r in rules.rules], index=ids, columns=names)
-    points = _capped(points, rules)
+    ids = pd.Index(table.column("customer_id").to_pandas(), name="customer_id")
+    # numpy on the columns: pandas frames of 1M+ rows cost more in copies than the arithmetic
+    matched = np.column_stack(
+        [
+            pc.fill_null(table.column(f"r{i}").cast(pa.float64()), 0.0).to_numpy()
+            for i in range(len(rules.rules))
+        ]
+    )
+    points = _capped(matched * [r.points for r in rules.rules], rules)
     kinds = np.array([r.kind for r in rules.rules])
-    fit = points.to_numpy()[:, kinds == "fit"].sum(axis=1)
-    engagement = points.to_numpy()[:, kinds == "engagement"].sum(axis=1)
+    fit = points[:, kinds == "fit"].sum(axis=1)
+    engagement = points[:, kinds == "engagement"].sum(axis=1)
     score = fit + engagement
     # grade and stage by index into their names: no string built per customer
     letter = np.where(fit >= rules.fit_grades[0], 0, np.where(fit >= rules.fit_grades[1], 1, 2))
@@ -135,7 +141,7 @@ def score_leads(
     stage = np.where(score >= rules.sql, 2, np.where(score >= rules.mql, 1, 0))
     frame = pd.DataFrame(
         {
-            "customer_id": ids.to_numpy(),
+            "customer_id": ids.array,
             "fit": fit,
             "engagement": engagement,
             "score": score,
@@ -143,20 +149,23 @@ def score_leads(
             "stage": pd.Categorical.from_codes(stage, STAGES),
         }
     )
-    return LeadScores(moment, rules, frame, points)
+    names = [r.name for r in rules.rules]
+    return LeadScores(moment, rules, frame, pd.DataFrame(points, index=ids, columns=names))
 
 
-def _capped(points: pd.DataFrame, rules: ScoringRules) -> pd.DataFrame:
-    """Scale down the positive points of each capped group so that they sum to its cap."""
+def _capped(points: np.ndarray, rules: ScoringRules) -> np.ndarray:
+    """Scale down the positive points of each capped group so that they sum to its cap
+    (``points``: one column per rule, in the rules' order)."""
     out = points.copy()
     for group, cap in rules.groups.items():
-        members = [r.name for r in rules.rules if r.group == group]
+        members = [i for i, r in enumerate(rules.rules) if r.group == group]
         if not members:
             continue
-        positive = out[members].clip(lower=0)
+        chosen = out[:, members]
+        positive = chosen.clip(min=0)
         total = positive.sum(axis=1)
-        factor = np.where(total > cap, cap / total.where(total > 0, 1.0), 1.0)
-        out[members] = out[members].where(out[members] < 0, positive.mul(factor, axis=0))
+        factor = np.where(total > cap, cap / np.where(total > 0, total, 1.0), 1.0)
+        out[:, members] = np.where(chosen < 0, chosen, positive * factor[:, None])
     return out
 
 
