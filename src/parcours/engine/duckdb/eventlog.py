@@ -29,6 +29,7 @@ from parcours.engine.funnel_plan import FunnelLevels, FunnelPlan
 from parcours.engine.paths_result import PathsResult
 from parcours.engine.period import Every
 from parcours.engine.returns_result import Returns
+from parcours.engine.spans_result import PlaceCustomers
 from parcours.errors import EngineError
 
 #: Columns an event log must have.
@@ -222,6 +223,16 @@ class EventLog:
         from parcours.engine.duckdb.returns import earlier_events
 
         return earlier_events(self, stages)
+
+    def keep_spans(
+        self, name: str, every: Every | None, stages: list[str], touchpoints: list[str]
+    ) -> PlaceCustomers:
+        from parcours.engine.duckdb.spans import keep_spans
+
+        return keep_spans(self, name, every, stages, touchpoints)
+
+    def customer_key(self, column: str) -> str:
+        return f"hash({column})"  # the compiled passes' key (parcours.engine.duckdb.ordered)
 
     def conversion_rows(
         self, conversion: str, value: str | None, channel: str, ages: bool = True
