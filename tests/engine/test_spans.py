@@ -39,8 +39,6 @@ stages:
         match: {events: [payment_started]}
 """
 JOURNEY = parse_journey(MAP)
-STAGES = [s.id for s in JOURNEY.stages]
-TOUCHPOINTS = [t.id for _, t in JOURNEY.touchpoints()]
 #: (customer, time, event); event_seq is the position in this list
 EVENTS = [
     ("c1", "2026-03-01 10:00", "page_view"),  # a Sunday: week of February 23rd
@@ -100,7 +98,7 @@ def _kept(log: Backend, every: Every | None, compiled: bool) -> tuple[set, Place
     """The spans' rows (customers by ``hash(customer_id)``) and the counts, kept either way."""
     name = f"spans_{'compiled' if compiled else 'sql'}"
     keep = log.keep_spans if compiled else lambda *a: keep_spans_sql(log, *a)
-    counts = keep(name, every, STAGES, TOUCHPOINTS)
+    counts = keep(name, every)
     key = "customer" if compiled else "hash(customer)"
     found = set(log.rows(f"SELECT {key}, level, place, first, last FROM {name}"))
     log.drop(name)

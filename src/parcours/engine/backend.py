@@ -133,11 +133,8 @@ class Backend(Protocol):
         by_earlier_event`)."""
         ...
 
-    def keep_spans(
-        self, name: str, every: Every | None, stages: list[str], touchpoints: list[str]
-    ) -> PlaceCustomers:
-        """Of a bound log (its ``stage`` and ``touchpoint`` among ``stages`` and
-        ``touchpoints``): hold under ``name`` (as :meth:`keep`) each customer's first and last
+    def keep_spans(self, name: str, every: Every | None) -> PlaceCustomers:
+        """Of a bound log: hold under ``name`` (as :meth:`keep`) each customer's first and last
         time at every stage and touchpoint met and overall (columns ``customer``: the key of
         :meth:`customer_key`, ``level``: ``stage``, ``touchpoint`` or ``customer``, ``place``:
         the id, NULL for ``customer``, ``first``, ``last``), and return each place's distinct

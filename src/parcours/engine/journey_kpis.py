@@ -71,8 +71,7 @@ class JourneyKpis:
         self._customers: PlaceCustomers = {}
 
     def __enter__(self) -> JourneyKpis:
-        touchpoints = [t.id for _, t in self.journey.touchpoints()]
-        self._customers = self.log.keep_spans(self.spans, self.every, self.stage_ids, touchpoints)
+        self._customers = self.log.keep_spans(self.spans, self.every)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -456,9 +455,7 @@ def _day(value: Hashable | None) -> Period:
     return value.date() if hasattr(value, "date") and callable(value.date) else value  # type: ignore[return-value]
 
 
-def keep_spans_sql(
-    log: Backend, name: str, every: Every | None, stages: list[str], touchpoints: list[str]
-) -> PlaceCustomers:
+def keep_spans_sql(log: Backend, name: str, every: Every | None) -> PlaceCustomers:
     """:meth:`parcours.engine.backend.Backend.keep_spans` in SQL (Spark; DuckDB runs a compiled
     pass): one group-by of the events per customer and place, the stages and customers from its
     groups, then each level's distinct customers per period."""

@@ -57,6 +57,8 @@ class EventLog:
     tables: dict[str, str] = field(default_factory=dict)
     made: tuple[str, ...] = ()  # "VIEW name" / "TABLE name" made for this log: release() drops
     basis: tuple[Path, str] | None = None  # a view of a database's events: (database, its SQL)
+    #: what the compiled passes read once from a source this log made (owns_source)
+    held: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
     dialect: ClassVar[Dialect] = "duckdb"
 
     def __post_init__(self) -> None:
@@ -171,7 +173,14 @@ class EventLog:
             basis = (self.database, tables["events"])
         return EventLog(self.connection, events, None, names, tuple(made), basis)
 
+    @property
+    def owns_source(self) -> bool:
+        """Whether the events are a table this log made (:meth:`view` materialised): they do
+        not change until :meth:`release`."""
+        return f"TABLE {self.source}" in self.made
+
     def release(self) -> None:
+        self.held.clear()
         for made in reversed(self.made):
             kind, name = made.split(" ")
             self.connection.execute(f"DROP {kind} IF EXISTS {name}").fetchall()
@@ -224,12 +233,10 @@ class EventLog:
 
         return earlier_events(self, stages)
 
-    def keep_spans(
-        self, name: str, every: Every | None, stages: list[str], touchpoints: list[str]
-    ) -> PlaceCustomers:
+    def keep_spans(self, name: str, every: Every | None) -> PlaceCustomers:
         from parcours.engine.duckdb.spans import keep_spans
 
-        return keep_spans(self, name, every, stages, touchpoints)
+        return keep_spans(self, name, every)
 
     def customer_key(self, column: str) -> str:
         return f"hash({column})"  # the compiled passes' key (parcours.engine.duckdb.ordered)

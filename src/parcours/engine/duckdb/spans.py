@@ -27,12 +27,10 @@ _EPOCH = date(1970, 1, 1)
 _arrows = itertools.count()
 
 
-def keep_spans(
-    log: EventLog, name: str, every: Every | None, stages: list[str], touchpoints: list[str]
-) -> PlaceCustomers:
+def keep_spans(log: EventLog, name: str, every: Every | None) -> PlaceCustomers:
     """Keep the spans under ``name`` (``customer``, ``level``, ``place``, ``first``, ``last``)
     and return each place's distinct customers per period of their events there."""
-    rows = ordered(log, ["stage", "touchpoint"], names={"stage": stages, "touchpoint": touchpoints})
+    rows = ordered(log)
     stage_names, touchpoint_names = rows.names["stage"], rows.names["touchpoint"]
     places = len(stage_names) + len(touchpoint_names)
     period, starts = _periods(rows.ts, every)
@@ -46,7 +44,7 @@ def keep_spans(
         places,
         len(starts),
     )
-    del rows, period
+    del period
     level = np.where(place < 0, 0, np.where(place < len(stage_names), 1, 2)).astype(np.int8)
     table = pa.table(
         {

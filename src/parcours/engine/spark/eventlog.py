@@ -175,12 +175,10 @@ class SparkEventLog:
 
         return earlier_events_sql(self, stages)
 
-    def keep_spans(
-        self, name: str, every: Every | None, stages: list[str], touchpoints: list[str]
-    ) -> PlaceCustomers:
+    def keep_spans(self, name: str, every: Every | None) -> PlaceCustomers:
         from parcours.engine.journey_kpis import keep_spans_sql
 
-        return keep_spans_sql(self, name, every, stages, touchpoints)
+        return keep_spans_sql(self, name, every)
 
     def customer_key(self, column: str) -> str:
         return column
