@@ -1,6 +1,7 @@
 """Compiled walks over a bound journey's events in (customer, time, event_seq) order, without a
-window or a group-by on customer ids: the returns' ordered pass (:mod:`parcours.engine.returns`)
-and the events each stage's customers had before it (:mod:`parcours.engine.outcomes`)."""
+window or a group-by on customer ids: the returns' ordered pass (:mod:`parcours.engine.returns`),
+the events each stage's customers had before it (:mod:`parcours.engine.outcomes`) and each
+customer's spans at every place (:mod:`parcours.engine.journey_kpis`)."""
 
 from __future__ import annotations
 
@@ -137,3 +138,90 @@ def earlier_events(
         last_at[:] = never
         row = end
     return customers, moved
+
+
+@numba.njit(cache=True, nogil=True)
+def spans(
+    key: np.ndarray,
+    ts: np.ndarray,
+    stage: np.ndarray,
+    touchpoint: np.ndarray,
+    period: np.ndarray,
+    stages: int,
+    places: int,
+    periods: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Over the rows in (customer, time, event_seq) order (``key``, ``ts``, ``stage``,
+    ``touchpoint`` all in that order, -1: NULL; ``period[i]``: the period of row ``i``, from 0):
+    a row per customer (place -1), then a row per customer and place met (place ``stage`` or
+    ``stages + touchpoint``), grouped by place, each with the customer's key and the times of
+    the first and last events there; and per place and period, the customers with an event
+    there in that period."""
+    n = len(key)
+    seen_at = np.full(places, -1, dtype=np.int64)  # the customer's row of each place, or -1
+    met = np.empty(places, dtype=np.int32)
+    sizes = np.zeros(places + 1, dtype=np.int64)  # rows per place, customers first
+    row = 0
+    while row < n:  # first pass: how many rows each place gets
+        end = _run_end(key, row)
+        seen = 0
+        for i in range(row, end):
+            for level in range(2):
+                place = stage[i] if level == 0 else touchpoint[i]
+                if place < 0:
+                    continue
+                p = place if level == 0 else stages + place
+                if seen_at[p] < 0:
+                    seen_at[p] = 0
+                    met[seen] = p
+                    seen += 1
+        for j in range(seen):
+            seen_at[met[j]] = -1
+            sizes[met[j] + 1] += 1
+        sizes[0] += 1
+        row = end
+    fill = np.zeros(places + 1, dtype=np.int64)  # where each place's next row goes
+    for p in range(places):
+        fill[p + 1] = fill[p] + sizes[p]
+    total = fill[places] + sizes[places]
+    out_key = np.empty(total, dtype=np.uint64)
+    out_place = np.empty(total, dtype=np.int32)
+    out_first = np.empty(total, dtype=np.int64)
+    out_last = np.empty(total, dtype=np.int64)
+    customers = np.zeros((places, periods), dtype=np.int64)
+    counted = np.full(places, -1, dtype=np.int64)  # the customer's last period at each place
+    row = 0
+    while row < n:
+        end = _run_end(key, row)
+        c = fill[0]
+        fill[0] += 1
+        out_key[c] = key[row]
+        out_place[c] = -1
+        out_first[c] = ts[row]
+        out_last[c] = ts[end - 1]
+        seen = 0
+        for i in range(row, end):
+            for level in range(2):
+                place = stage[i] if level == 0 else touchpoint[i]
+                if place < 0:
+                    continue
+                p = place if level == 0 else stages + place
+                s = seen_at[p]
+                if s < 0:
+                    s = fill[p + 1]
+                    fill[p + 1] += 1
+                    seen_at[p] = s
+                    met[seen] = p
+                    seen += 1
+                    out_key[s] = key[row]
+                    out_place[s] = p
+                    out_first[s] = ts[i]
+                out_last[s] = ts[i]
+                if counted[p] != period[i]:
+                    counted[p] = period[i]
+                    customers[p, period[i]] += 1
+        for j in range(seen):
+            seen_at[met[j]] = -1
+            counted[met[j]] = -1
+        row = end
+    return out_key, out_place, out_first, out_last, customers

@@ -31,6 +31,7 @@ from parcours.engine.funnel_plan import FunnelLevels, FunnelPlan
 from parcours.engine.paths_result import PathsResult
 from parcours.engine.period import Every
 from parcours.engine.returns_result import Returns
+from parcours.engine.spans_result import PlaceCustomers
 from parcours.errors import EngineError
 
 #: The tables a log may hold beside its events, by role (their contracts: parcours.data.schema).
@@ -130,6 +131,19 @@ class Backend(Protocol):
         the customers who had the event before their first event at the stage, and those of
         them who reached the next stage (:meth:`parcours.engine.outcomes.Outcomes.
         by_earlier_event`)."""
+        ...
+
+    def keep_spans(self, name: str, every: Every | None) -> PlaceCustomers:
+        """Of a bound log: hold under ``name`` (as :meth:`keep`) each customer's first and last
+        time at every stage and touchpoint met and overall (columns ``customer``: the key of
+        :meth:`customer_key`, ``level``: ``stage``, ``touchpoint`` or ``customer``, ``place``:
+        the id, NULL for ``customer``, ``first``, ``last``), and return each place's distinct
+        customers per period of ``every`` of their events there."""
+        ...
+
+    def customer_key(self, column: str) -> str:
+        """SQL of the key that the spans (:meth:`keep_spans`) give the customer whose id is
+        ``column``: what joins them with the other tables."""
         ...
 
     def conversion_rows(

@@ -30,6 +30,7 @@ from parcours.engine.funnel_result import FunnelResult
 from parcours.engine.journeys import paths_from_events
 from parcours.engine.markov import CONVERSION
 from parcours.engine.period import Every, Period
+from parcours.engine.spans_result import PlaceCustomers
 from parcours.errors import EngineError
 from parcours.model import KPI, Journey, KpiKind, KpiPeriod
 
@@ -67,24 +68,10 @@ class JourneyKpis:
         self.stage_ids = [s.id for s in journey.stages]
         self.spans = f"parcours_spans_{next(_tables)}"
         self._reached: dict[str, dict[Period, tuple[int, int]]] = {}
-        self._customers: dict[str, dict[str, dict[Period, int]]] = {}  # level → place → counts
+        self._customers: PlaceCustomers = {}
 
     def __enter__(self) -> JourneyKpis:
-        groups, times = f"{self.spans}_places", "min(first) AS first, max(last) AS last"
-        self.log.keep(  # one pass over the events; stages and customers from its groups
-            groups,
-            "SELECT customer_id, stage, touchpoint, min(timestamp) AS first, "
-            "max(timestamp) AS last FROM {events} GROUP BY customer_id, stage, touchpoint",
-        )
-        self.log.keep(
-            self.spans,
-            "SELECT customer_id, 'touchpoint' AS level, touchpoint AS place, first, last "
-            f"FROM {groups} WHERE touchpoint IS NOT NULL UNION ALL "
-            f"SELECT customer_id, 'stage', stage, {times} FROM {groups} WHERE stage IS NOT NULL "
-            "GROUP BY customer_id, stage UNION ALL "
-            f"SELECT customer_id, 'customer', NULL, {times} FROM {groups} GROUP BY customer_id",
-        )
-        self.log.drop(groups)
+        self._customers = self.log.keep_spans(self.spans, self.every)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -102,9 +89,7 @@ class JourneyKpis:
         return ("touchpoint", touchpoint) if touchpoint else ("stage", stage)
 
     def _period(self, column: str) -> str:
-        if self.every is None:
-            return "CAST(NULL AS DATE)"
-        return f"CAST(date_trunc('{self.every}', {column}) AS DATE)"
+        return _period_of(column, self.every)
 
     def _grouped(self, sql: str, params: list[Any] | None = None) -> dict[Period, list[tuple]]:
         """The rows of ``sql`` (its first column the period) by period, the rest of each row."""
@@ -155,18 +140,8 @@ class JourneyKpis:
     def customers(self, level: str, place: str) -> dict[Period, int]:
         """Distinct customers with an event at a stage or touchpoint (``level``), by the
         event's period."""
-        if self.every is None:
-            sql = f"SELECT NULL, count(*) FROM {self.spans} s WHERE {self._spans_at(level, place)}"
-            return {p: int(rows[0][0]) for p, rows in self._grouped(sql).items()}
-        if level not in self._customers:  # every place of the level in one pass
-            counted: dict[str, dict[Period, int]] = {}
-            for p, at, n in self.log.rows(
-                f"SELECT {self._period('timestamp')} AS p, {level}, count(DISTINCT customer_id) "
-                f"FROM {{events}} WHERE {level} IS NOT NULL GROUP BY 1, 2"
-            ):
-                counted.setdefault(str(at), {})[_day(p)] = int(n)
-            self._customers[level] = counted
-        return dict(self._customers[level].get(place, {}))
+        counts = dict(self._customers.get((level, place), {}))
+        return counts if self.every is not None else {None: counts.get(None, 0)}
 
     def median_time(self, level: str, place: str) -> dict[Period, float | None]:
         """The median time customers spend at a place (their first to last event there)."""
@@ -256,8 +231,8 @@ class JourneyKpis:
             return _shares(
                 self._counted(
                     f"SELECT {self._period('s.first')} AS p, count(*), "
-                    f"{_count('t.customer_id IS NOT NULL')} FROM {self.spans} s "
-                    f"LEFT JOIN {self.spans} t ON t.customer_id = s.customer_id AND "
+                    f"{_count('t.customer IS NOT NULL')} FROM {self.spans} s "
+                    f"LEFT JOIN {self.spans} t ON t.customer = s.customer AND "
                     f"{self._spans_at('touchpoint', touchpoint, 't')} "
                     f"WHERE {self._spans_at('stage', stage)} GROUP BY 1"
                 )
@@ -269,7 +244,7 @@ class JourneyKpis:
             kept = self._counted(
                 f"SELECT {self._period('s.first')} AS p, count(*), "
                 f"{_count(f'c.last >= s.first + INTERVAL {after}')} FROM {self.spans} s "
-                f"JOIN {self.spans} c ON c.customer_id = s.customer_id AND c.level = 'customer' "
+                f"JOIN {self.spans} c ON c.customer = s.customer AND c.level = 'customer' "
                 f"WHERE {self._spans_at(level, place)} GROUP BY 1"
             )
             return _shares(kept)
@@ -329,7 +304,7 @@ class JourneyKpis:
             self._reached[key] = self._counted(
                 f"SELECT {self._period('s.first')} AS p, count(*), "
                 f"{_count('n.last >= s.first')} FROM {self.spans} s LEFT JOIN {self.spans} n "
-                f"ON n.customer_id = s.customer_id AND "
+                f"ON n.customer = s.customer AND "
                 f"{self._spans_at('stage', following, 'n')} "
                 f"WHERE {self._spans_at(level, place)} GROUP BY 1"
             )
@@ -345,13 +320,14 @@ class JourneyKpis:
             return {}
         level, place = self._level(stage, touchpoint)
         value = f"{first_by(self.dialect)}({quote(column, self.dialect)}, timestamp)"
+        key = self.log.customer_key("customer_id")
         found = self.log.rows(
             f"SELECT {self._period('s.first')} AS p, c.v, count(*), "
             f"{_count('n.last >= s.first')} FROM {self.spans} s "
-            f"JOIN (SELECT customer_id, {value} AS v FROM {{events}} "
-            f"WHERE {self.at(level, place)} GROUP BY customer_id) c "
-            f"ON c.customer_id = s.customer_id LEFT JOIN {self.spans} n "
-            f"ON n.customer_id = s.customer_id AND "
+            f"JOIN (SELECT {key} AS customer, {value} AS v FROM {{events}} "
+            f"WHERE {self.at(level, place)} GROUP BY {key}) c "
+            f"ON c.customer = s.customer LEFT JOIN {self.spans} n "
+            f"ON n.customer = s.customer AND "
             f"{self._spans_at('stage', following, 'n')} "
             f"WHERE {self._spans_at(level, place)} GROUP BY 1, 2"
         )
@@ -381,7 +357,7 @@ class JourneyKpis:
         found = self.log.rows(
             f"SELECT CAST(floor(CASE WHEN {gap} > 0 THEN {gap} ELSE 0 END / 86400e6) AS BIGINT) "
             f"AS d, count(*) FROM {self.spans} s JOIN {self.spans} n "
-            f"ON n.customer_id = s.customer_id AND "
+            f"ON n.customer = s.customer AND "
             f"{self._spans_at('stage', following, 'n')} AND n.last >= s.first "
             f"WHERE {self._spans_at(level, place)} GROUP BY 1"
         )
@@ -444,9 +420,18 @@ class JourneyKpis:
         if not self.log.has_table("orders"):
             return f"SELECT timestamp, {columns} FROM {{events}} WHERE false"
         return (
-            f"SELECT timestamp, {columns} FROM {{orders}} WHERE customer_id IN "
-            f"(SELECT customer_id FROM {self.spans} s WHERE {spans})"
+            f"SELECT timestamp, {columns} FROM {{orders}} WHERE "
+            f"{self.log.customer_key('customer_id')} IN "
+            f"(SELECT customer FROM {self.spans} s WHERE {spans})"
         )
+
+
+def _period_of(column: str, every: Every | None) -> str:
+    """SQL of the first day of the period of ``every`` holding the time ``column`` (NULL:
+    all time)."""
+    if every is None:
+        return "CAST(NULL AS DATE)"
+    return f"CAST(date_trunc('{every}', {column}) AS DATE)"
 
 
 def _count(condition: str) -> str:
@@ -468,3 +453,33 @@ def _day(value: Hashable | None) -> Period:
     if value is None:
         return None
     return value.date() if hasattr(value, "date") and callable(value.date) else value  # type: ignore[return-value]
+
+
+def keep_spans_sql(log: Backend, name: str, every: Every | None) -> PlaceCustomers:
+    """:meth:`parcours.engine.backend.Backend.keep_spans` in SQL (Spark; DuckDB runs a compiled
+    pass): one group-by of the events per customer and place, the stages and customers from its
+    groups, then each level's distinct customers per period."""
+    groups, times = f"{name}_places", "min(first) AS first, max(last) AS last"
+    log.keep(
+        groups,
+        "SELECT customer_id, stage, touchpoint, min(timestamp) AS first, "
+        "max(timestamp) AS last FROM {events} GROUP BY customer_id, stage, touchpoint",
+    )
+    log.keep(
+        name,
+        "SELECT customer_id AS customer, 'touchpoint' AS level, touchpoint AS place, first, last "
+        f"FROM {groups} WHERE touchpoint IS NOT NULL UNION ALL "
+        f"SELECT customer_id, 'stage', stage, {times} FROM {groups} WHERE stage IS NOT NULL "
+        "GROUP BY customer_id, stage UNION ALL "
+        f"SELECT customer_id, 'customer', NULL, {times} FROM {groups} GROUP BY customer_id",
+    )
+    log.drop(groups)
+    period = _period_of("timestamp", every)
+    counted: PlaceCustomers = {}
+    for level in ("stage", "touchpoint"):
+        for p, at, n in log.rows(
+            f"SELECT {period} AS p, {level}, count(DISTINCT customer_id) "
+            f"FROM {{events}} WHERE {level} IS NOT NULL GROUP BY 1, 2"
+        ):
+            counted.setdefault((level, str(at)), {})[_day(p)] = int(n)
+    return counted

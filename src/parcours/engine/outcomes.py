@@ -88,8 +88,7 @@ class Outcomes:
         if len(ids) < 2:
             self.log.keep(
                 self.name,
-                f"SELECT customer_id, place AS stage, first, true AS moved "
-                f"FROM {spans} WHERE false",
+                f"SELECT customer, place AS stage, first, true AS moved FROM {spans} WHERE false",
             )
             return self
         following = " ".join(
@@ -99,9 +98,9 @@ class Outcomes:
         listed = ", ".join(literal(s, self.dialect) for s in self.stages)
         self.log.keep(
             self.name,
-            "SELECT s.customer_id, s.place AS stage, s.first, "
+            "SELECT s.customer, s.place AS stage, s.first, "
             "coalesce(n.last >= s.first, false) AS moved "
-            f"FROM {spans} s LEFT JOIN {spans} n ON n.customer_id = s.customer_id "
+            f"FROM {spans} s LEFT JOIN {spans} n ON n.customer = s.customer "
             f"AND n.level = 'stage' AND n.place = CASE s.place {following} END "
             f"WHERE s.level = 'stage' AND s.place IN ({listed})",
         )
@@ -138,13 +137,14 @@ class Outcomes:
             return []
         listed = ", ".join(literal(t, self.dialect) for t in several)
         value = f"{first_by(self.dialect)}(channel, timestamp)"
+        key = self.log.customer_key("customer_id")
         found = self.log.rows(
             f"SELECT o.stage, c.touchpoint, c.v, {self._cohort('u')} AS m, count(*), "
-            f"{_moved('o.moved')} FROM {self.name} o JOIN (SELECT customer_id, stage, "
+            f"{_moved('o.moved')} FROM {self.name} o JOIN (SELECT {key} AS customer, stage, "
             f"touchpoint, {value} AS v FROM {{events}} WHERE touchpoint IN ({listed}) "
-            "GROUP BY customer_id, stage, touchpoint) c "
-            "ON c.customer_id = o.customer_id AND c.stage = o.stage "
-            f"JOIN {self.kpis.spans} u ON u.customer_id = o.customer_id AND u.level = 'customer' "
+            f"GROUP BY {key}, stage, touchpoint) c "
+            "ON c.customer = o.customer AND c.stage = o.stage "
+            f"JOIN {self.kpis.spans} u ON u.customer = o.customer AND u.level = 'customer' "
             f"WHERE c.v IS NOT NULL GROUP BY o.stage, c.touchpoint, c.v, {self._cohort('u')}"
         )
         return [
@@ -198,9 +198,9 @@ class Outcomes:
         found = self.log.rows(
             f"SELECT grouping_id(sig, m, {', '.join(columns)}) AS g, sig, m, {', '.join(columns)}, "
             f"count(*) FROM (SELECT s.sig, {self._cohort('u')} AS m, {attributes} FROM "
-            f"(SELECT customer_id, {signature} AS sig FROM {self.name} GROUP BY customer_id) s "
-            "JOIN {customers} c ON c.customer_id = s.customer_id "
-            f"JOIN {self.kpis.spans} u ON u.customer_id = s.customer_id AND u.level = 'customer'"
+            f"(SELECT customer, {signature} AS sig FROM {self.name} GROUP BY customer) s "
+            f"JOIN {{customers}} c ON {self.log.customer_key('c.customer_id')} = s.customer "
+            f"JOIN {self.kpis.spans} u ON u.customer = s.customer AND u.level = 'customer'"
             f") q GROUP BY GROUPING SETS ({sets})"
         )
         tables: dict[tuple[str, str, str, date | None], list[int]] = {}

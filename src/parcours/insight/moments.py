@@ -99,7 +99,7 @@ def moments_of_truth(
                 )
             )
             continue
-        levels = scale[touchpoint]
+        levels = dict(sorted(scale[touchpoint].items()))  # sums in one order, whatever the rows'
         p = trend(list(levels), [v[0] for v in levels.values()], [v[1] for v in levels.values()])
         tested.append(
             (touchpoint, stage, declared, (nb, kb, no, ko), two_proportions(ko, no, kb, nb), p)

@@ -29,6 +29,7 @@ from parcours.engine.funnel_plan import FunnelLevels, FunnelPlan
 from parcours.engine.paths_result import PathsResult
 from parcours.engine.period import Every
 from parcours.engine.returns_result import Returns
+from parcours.engine.spans_result import PlaceCustomers
 from parcours.errors import EngineError
 
 #: Columns an event log must have.
@@ -56,6 +57,8 @@ class EventLog:
     tables: dict[str, str] = field(default_factory=dict)
     made: tuple[str, ...] = ()  # "VIEW name" / "TABLE name" made for this log: release() drops
     basis: tuple[Path, str] | None = None  # a view of a database's events: (database, its SQL)
+    #: what the compiled passes read once from a source this log made (owns_source)
+    held: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
     dialect: ClassVar[Dialect] = "duckdb"
 
     def __post_init__(self) -> None:
@@ -170,7 +173,14 @@ class EventLog:
             basis = (self.database, tables["events"])
         return EventLog(self.connection, events, None, names, tuple(made), basis)
 
+    @property
+    def owns_source(self) -> bool:
+        """Whether the events are a table this log made (:meth:`view` materialised): they do
+        not change until :meth:`release`."""
+        return f"TABLE {self.source}" in self.made
+
     def release(self) -> None:
+        self.held.clear()
         for made in reversed(self.made):
             kind, name = made.split(" ")
             self.connection.execute(f"DROP {kind} IF EXISTS {name}").fetchall()
@@ -222,6 +232,14 @@ class EventLog:
         from parcours.engine.duckdb.returns import earlier_events
 
         return earlier_events(self, stages)
+
+    def keep_spans(self, name: str, every: Every | None) -> PlaceCustomers:
+        from parcours.engine.duckdb.spans import keep_spans
+
+        return keep_spans(self, name, every)
+
+    def customer_key(self, column: str) -> str:
+        return f"hash({column})"  # the compiled passes' key (parcours.engine.duckdb.ordered)
 
     def conversion_rows(
         self, conversion: str, value: str | None, channel: str, ages: bool = True

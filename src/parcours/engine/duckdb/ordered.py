@@ -1,6 +1,6 @@
 """Bound events read once as integers and put in (customer, time, event_seq) order: the input
-of the compiled passes over a bound journey (returns, earlier events), without a window or a
-group-by on customer ids in DuckDB."""
+of the compiled passes over a bound journey (spans, returns, earlier events), without a window
+or a group-by on customer ids in DuckDB."""
 
 from __future__ import annotations
 
@@ -28,39 +28,35 @@ class Ordered:
     names: dict[str, list[str]]
 
 
-def ordered(
-    log: EventLog,
-    columns: list[str],
-    where: str = "true",
-    names: dict[str, list[str]] | None = None,
-) -> Ordered:
-    """The rows of ``log`` where ``where`` holds, with ``columns`` as codes (their values found
-    in the rows unless ``names`` gives them)."""
-    given = names or {}
-    found = [c for c in columns if c not in given]
-    listed = {**given}
-    if found:
-        lists = log.rows(
-            f"SELECT {', '.join(f'list(DISTINCT {c})' for c in found)} FROM {{events}} "
-            f"WHERE {where}"
-        )[0]
-        listed |= {
-            c: sorted(str(v) for v in n or [] if v is not None)
-            for c, n in zip(found, lists, strict=True)
-        }
+#: The coded columns of a bound log's ordered rows.
+CODED = ("stage", "touchpoint", "channel", "event")
+
+
+def ordered(log: EventLog) -> Ordered:
+    """The rows of a bound ``log`` with :data:`CODED` as codes (their values found in the rows,
+    sorted), read once for a log over a table it made (the bound events): the passes over one
+    bound journey share them until :meth:`EventLog.release`."""
+    held = log.held.get("ordered")
+    if isinstance(held, Ordered):
+        return held
+    found = log.rows(f"SELECT {', '.join(f'list(DISTINCT {c})' for c in CODED)} FROM {{events}}")[0]
+    names = {
+        c: sorted(str(v) for v in n or [] if v is not None)
+        for c, n in zip(CODED, found, strict=True)
+    }
     seq = "event_seq" if log.has_column("event_seq") else "0"
     coded = ", ".join(
         f"CAST(coalesce(list_position(?, {c}), 0) - 1 AS INTEGER) AS c{i}"
-        for i, c in enumerate(columns)
+        for i, c in enumerate(CODED)
     )
     table = log.arrow(
         f"SELECT hash(customer_id) AS key, epoch_us(timestamp) AS ts, {seq} AS seq, {coded} "
-        f"FROM {{events}} WHERE {where}",
-        [listed[c] for c in columns],
+        "FROM {events}",
+        [names[c] for c in CODED],
     )
     key = table["key"].to_numpy()
     ts = table["ts"].to_numpy()
-    codes = {c: table[f"c{i}"].to_numpy() for i, c in enumerate(columns)}
+    codes = {c: table[f"c{i}"].to_numpy() for i, c in enumerate(CODED)}
     seqs = table["seq"].to_numpy()
     del table
     if len(seqs) > 1 and not bool(np.all(seqs[1:] >= seqs[:-1])):  # not in arrival order
@@ -73,4 +69,14 @@ def ordered(
     sorted_key, sorted_ts = np.empty(rows, dtype=np.uint64), np.empty(rows, dtype=np.int64)
     order = np.empty(rows, dtype=np.int64)
     bucket_sort(key, ts, bits, sorted_key, sorted_ts, order)  # stable: event_seq breaks ties
-    return Ordered(sorted_key, sorted_ts, order, codes, {c: listed[c] for c in columns})
+    out = Ordered(sorted_key, sorted_ts, order, codes, names)
+    if log.owns_source:
+        log.held["ordered"] = out
+    return out
+
+
+def recoded(codes: np.ndarray, names: list[str], wanted: list[str]) -> np.ndarray:
+    """``codes`` into ``names`` as positions in ``wanted`` (-1: NULL or not wanted)."""
+    position = {n: i for i, n in enumerate(wanted)}
+    lookup = np.array([position.get(n, -1) for n in names] + [-1], dtype=np.int32)
+    return lookup[codes]  # a NULL (-1) takes the last entry

@@ -12,7 +12,7 @@ import numpy as np
 
 from parcours.engine._returns_kernel import earlier_events as walk_earlier_events
 from parcours.engine._returns_kernel import visits
-from parcours.engine.duckdb.ordered import ordered
+from parcours.engine.duckdb.ordered import ordered, recoded
 from parcours.engine.period import Every
 from parcours.engine.returns_result import Returns
 
@@ -25,18 +25,25 @@ _EPOCH = date(1970, 1, 1)
 
 def returns(log: EventLog, every: Every | None) -> list[Returns]:
     """Per place, period of the first event there and channel: customers, returners, visits."""
-    rows = ordered(log, ["stage", "touchpoint", "channel"], "stage IS NOT NULL")
-    if len(rows.key) == 0:
+    rows = ordered(log)
+    staged = rows.codes["stage"][rows.order] >= 0  # the rows with a stage, in order
+    order = rows.order[staged]
+    if len(order) == 0:
         return []
-    stage_names, touchpoint_names, channel_names = rows.names.values()
+    codes, found = {}, {}
+    for column in ("stage", "touchpoint", "channel"):  # the values of those rows, sorted
+        known = rows.names[column]
+        found[column] = [known[c] for c in np.unique(rows.codes[column][order]) if c >= 0]
+        codes[column] = recoded(rows.codes[column], known, found[column])
+    stage_names, touchpoint_names, channel_names = found.values()
     places = len(stage_names) + len(touchpoint_names)
     place, first, first_channel, runs = visits(
-        rows.key,
-        rows.ts,
-        rows.order,
-        rows.codes["stage"],
-        rows.codes["touchpoint"],
-        rows.codes["channel"],
+        rows.key[staged],
+        rows.ts[staged],
+        order,
+        codes["stage"],
+        codes["touchpoint"],
+        codes["channel"],
         len(stage_names),
         places,
     )
@@ -76,13 +83,13 @@ def returns(log: EventLog, every: Every | None) -> list[Returns]:
 
 def earlier_events(log: EventLog, stages: list[str]) -> list[tuple[str, str, int, int]]:
     """:meth:`parcours.engine.backend.Backend.earlier_events`, by a compiled walk."""
-    rows = ordered(log, ["stage", "event"], names={"stage": stages})
+    rows = ordered(log)
     events = rows.names["event"]
     customers, moved = walk_earlier_events(
         rows.key,
         rows.ts,
         rows.order,
-        rows.codes["stage"],
+        recoded(rows.codes["stage"], rows.names["stage"], stages),
         rows.codes["event"],
         len(stages),
         len(events),

@@ -25,6 +25,7 @@ from parcours.engine.funnel_plan import FunnelLevels, FunnelPlan
 from parcours.engine.paths_result import PathsResult
 from parcours.engine.period import Every
 from parcours.engine.returns_result import Returns
+from parcours.engine.spans_result import PlaceCustomers
 from parcours.engine.spark.frames import collect, first_line, frame_of
 from parcours.engine.spark.session import spark_session
 from parcours.errors import EngineError
@@ -173,6 +174,14 @@ class SparkEventLog:
         from parcours.engine.outcomes import earlier_events_sql
 
         return earlier_events_sql(self, stages)
+
+    def keep_spans(self, name: str, every: Every | None) -> PlaceCustomers:
+        from parcours.engine.journey_kpis import keep_spans_sql
+
+        return keep_spans_sql(self, name, every)
+
+    def customer_key(self, column: str) -> str:
+        return column
 
     def conversion_rows(
         self, conversion: str, value: str | None, channel: str, ages: bool = True
