@@ -3,7 +3,8 @@
 :func:`import_source` reads every input of one declared source. Inputs whose content hash is
 already in ``imports`` (for the same kind) are skipped. The rest are staged, validated in SQL,
 their good rows loaded and their bad rows written to ``quarantine`` (an input is read a second
-time for that only when some of its rows were not loaded); ``read = loaded + quarantined`` is
+time for that only when some of its rows were not loaded, and for events only the rows on the
+lines that no loaded ``event_seq`` bears are validated again); ``read = loaded + quarantined`` is
 checked per input, and the whole source commits or rolls back as one. Events
 get ``event_seq`` = the import's sequence start + the row's line, larger than every event
 before, and are appended in arrival order: an import costs in proportion to its own rows, never

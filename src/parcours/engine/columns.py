@@ -22,8 +22,9 @@ builds them again from all the rows.
 
 A full build reads the events once in storage order, checking that it is the ``event_seq`` order
 (an append-only table in arrival order), and sorts them here by (key, timestamp) with a stable
-bucket sort on the key's top bits (:mod:`._sort_kernel`: linear, no global comparison sort; the
-arrays read, about 20 bytes a row, plus the sorted ones). When the storage order is another (a
+radix pass on the key's top bits, then each bucket on its own, on every core
+(:mod:`._sort_kernel`: linear, no global comparison sort; the arrays read, about 20 bytes a
+row, plus the sorted ones). When the storage order is another (a
 view with a join, rows shuffled), the events are read again with DuckDB's
 ``ORDER BY key, ts, seq``. Either way customers are in key order, so the columns can take merges.
 """
