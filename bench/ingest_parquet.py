@@ -12,8 +12,8 @@ the way ``parcours ingest`` does, into a new workspace whose events source is th
 builds its hot columns (``event_columns`` of the workspace's log, as the first analysis does);
 then chdb creates the MergeTree table and inserts the file into it. Prints a table: rows, wall
 time of the import (hashing included), of the columns and of both, CPU time (and its split),
-rows/s, peak RSS, and chdb's wall and CPU time and peak RSS. ``--memory-limit`` sets the workspace's ``memory_limit``;
-without it the import uses its default cap.
+rows/s, peak RSS, and chdb's wall and CPU time and peak RSS. ``--memory-limit`` sets the
+workspace's ``memory_limit``; without it the import uses its default cap.
 """
 
 from __future__ import annotations

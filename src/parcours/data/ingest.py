@@ -230,24 +230,20 @@ def _import(
         # the rows not loaded are the bad ones: a clean input is not read a second time, and
         # events are validated again only on the lines their event_seq values skip
         missing = staged.read - loaded.get(staged.label, 0) - len(staged.rejected)
-        validated = view
+        validated, raw = view, ""
         if missing > 0 and contract.seq_column:
-            validated = f"_parcours_bad_{next(_names)}"
-            _unloaded(con, contract, staged, start, f"{validated}_raw")
+            n = next(_names)
+            validated, raw = f"_parcours_bad_{n}", f"_parcours_bad_raw_{n}"
+            _unloaded(con, contract, staged, start, raw)
             fmt = config.format_of(item.location)
             sql = validated_sql(
-                q(f"{validated}_raw"),
-                staged.types,
-                contract,
-                mapping,
-                defaults_for(fmt),
-                staged.label,
+                q(raw), staged.types, contract, mapping, defaults_for(fmt), staged.label
             )
             con.execute(f"CREATE TEMP VIEW {q(validated)} AS {sql}")
         quarantined = _quarantine(con, import_id, kind, staged, validated, scan=missing > 0)
-        if validated != view:
+        if raw:
             con.execute(f"DROP VIEW {q(validated)}")
-            con.execute(f"DROP TABLE {q(validated + '_raw')}")
+            con.execute(f"DROP TABLE {q(raw)}")
         report = FileReport(
             name,
             kind,
