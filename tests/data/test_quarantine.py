@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from parcours.data import ColumnMapping, read_events
@@ -86,3 +90,36 @@ def test_unknown_time_zone_is_refused() -> None:
 def test_database_url_needs_a_table_or_query() -> None:
     with pytest.raises(DataError, match="exactly one of table or query"):
         read_events("sqlite:///nowhere.db")
+
+
+def test_events_of_several_files_quarantine_exactly_their_bad_rows(tmp_path: Path) -> None:
+    """Only the lines no loaded event bears are validated again: each file's bad rows, none of
+    another file's, with their reason and raw row, and every count reconciles."""
+    folder = tmp_path / "events"
+    folder.mkdir()
+    bad = {"a.parquet": {0, 7, 8, 999}, "b.parquet": {3, 500}}
+    for name, lines in bad.items():
+        n = 1000
+        pq.write_table(
+            pa.table(
+                {
+                    "customer_id": [None if i in lines else f"c{i % 37}" for i in range(n)],
+                    "timestamp": [f"2024-01-01 {i % 24:02d}:00" for i in range(n)],
+                    "event": ["visit"] * n,
+                    "device": [f"d{i}" for i in range(n)],
+                }
+            ),
+            folder / name,
+        )
+    log = read_events(folder)
+    got = rows(
+        log.connection,
+        "SELECT source, line, reason, record->>'device' FROM quarantine ORDER BY source, line",
+    )
+    assert got == [
+        (str(folder / name), i + 1, "missing customer_id", f"d{i}")
+        for name, lines in sorted(bad.items())
+        for i in sorted(lines)
+    ]
+    assert rows(log.connection, "SELECT count(*) FROM events") == [(2000 - 6,)]
+    assert log.report.reconciled and len(log.report.files) == 2

@@ -3,7 +3,8 @@
 :func:`import_source` reads every input of one declared source. Inputs whose content hash is
 already in ``imports`` (for the same kind) are skipped. The rest are staged, validated in SQL,
 their good rows loaded and their bad rows written to ``quarantine`` (an input is read a second
-time for that only when some of its rows were not loaded); ``read = loaded + quarantined`` is
+time for that only when some of its rows were not loaded, and for events only the rows on the
+lines that no loaded ``event_seq`` bears are validated again); ``read = loaded + quarantined`` is
 checked per input, and the whole source commits or rolls back as one. Events
 get ``event_seq`` = the import's sequence start + the row's line, larger than every event
 before, and are appended in arrival order: an import costs in proportion to its own rows, never
@@ -25,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from parcours.data.report import FileReport
@@ -46,6 +48,8 @@ from parcours.errors import DataError
 #: Called when an input starts: (label) -> an Advance callback for its progress.
 OnInput = Callable[[str], Advance]
 _names = itertools.count()
+_BATCH = 1 << 20
+_UNLOADED = "_parcours_unloaded"
 #: Formats whose files may grow by appended lines.
 GROWING: frozenset[Format] = frozenset({"csv", "tsv", "jsonl"})
 
@@ -223,9 +227,23 @@ def _import(
         seq += staged.last_line + 1
     loaded = _load(con, contract, [plan[:3] for plan in plans])
     for staged, view, start, item in plans:
-        # the rows not loaded are the bad ones: a clean input is not read a second time
+        # the rows not loaded are the bad ones: a clean input is not read a second time, and
+        # events are validated again only on the lines their event_seq values skip
         missing = staged.read - loaded.get(staged.label, 0) - len(staged.rejected)
-        quarantined = _quarantine(con, import_id, kind, staged, view, scan=missing > 0)
+        validated, raw = view, ""
+        if missing > 0 and contract.seq_column:
+            n = next(_names)
+            validated, raw = f"_parcours_bad_{n}", f"_parcours_bad_raw_{n}"
+            _unloaded(con, contract, staged, start, raw)
+            fmt = config.format_of(item.location)
+            sql = validated_sql(
+                q(raw), staged.types, contract, mapping, defaults_for(fmt), staged.label
+            )
+            con.execute(f"CREATE TEMP VIEW {q(validated)} AS {sql}")
+        quarantined = _quarantine(con, import_id, kind, staged, validated, scan=missing > 0)
+        if raw:
+            con.execute(f"DROP VIEW {q(validated)}")
+            con.execute(f"DROP TABLE {q(raw)}")
         report = FileReport(
             name,
             kind,
@@ -271,6 +289,28 @@ def _import(
     return reports
 
 
+def _unloaded(
+    con: duckdb.DuckDBPyConnection, contract: Contract, staged: Staged, start: int, name: str
+) -> None:
+    """Copy the staged rows of an events input whose line no loaded row bears (``event_seq`` =
+    ``start`` + line) into the temporary table ``name``: the only rows to validate again (copied,
+    so that the validation's filter cannot be evaluated before the lines are)."""
+    seq = q(str(contract.seq_column))
+    unloaded = np.ones(staged.last_line + 1, dtype=np.bool_)
+    found = con.sql(
+        f"SELECT {seq} - {start} AS line FROM {q(contract.kind.value)} "
+        f"WHERE {seq} BETWEEN {start} AND {start + staged.last_line}"
+    )
+    for batch in found.to_arrow_reader(_BATCH):
+        unloaded[batch.column(0).to_numpy()] = False
+    con.register(_UNLOADED, pa.table({"line": np.flatnonzero(unloaded)}))
+    con.execute(
+        f"CREATE TEMP TABLE {q(name)} AS SELECT * FROM {q(staged.relation)} "
+        f"WHERE {q(LINE)} IN (SELECT line FROM {_UNLOADED})"
+    )
+    con.unregister(_UNLOADED)
+
+
 def _quarantine(
     con: duckdb.DuckDBPyConnection,
     import_id: int,
@@ -280,8 +320,8 @@ def _quarantine(
     *,
     scan: bool,
 ) -> int:
-    """Quarantine the input's rejected rows and, with ``scan``, the rows that failed validation;
-    how many rows were quarantined."""
+    """Quarantine the input's rejected rows and, with ``scan``, the rows of the validated
+    ``view`` that failed validation; how many rows were quarantined."""
     head = f"{import_id}, {lit(kind)}, {lit(staged.label)}"
     count = 0
     if scan:

@@ -55,6 +55,10 @@ class Column:
     name: str
     type: Type
     required: bool = False
+    #: How DuckDB stores the column when not its own choice: the events' customer ids (nearly
+    #: all distinct within a row group) cost half the import's writing time in DuckDB's
+    #: dictionary and FSST analysis; zstd writes them twice as fast, about 30% larger.
+    compression: str | None = None
 
     @property
     def sql_type(self) -> str:
@@ -82,7 +86,10 @@ class Contract:
     def ddl(self, table: str | None = None) -> str:
         """``CREATE TABLE`` for this contract (with ``source``, and ``seq_column`` if any)."""
         lines = [
-            f'"{c.name}" {c.sql_type}{" NOT NULL" if c.required else ""}' for c in self.columns
+            f'"{c.name}" {c.sql_type}'
+            + (f" USING COMPRESSION {c.compression}" if c.compression else "")
+            + (" NOT NULL" if c.required else "")
+            for c in self.columns
         ]
         if self.seq_column:
             lines.insert(len(lines) - 1, f'"{self.seq_column}" BIGINT NOT NULL')
@@ -130,7 +137,7 @@ SURVEY_TYPES: dict[str, tuple[float, float] | None] = {
 EVENTS = Contract(
     Kind.EVENTS,
     (
-        Column(CUSTOMER_ID, Type.ID, required=True),
+        Column(CUSTOMER_ID, Type.ID, required=True, compression="zstd"),
         Column(TIMESTAMP, Type.TIMESTAMP, required=True),
         Column(EVENT, Type.TEXT, required=True),
         Column(CHANNEL, Type.TEXT),

@@ -22,8 +22,9 @@ builds them again from all the rows.
 
 A full build reads the events once in storage order, checking that it is the ``event_seq`` order
 (an append-only table in arrival order), and sorts them here by (key, timestamp) with a stable
-bucket sort on the key's top bits (:mod:`._sort_kernel`: linear, no global comparison sort; the
-arrays read, about 20 bytes a row, plus the sorted ones). When the storage order is another (a
+radix pass on the key's top bits, then each bucket on its own, on every core
+(:mod:`._sort_kernel`: linear, no global comparison sort; the arrays read, about 20 bytes a
+row, plus the sorted ones). When the storage order is another (a
 view with a join, rows shuffled), the events are read again with DuckDB's
 ``ORDER BY key, ts, seq``. Either way customers are in key order, so the columns can take merges.
 """
@@ -44,7 +45,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from parcours.engine._merge_kernel import merge_runs
-from parcours.engine._sort_kernel import bucket_sort, runs, take_events
+from parcours.engine._sort_kernel import runs, sort_events
 from parcours.errors import EngineError
 
 if TYPE_CHECKING:
@@ -320,12 +321,8 @@ def _sort_scan(
     out_ts = _array(folder, "ts", rows, np.int64)
     out_event = _array(folder, "event", rows, np.int32)
     sorted_key = np.empty(rows, dtype=np.uint64)
-    order = np.empty(rows, dtype=np.int64)
-    bits = min(max((rows // 16).bit_length(), 1), 26)  # about one customer per bucket
-    bucket_sort(key, ts, bits, sorted_key, np.asarray(out_ts), order)
-    del key, ts
-    take_events(order, event, np.asarray(out_event))
-    del order, event
+    sort_events(key, ts, event, sorted_key, np.asarray(out_ts), np.asarray(out_event))
+    del key, ts, event
     keys = np.empty(rows, dtype=np.uint64)
     bounds = np.empty(rows + 1, dtype=np.int64)
     customers = runs(sorted_key, keys, bounds)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from parcours.engine._sort_kernel import bucket_sort
+from parcours.engine._sort_kernel import sort_events
 
 if TYPE_CHECKING:
     from parcours.engine.duckdb.eventlog import EventLog
@@ -65,10 +65,9 @@ def ordered(log: EventLog) -> Ordered:
         codes = {c: v[by_seq] for c, v in codes.items()}
     del seqs
     rows = len(key)
-    bits = min(max((rows // 16).bit_length(), 1), 26)  # about one customer per bucket
     sorted_key, sorted_ts = np.empty(rows, dtype=np.uint64), np.empty(rows, dtype=np.int64)
     order = np.empty(rows, dtype=np.int64)
-    bucket_sort(key, ts, bits, sorted_key, sorted_ts, order)  # stable: event_seq breaks ties
+    sort_events(key, ts, np.arange(rows), sorted_key, sorted_ts, order)  # stable: event_seq ties
     out = Ordered(sorted_key, sorted_ts, order, codes, names)
     if log.owns_source:
         log.held["ordered"] = out
