@@ -37,7 +37,7 @@ def sort_events(
     threads: int | None = None,
 ) -> None:
     """Write the rows sorted stably by (key, timestamp) to the ``out_`` arrays, each with the
-    value it carries (its event code, its row number...), on ``threads`` threads (by default as many as
+    value it carries (its event code, its row number...), on ``threads`` threads (by default,
     the CPUs this process may use: :func:`~parcours.settings.cpu_quota`)."""
     rows = len(key)
     bits = min(max((rows // 16).bit_length(), 1), 26)  # about one customer per sub-bucket
