@@ -7,7 +7,9 @@ import re
 
 from fastapi.testclient import TestClient
 
+from parcours.model.vocabulary import Lang
 from parcours.render.html import VIEWS
+from parcours.web.labels import WORDS
 
 from .conftest import JOURNEY, OTHER, csrf
 
@@ -37,6 +39,12 @@ def test_the_measured_map_shows_the_snapshot(local_client: TestClient) -> None:
     customers = twin["measures"]["stages"][first]["customers"]
     assert re.search(rf"{customers:,}".replace(",", "[\u202f\u00a0 ,]?"), page)
     assert "findings-title" in page
+    # every finding is named by its kind in the page's language, never by its raw id
+    kinds = {f["kind"] for f in twin["findings"]}
+    assert kinds, "the demo's measured map has findings"
+    for kind in kinds:
+        assert f"<strong>{html.escape(WORDS[Lang.FR][f'findings.kind.{kind}'])}</strong>" in page
+        assert f"<strong>{kind}</strong>" not in page
 
 
 def test_every_view_designed_and_measured(local_client: TestClient) -> None:

@@ -7,6 +7,7 @@ forms, messages). The language is the ``lang`` cookie, else the browser's first 
 from __future__ import annotations
 
 from parcours.model.vocabulary import Lang
+from parcours.render.labels import LABELS
 from parcours.web import editor_labels
 from parcours.web.labels_team import TEAM_EN, TEAM_FR
 
@@ -46,7 +47,6 @@ FR: dict[str, str] = {
     "findings.title": "Ce qui compte",
     "findings.none": "Aucun constat sur cette période : rien ne s'écarte de l'ordinaire.",
     "findings.cost": "clients perdus",
-    "findings.kind.incident": "Incident",
     "kpis.title": "Indicateurs",
     "kpis.kpi": "Indicateur",
     "kpis.where": "Où",
@@ -174,7 +174,6 @@ EN: dict[str, str] = {
     "findings.title": "What matters",
     "findings.none": "No finding for this period: nothing stands out of the ordinary.",
     "findings.cost": "customers lost",
-    "findings.kind.incident": "Incident",
     "kpis.title": "KPIs",
     "kpis.kpi": "KPI",
     "kpis.where": "Where",
@@ -265,9 +264,21 @@ EN: dict[str, str] = {
     "error.back": "Back to the journeys",
 }
 
+
+def _finding_kinds(lang: Lang) -> dict[str, str]:
+    """The map's names of the kinds of findings (``findings.kind.loop``...), as the measured
+    map prints them."""
+    prefix = "finding.kind."
+    return {
+        f"findings.kind.{key[len(prefix) :]}": word
+        for key, word in LABELS[lang].items()
+        if key.startswith(prefix)
+    }
+
+
 WORDS: dict[Lang, dict[str, str]] = {
-    Lang.FR: FR | TEAM_FR | editor_labels.FR,
-    Lang.EN: EN | TEAM_EN | editor_labels.EN,
+    Lang.FR: FR | TEAM_FR | editor_labels.FR | _finding_kinds(Lang.FR),
+    Lang.EN: EN | TEAM_EN | editor_labels.EN | _finding_kinds(Lang.EN),
 }
 
 
