@@ -12,8 +12,30 @@ import pytest
 from hypothesis import strategies as st
 
 from parcours.engine import EventLog
+from parcours.model import parse_journey
 
 ORACLES = Path(__file__).parents[1] / "oracles"
+
+#: A two-stage shop map bound by the compiled-pass tests (returns, spans): a stage matched by
+#: two events, one of which is also its touchpoint's, and a stage matched through its touchpoint.
+BOUTIQUE = parse_journey("""
+name: Boutique
+stages:
+  - name: Visite
+    match: {events: [page_view, faq_view]}
+    touchpoints:
+      - id: site
+        name: Site
+        channel: website
+        match: {events: [page_view]}
+  - name: Paiement
+    touchpoints:
+      - id: paiement
+        name: Paiement
+        channel: website
+        match: {events: [payment_started]}
+""")
+
 EPOCH = datetime(2020, 1, 1)
 #: The event names of random logs: three that steps name, one that no step names.
 EVENTS = ["a", "b", "c", "x"]

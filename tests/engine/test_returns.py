@@ -16,25 +16,9 @@ from parcours.engine.backend import Backend
 from parcours.engine.binding import bound
 from parcours.engine.outcomes import earlier_events_sql
 from parcours.engine.returns import Returns, returns, returns_sql
-from parcours.model import parse_journey
 
-MAP = """
-name: Boutique
-stages:
-  - name: Visite
-    match: {events: [page_view, faq_view]}
-    touchpoints:
-      - id: site
-        name: Site
-        channel: website
-        match: {events: [page_view]}
-  - name: Paiement
-    touchpoints:
-      - id: paiement
-        name: Paiement
-        channel: website
-        match: {events: [payment_started]}
-"""
+from .conftest import BOUTIQUE
+
 #: (customer, time, event, channel); event_seq is the position in this list
 EVENTS = [
     ("c1", "2026-03-01 10:00", "page_view", "web"),  # a Sunday: week of February 23rd
@@ -71,7 +55,7 @@ def log() -> Iterator[Backend]:
     )
     for seq, row in reversed(list(enumerate(EVENTS))):  # stored out of event_seq order
         con.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, NULL)", [*row, seq])
-    with bound(EventLog(con, "events"), parse_journey(MAP)) as (tied, _):
+    with bound(EventLog(con, "events"), BOUTIQUE) as (tied, _):
         yield tied
 
 

@@ -19,26 +19,9 @@ from parcours.engine.binding import bound
 from parcours.engine.journey_kpis import keep_spans_sql
 from parcours.engine.period import Every
 from parcours.engine.spans_result import PlaceCustomers
-from parcours.model import parse_journey
 
-MAP = """
-name: Boutique
-stages:
-  - name: Visite
-    match: {events: [page_view, faq_view]}
-    touchpoints:
-      - id: site
-        name: Site
-        channel: website
-        match: {events: [page_view]}
-  - name: Paiement
-    touchpoints:
-      - id: paiement
-        name: Paiement
-        channel: website
-        match: {events: [payment_started]}
-"""
-JOURNEY = parse_journey(MAP)
+from .conftest import BOUTIQUE
+
 #: (customer, time, event); event_seq is the position in this list
 EVENTS = [
     ("c1", "2026-03-01 10:00", "page_view"),  # a Sunday: week of February 23rd
@@ -68,7 +51,7 @@ def _log(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, datetime | str, s
 def hand() -> Iterator[Backend]:
     con = duckdb.connect()
     _log(con, EVENTS)
-    with bound(EventLog(con, "events"), JOURNEY) as (tied, _):
+    with bound(EventLog(con, "events"), BOUTIQUE) as (tied, _):
         yield tied
 
 
@@ -90,7 +73,7 @@ def _random_rows() -> list[tuple[str, datetime, str]]:
 def drawn() -> Iterator[Backend]:
     con = duckdb.connect()
     _log(con, _random_rows())
-    with bound(EventLog(con, "events"), JOURNEY) as (tied, _):
+    with bound(EventLog(con, "events"), BOUTIQUE) as (tied, _):
         yield tied
 
 
